@@ -1,0 +1,300 @@
+"""The command line: argument parsing and exit codes only; the work is done by the public API.
+
+Exit status: 0 success, 2 bad input or usage (``error: ...`` lines on stderr, no traceback),
+1 only for a bug in msrelax_stats. Heavy libraries (statsmodels, matplotlib, pingouin) are
+imported only by the commands that need them, so ``--help`` and ``validate`` start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from msrelax_stats import __version__
+from msrelax_stats.errors import StudyDataError
+
+__all__ = ["main", "build_parser"]
+
+
+class _UsageError(Exception):
+    """A command-line option with a bad value (exit status 2)."""
+
+
+def _split(text: str | None) -> list[str] | None:
+    if text is None:
+        return None
+    items = [part.strip() for part in text.split(",") if part.strip()]
+    return items or None
+
+
+def _missing_codes(text: str | None) -> list[Any] | None:
+    codes = _split(text)
+    if codes is None:
+        return None
+    out: list[Any] = []
+    for code in codes:
+        try:
+            number = float(code)
+        except ValueError:
+            out.append(code)
+        else:
+            out.append(int(number) if number.is_integer() else number)
+    return out
+
+
+def _add_reading_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("data", help="study file: .csv, .tsv, .txt, .xlsx, .sav or .dta")
+    parser.add_argument(
+        "--visits",
+        metavar="LABELS",
+        help="visit labels in order, comma-separated (default: pre,post)",
+    )
+    parser.add_argument("--layout", choices=["long", "wide"], help="force the file layout")
+    parser.add_argument(
+        "--column-map", metavar="FILE", help="TOML or JSON file: your column names -> canonical"
+    )
+    parser.add_argument(
+        "--missing-codes", metavar="CODES", help="values meaning 'missing', e.g. -99,999"
+    )
+    parser.add_argument("--sheet", help="worksheet of an .xlsx file (name or 0-based index)")
+    parser.add_argument("--encoding", help="text encoding of a CSV file (default: detected)")
+
+
+def _add_scoring_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--instruments",
+        metavar="NAMES",
+        help="score only these instruments, comma-separated (default: every one present)",
+    )
+    parser.add_argument(
+        "--instrument-spec",
+        metavar="FILE",
+        action="append",
+        default=[],
+        help="TOML file defining a custom instrument (repeatable)",
+    )
+    parser.add_argument(
+        "--psqi-duration-rule",
+        choices=["pittsburgh", "paper"],
+        help="PSQI component 3 bins (default: pittsburgh)",
+    )
+    parser.add_argument(
+        "--psqi-efficiency-over-100",
+        choices=["score", "missing"],
+        help="PSQI component 4 when efficiency > 100 %% (default: score as 0 and flag)",
+    )
+    parser.add_argument(
+        "--psqi-max-missing-components",
+        type=int,
+        metavar="K",
+        help="prorate the PSQI global when at most K components are missing (default: 0)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``python -m msrelax_stats``."""
+    parser = argparse.ArgumentParser(
+        prog="python -m msrelax_stats",
+        description=(
+            "Score MS fatigue, sleep and spasm questionnaires and analyse pre/post "
+            "intervention studies (paired tests, effect sizes, figures, report)."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"msrelax_stats {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    analyze = commands.add_parser(
+        "analyze",
+        help="read, validate, score, compare and write the report",
+        description="Read, validate and score a study, compare the visits, write tables, "
+        "figures and report.html into --out.",
+    )
+    _add_reading_options(analyze)
+    _add_scoring_options(analyze)
+    analyze.add_argument("--out", default="msrelax_results", help="output folder")
+    analyze.add_argument("--outcomes", metavar="NAMES", help="outcomes to compare (default: all)")
+    analyze.add_argument("--ci-level", type=float, default=0.95, help="confidence level")
+    analyze.add_argument("--seed", type=int, default=1, help="bootstrap seed (default: 1)")
+    analyze.add_argument(
+        "--n-boot", type=int, default=10000, help="bootstrap resamples (default: 10000)"
+    )
+    analyze.add_argument(
+        "--primary-test",
+        choices=["t", "wilcoxon"],
+        default="t",
+        help="the analysis plan's primary test (both are always reported)",
+    )
+    analyze.add_argument("--control", help="label of the control arm (two-arm studies)")
+    analyze.add_argument("--diary", metavar="FILE", help="practice diary file")
+    analyze.add_argument(
+        "--figure-formats",
+        default="png",
+        metavar="FORMATS",
+        help="figure formats, comma-separated among png,svg,pdf (default: png)",
+    )
+
+    score = commands.add_parser(
+        "score",
+        help="score every instrument and write the scored table",
+        description="Read, validate and score a study; write the long table with scores.",
+    )
+    _add_reading_options(score)
+    _add_scoring_options(score)
+    score.add_argument("--out", required=True, help="output file (.csv or .xlsx)")
+
+    validate = commands.add_parser(
+        "validate",
+        help="check a study file and list every problem",
+        description="Check a study file; exit 0 when clean, else list every problem (exit 2).",
+    )
+    _add_reading_options(validate)
+
+    sample = commands.add_parser(
+        "sample",
+        help="write the synthetic example study",
+        description="Write the synthetic 32-participant example study (seeded, reproducible).",
+    )
+    sample.add_argument("--out", required=True, help="output folder, or a .csv file")
+    sample.add_argument("--n", type=int, default=32, help="participants (default: 32)")
+    sample.add_argument("--seed", type=int, default=1, help="random seed (default: 1)")
+    return parser
+
+
+def _reading_kwargs(args: argparse.Namespace) -> dict[str, Any]:
+    sheet: str | int | None = args.sheet
+    if isinstance(sheet, str) and sheet.isdigit():
+        sheet = int(sheet)
+    return {
+        "layout": args.layout,
+        "column_map": args.column_map,
+        "visits": _split(args.visits),
+        "sheet": sheet,
+        "missing_codes": _missing_codes(args.missing_codes),
+        "encoding": args.encoding,
+    }
+
+
+def _scoring_kwargs(args: argparse.Namespace) -> dict[str, Any]:
+    psqi = {
+        key: value
+        for key, value in {
+            "duration_rule": args.psqi_duration_rule,
+            "efficiency_over_100": args.psqi_efficiency_over_100,
+            "max_missing_components": args.psqi_max_missing_components,
+        }.items()
+        if value is not None
+    }
+    kwargs: dict[str, Any] = {}
+    names = _split(args.instruments)
+    specs = list(args.instrument_spec)
+    if names is not None or specs:
+        kwargs["instruments"] = [*(names or []), *specs] if names is not None else None
+        if specs:
+            kwargs["custom"] = specs
+    if psqi:
+        kwargs["psqi"] = psqi
+    return kwargs
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from msrelax_stats.study import read_study
+
+    study = read_study(args.data, **_reading_kwargs(args))
+    meta = study.attrs.get("msrelax", {})
+    n_ids = study["id"].nunique()
+    print(
+        f"{args.data}: OK, {n_ids} participants, {len(study)} rows, "
+        f"visits {', '.join(map(str, study['time'].cat.categories))} ({meta.get('layout')} layout)"
+    )
+    for note in meta.get("notes", []):
+        print(f"note: {_note_text(note)}")
+    return 0
+
+
+def _note_text(note: dict[str, Any]) -> str:
+    from msrelax_stats.errors import Problem
+
+    return str(Problem(**note))
+
+
+def _cmd_score(args: argparse.Namespace) -> int:
+    from msrelax_stats.instruments import score
+    from msrelax_stats.pipeline import write_table
+    from msrelax_stats.study import read_study
+
+    study = read_study(args.data, **_reading_kwargs(args))
+    scored = score(study, **_scoring_kwargs(args))
+    out = write_table(scored, Path(args.out))
+    print(f"wrote {out}")
+    return 0
+
+
+def _cmd_analyze(args: argparse.Namespace) -> int:
+    from msrelax_stats.pipeline import analyze
+
+    formats = _split(args.figure_formats) or ["png"]
+    unknown = sorted(set(formats) - {"png", "svg", "pdf"})
+    if unknown:
+        raise _UsageError(f"--figure-formats: unknown format {', '.join(unknown)}")
+    if not 0 < args.ci_level < 1:
+        raise _UsageError(f"--ci-level must be between 0 and 1, got {args.ci_level}")
+    if args.n_boot < 100:
+        raise _UsageError(f"--n-boot must be at least 100, got {args.n_boot}")
+    result = analyze(
+        args.data,
+        out=Path(args.out),
+        outcomes=_split(args.outcomes),
+        ci_level=args.ci_level,
+        seed=args.seed,
+        n_boot=args.n_boot,
+        primary_test=args.primary_test,
+        control=args.control,
+        diary=args.diary,
+        figure_formats=tuple(formats),
+        command=" ".join(["python -m msrelax_stats", *sys.argv[1:]]),
+        **_reading_kwargs(args),
+        **_scoring_kwargs(args),
+    )
+    print(result.summary())
+    return 0
+
+
+def _cmd_sample(args: argparse.Namespace) -> int:
+    from msrelax_stats.sample import write_sample
+
+    if args.n < 2:
+        raise _UsageError(f"--n must be at least 2, got {args.n}")
+    written = write_sample(Path(args.out), n=args.n, seed=args.seed)
+    for path in written:
+        print(f"wrote {path}")
+    return 0
+
+
+_COMMANDS = {
+    "analyze": _cmd_analyze,
+    "score": _cmd_score,
+    "validate": _cmd_validate,
+    "sample": _cmd_sample,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    args = build_parser().parse_args(argv)  # usage errors exit with status 2
+    try:
+        return _COMMANDS[args.command](args)
+    except StudyDataError as error:
+        for problem in error.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        n = len(error.problems)
+        print(f"{n} problem{'s' if n != 1 else ''} found; nothing was written.", file=sys.stderr)
+        return 2
+    except _UsageError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except OSError as error:  # an output path we cannot write, a disk full, ...
+        print(f"error: {error.strerror or error}: {error.filename or ''}".rstrip(), file=sys.stderr)
+        return 2

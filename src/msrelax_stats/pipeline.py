@@ -1,0 +1,315 @@
+"""``analyze``: the whole job, read -> score -> compare -> report, into one output folder.
+
+The folder is written under a temporary name next to ``out`` and moved into place only when
+everything succeeded, so a failed run never leaves a folder that looks complete.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib import metadata
+from os import PathLike
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from msrelax_stats.errors import Problem, StudyDataError
+
+__all__ = ["AnalysisResult", "analyze", "write_table", "package_versions"]
+
+_VERSIONED = ("msrelax-stats", "pandas", "numpy", "scipy", "statsmodels", "matplotlib", "pingouin")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass
+class AnalysisResult:
+    """Everything ``analyze`` computed; the files in ``out`` hold the same numbers."""
+
+    study: pd.DataFrame
+    scored: pd.DataFrame
+    paired: Any
+    out: Path | None
+    options: dict[str, Any]
+    arms: Any = None
+    visits: Any = None
+    diary: Any = None
+    files: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """A few lines for the terminal: who was analysed, what was written."""
+        table = self.paired.table
+        n_ids = self.study["id"].nunique()
+        lines = [f"{n_ids} participants read, {len(table)} outcomes compared."]
+        excluded = self.paired.exclusions
+        if len(excluded):
+            lines.append(
+                f"{excluded['id'].nunique()} participants excluded from at least one outcome "
+                "(see exclusions.csv)."
+            )
+        if self.out is not None:
+            lines.append(f"wrote {len(self.files)} files to {self.out}/ (open report.html)")
+        return "\n".join(lines)
+
+
+def package_versions() -> dict[str, str]:
+    """Versions of Python and of the packages that produced the numbers."""
+    import platform
+
+    versions = {"python": platform.python_version()}
+    for name in _VERSIONED:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+def _neutralise(value: Any) -> Any:
+    """Make a text cell inert in a spreadsheet (formula injection): prefix with an apostrophe."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        try:
+            float(value.replace(",", "."))
+        except ValueError:
+            return "'" + value
+    return value
+
+
+def _safe_for_spreadsheet(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object or isinstance(out[column].dtype, pd.CategoricalDtype):
+            out[column] = out[column].astype(object).map(_neutralise)
+    out.columns = [_neutralise(str(c)) for c in out.columns]
+    return out
+
+
+def write_table(frame: pd.DataFrame, path: Path) -> Path:
+    """Write a table as CSV (UTF-8, ``.csv``) or Excel (``.xlsx``), safe against formulas."""
+    path = Path(path)
+    safe = _safe_for_spreadsheet(frame)
+    if path.suffix.lower() == ".xlsx":
+        safe.to_excel(path, index=False)
+    else:
+        safe.to_csv(path, index=False, lineterminator="\n", float_format="%.17g")
+    return path
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, pd.DataFrame):
+        return [_jsonable(r) for r in value.to_dict(orient="records")]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, Path):
+        return str(value)
+    return value
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+class _Staging:
+    """An output folder written under a temporary name and moved into place at the end."""
+
+    def __init__(self, out: Path):
+        self.out = out
+        out.parent.mkdir(parents=True, exist_ok=True)
+        self.tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+
+    def commit(self) -> None:
+        if self.out.exists():
+            old = self.out.parent / f".{self.out.name}.old-{os.getpid()}"
+            self.out.rename(old)
+            self.tmp.rename(self.out)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            self.tmp.rename(self.out)
+
+    def abort(self) -> None:
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def analyze(
+    source: str | PathLike[str] | pd.DataFrame,
+    out: str | PathLike[str] | None = None,
+    *,
+    layout: str | None = None,
+    column_map: str | PathLike[str] | dict[str, str] | None = None,
+    visits: Sequence[str] | None = None,
+    sheet: str | int | None = None,
+    missing_codes: Sequence[Any] | None = None,
+    encoding: str | None = None,
+    outcomes: Sequence[str] | None = None,
+    ci_level: float = 0.95,
+    seed: int = 1,
+    n_boot: int = 10000,
+    primary_test: str = "t",
+    control: str | None = None,
+    diary: str | PathLike[str] | pd.DataFrame | None = None,
+    figure_formats: Sequence[str] = ("png",),
+    command: str | None = None,
+    **scoring: Any,
+) -> AnalysisResult:
+    """Run the whole analysis of a pre/post study and (optionally) write every output.
+
+    Parameters
+    ----------
+    source : path or DataFrame
+        The study (any format :func:`msrelax_stats.read_study` reads).
+    out : path, optional
+        Output folder. ``None`` computes without writing anything.
+    layout, column_map, visits, sheet, missing_codes, encoding
+        Passed to :func:`msrelax_stats.read_study`.
+    outcomes : sequence of str, optional
+        Outcomes to compare; default every reported score present (STATISTICS.md).
+    ci_level, seed, n_boot
+        Confidence level, bootstrap seed and number of bootstrap resamples.
+    primary_test : {"t", "wilcoxon"}
+        The analysis plan's primary test; both are always reported.
+    control : str, optional
+        Label of the control arm in a two-arm study.
+    diary : path or DataFrame, optional
+        Practice diary (one row per participant per day).
+    figure_formats : sequence of {"png", "svg", "pdf"}
+        Formats written for every figure.
+    command : str, optional
+        The command line, recorded in the report.
+    **scoring
+        Passed to :func:`msrelax_stats.score` (``instruments=``, ``psqi={...}``, ...).
+
+    Returns
+    -------
+    AnalysisResult
+
+    Files written to ``out``: ``scored.csv``, ``results.csv``, ``caseness.csv``,
+    ``responders.csv``, ``exclusions.csv``, ``results.json``, ``table2.*``, ``figures/`` and
+    ``report.html``.
+    """
+    from msrelax_stats.instruments import score
+    from msrelax_stats.stats.compare import compare
+    from msrelax_stats.study import read_study
+
+    if primary_test not in ("t", "wilcoxon"):
+        raise StudyDataError(Problem(f"primary_test must be 't' or 'wilcoxon', not {primary_test!r}"))
+    study = read_study(
+        source,
+        layout=layout,
+        column_map=column_map,
+        visits=visits,
+        sheet=sheet,
+        missing_codes=missing_codes,
+        encoding=encoding,
+    )
+    meta = study.attrs.get("msrelax", {})
+    scored = score(study, **scoring)
+    visit_labels = [str(v) for v in study["time"].cat.categories]
+    paired_visits = (visit_labels[0], visit_labels[-1])
+    paired = compare(
+        scored,
+        outcomes=list(outcomes) if outcomes else None,
+        visits=paired_visits,
+        ci_level=ci_level,
+        seed=seed,
+        n_boot=n_boot,
+    )
+    options = {
+        "visits": visit_labels,
+        "paired_visits": list(paired_visits),
+        "outcomes": list(paired.table["outcome"]),
+        "ci_level": ci_level,
+        "seed": seed,
+        "n_boot": n_boot,
+        "primary_test": primary_test,
+        "control": control,
+        "scoring": scoring,
+        "layout": meta.get("layout"),
+        "missing_codes": list(missing_codes) if missing_codes else None,
+    }
+    result = AnalysisResult(
+        study=study, scored=scored, paired=paired, out=None, options=options
+    )
+    if out is None:
+        return result
+
+    out = Path(out)
+    staging = _Staging(out)
+    try:
+        result.files = _write_outputs(
+            staging.tmp, result, meta, figure_formats=tuple(figure_formats), command=command
+        )
+        staging.commit()
+    except BaseException:
+        staging.abort()
+        raise
+    result.out = out
+    return result
+
+
+def _write_outputs(
+    folder: Path,
+    result: AnalysisResult,
+    meta: dict[str, Any],
+    *,
+    figure_formats: tuple[str, ...],
+    command: str | None,
+) -> list[str]:
+    paired = result.paired
+    written: list[str] = []
+
+    def table(frame: pd.DataFrame, name: str) -> None:
+        write_table(frame, folder / name)
+        written.append(name)
+
+    table(result.scored, "scored.csv")
+    table(paired.table, "results.csv")
+    table(paired.caseness, "caseness.csv")
+    table(paired.responders, "responders.csv")
+    table(paired.exclusions, "exclusions.csv")
+
+    versions = package_versions()
+    document = {
+        "created": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "command": command,
+        "input": {
+            "source": meta.get("source"),
+            "sha256": meta.get("sha256"),
+            "layout": meta.get("layout"),
+            "visits": meta.get("visits"),
+            "notes": meta.get("notes", []),
+        },
+        "options": result.options,
+        "seed": result.options["seed"],
+        "versions": versions,
+        "results": paired.table,
+        "caseness": paired.caseness,
+        "responders": paired.responders,
+        "exclusions": paired.exclusions,
+        "notes": list(getattr(paired, "notes", [])),
+    }
+    text = json.dumps(_jsonable(document), indent=2, sort_keys=True, allow_nan=False)
+    (folder / "results.json").write_text(text + "\n", encoding="utf-8")
+    written.append("results.json")
+    return written
