@@ -1,0 +1,107 @@
+"""The command line: exit codes, messages on stderr, no tracebacks, nothing half-written."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from msrelax_stats.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "data" / "sample" / "pmr_study.csv"
+
+
+def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m msrelax_stats`` in a fresh process, as a user would."""
+    return subprocess.run(
+        [sys.executable, "-m", "msrelax_stats", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=600,
+    )
+
+
+@pytest.mark.parametrize("command", ["analyze", "score", "validate", "sample"])
+def test_help_of_each_command_exits_0(command, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main([command, "--help"])
+    assert exit_info.value.code == 0
+    assert "usage:" in capsys.readouterr().out
+
+
+def test_no_command_is_a_usage_error_with_status_2(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main([])
+    assert exit_info.value.code == 2
+    assert "error:" in capsys.readouterr().err
+
+
+def test_unknown_option_value_is_status_2(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["analyze", str(SAMPLE), "--primary-test", "anova"])
+    assert exit_info.value.code == 2
+
+
+def test_missing_file_is_status_2_naming_the_path(tmp_path, capsys):
+    missing = tmp_path / "nowhere.csv"
+    assert main(["validate", str(missing)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ")
+    assert "nowhere.csv" in err
+    assert "Traceback" not in err
+
+
+def test_bad_figure_format_is_status_2(tmp_path, capsys):
+    code = main(["analyze", str(SAMPLE), "--out", str(tmp_path / "o"), "--figure-formats", "gif"])
+    assert code == 2
+    assert "gif" in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()
+
+
+def test_validate_sample_is_clean():
+    done = run_cli("validate", str(SAMPLE))
+    assert done.returncode == 0, done.stderr
+    assert "OK" in done.stdout
+    assert "32 participants" in done.stdout
+
+
+def test_out_of_range_item_gives_status_2_with_location(tmp_path):
+    text = SAMPLE.read_text(encoding="utf-8").splitlines()
+    header = text[0].split(",")
+    row = text[1].split(",")
+    column = header.index("fss_3")
+    row[column] = "8"
+    bad = tmp_path / "bad.csv"
+    bad.write_text("\n".join([text[0], ",".join(row), *text[2:]]) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    done = run_cli("analyze", str(bad), "--out", str(out))
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    first_id = row[header.index("id")]
+    assert f"participant {first_id}" in done.stderr
+    assert "column fss_3" in done.stderr
+    assert "'8'" in done.stderr
+    assert not out.exists()  # never a partial output folder
+
+
+def test_sample_command_writes_reproducible_files(tmp_path):
+    first = run_cli("sample", "--out", str(tmp_path / "a"), "--seed", "7")
+    second = run_cli("sample", "--out", str(tmp_path / "b"), "--seed", "7")
+    assert first.returncode == 0, first.stderr
+    assert second.returncode == 0, second.stderr
+    csv_a = (tmp_path / "a" / "pmr_study.csv").read_bytes()
+    csv_b = (tmp_path / "b" / "pmr_study.csv").read_bytes()
+    assert csv_a == csv_b
+
+
+def test_score_command_writes_scores(tmp_path):
+    out = tmp_path / "scored.csv"
+    done = run_cli("score", str(SAMPLE), "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    header = out.read_text(encoding="utf-8").splitlines()[0].split(",")
+    for column in ("fss_mean", "psqi_global", "psqi_poor", "mfis_total", "ess_total"):
+        assert column in header
