@@ -1,0 +1,275 @@
+"""Figures over several outcomes: PSQI component profile, forest plot, caseness.
+
+Same conventions as :mod:`msrelax_stats.figures.paired`: ``ax=None`` in, Axes out, no global
+matplotlib state, style keywords ``figsize``, ``fontsize``, ``palette``, ``rc``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.lines import Line2D
+from matplotlib.transforms import blended_transform_factory
+from scipy import stats
+
+from msrelax_stats.errors import Problem, StudyDataError
+from msrelax_stats.figures._common import (
+    COLUMN_WIDTH_IN,
+    axis_label,
+    mean_ci,
+    new_axes,
+    outcome_info,
+    paired_wide,
+    palette,
+    style_context,
+    tidy_axes,
+)
+from msrelax_stats.figures._format import fmt_p
+
+__all__ = ["psqi_profile", "forest_plot", "caseness_plot", "caseness_counts"]
+
+PSQI_COMPONENTS = {
+    "psqi_c1": "C1\nquality",
+    "psqi_c2": "C2\nlatency",
+    "psqi_c3": "C3\nduration",
+    "psqi_c4": "C4\neffic.",
+    "psqi_c5": "C5\ndisturb.",
+    "psqi_c6": "C6\nmedic.",
+    "psqi_c7": "C7\ndaytime",
+}
+
+
+def psqi_profile(
+    scored: pd.DataFrame,
+    ax: Axes | None = None,
+    *,
+    visits: Sequence[str] = ("pre", "post"),
+    ci_level: float = 0.95,
+    **style: Any,
+) -> Axes:
+    """PSQI component profile: mean +- CI of the seven components at each visit.
+
+    Each component uses its own complete pairs. The pre and post series are one errorbar
+    line each (gid ``"pre"`` / ``"post"``) with one point per component present.
+
+    Parameters
+    ----------
+    scored : DataFrame
+        Scored long table with ``psqi_c1`` ... ``psqi_c7``.
+    ax : Axes, optional
+    visits : pair of str
+    ci_level : float
+        Level of the t-based CI of each mean.
+    **style
+        ``figsize``, ``fontsize``, ``palette``, ``rc``.
+
+    Returns
+    -------
+    Axes
+
+    Examples
+    --------
+    >>> ax = psqi_profile(scored)  # doctest: +SKIP
+    """
+    present = [c for c in PSQI_COMPONENTS if c in scored.columns]
+    if not present:
+        raise StudyDataError(Problem("no PSQI component columns (psqi_c1 ... psqi_c7)"))
+    pal = palette(style)
+    summary = np.full((len(present), 2, 3), np.nan)
+    n_pairs = []
+    for i, component in enumerate(present):  # seven components, not participants
+        wide = paired_wide(scored, component, visits)
+        n_pairs.append(len(wide))
+        for j in range(2):
+            summary[i, j] = mean_ci(wide.iloc[:, j].to_numpy(), ci_level)
+    x = np.arange(len(present), dtype=float)
+    with style_context(style):
+        ax = new_axes(ax, style, height=2.6)
+        for j, (role, shift) in enumerate((("pre", -0.12), ("post", 0.12))):
+            mean, low, high = summary[:, j, 0], summary[:, j, 1], summary[:, j, 2]
+            ax.errorbar(x + shift, mean, yerr=[mean - low, high - mean], fmt="o-", ms=3.5,
+                        lw=0.8, capsize=2, color=pal[role], gid=role,
+                        label=f"{visits[j]}".capitalize())  # fmt: skip
+        ax.set_xticks(x, [PSQI_COMPONENTS[c] for c in present], fontsize="small")
+        ax.set_ylim(0, 3)
+        ax.set_ylabel("PSQI component score (points, 0-3)")
+        n_text = f"n = {min(n_pairs)}" if min(n_pairs) == max(n_pairs) else (
+            f"n = {min(n_pairs)}-{max(n_pairs)}")  # fmt: skip
+        ax.set_title(f"PSQI components, mean and {ci_level * 100:g} % CI ({n_text} pairs)",
+                     loc="left")  # fmt: skip
+        ax.legend(loc="upper right", ncols=2)
+        tidy_axes(ax)
+    return ax
+
+
+def forest_plot(
+    results: pd.DataFrame,
+    ax: Axes | None = None,
+    *,
+    effect: str = "d_z",
+    **style: Any,
+) -> Axes:
+    """Forest plot of a paired effect size with its CI, every outcome on one axis.
+
+    Parameters
+    ----------
+    results : DataFrame
+        The results table (``outcome``, ``better``, ``<effect>``, ``<effect>_ci_low``,
+        ``<effect>_ci_high``, ``ci_level``), first row drawn at the top.
+    ax : Axes, optional
+    effect : str
+        ``"d_z"`` (default), ``"g_av"`` or ``"rank_biserial"``.
+    **style
+        ``figsize``, ``fontsize``, ``palette``, ``rc``.
+
+    Returns
+    -------
+    Axes
+        The intervals are one ``LineCollection`` (gid ``"ci"``) with one segment per outcome
+        whose CI is defined, the estimates one ``Line2D`` (gid ``"estimate"``). The direction of
+        improvement is written on the plot (gid ``"direction"``): one arrow when all outcomes
+        share it, one per row otherwise. Signs are kept as computed.
+
+    Examples
+    --------
+    >>> ax = forest_plot(results)  # doctest: +SKIP
+    """
+    needed = ["outcome", "better", effect, f"{effect}_ci_low", f"{effect}_ci_high"]
+    missing = [c for c in needed if c not in results.columns]
+    if missing:
+        raise StudyDataError([Problem("is not a column of the results table", column=c)
+                              for c in missing])  # fmt: skip
+    pal = palette(style)
+    k = len(results)
+    y = np.arange(k, dtype=float)[::-1]
+    est = results[effect].to_numpy(dtype=float)
+    low = results[f"{effect}_ci_low"].to_numpy(dtype=float)
+    high = results[f"{effect}_ci_high"].to_numpy(dtype=float)
+    ok = np.isfinite(low) & np.isfinite(high)
+    labels = [outcome_info(str(o)).label for o in results["outcome"]]
+    level = float(results["ci_level"].iloc[0]) if "ci_level" in results and k else 0.95
+    names = {"d_z": "Cohen's $d_z$", "g_av": "Hedges' $g_{av}$", "rank_biserial": "rank-biserial r"}
+    better = results["better"].astype(str).to_numpy()
+    with style_context(style):
+        ax = new_axes(
+            ax, style | {"figsize": style.get("figsize", (COLUMN_WIDTH_IN, 0.9 + 0.24 * k))}
+        )
+        ax.hlines(y[ok], low[ok], high[ok], color=pal["estimate"], lw=1.2, gid="ci")
+        ax.plot(est, y, "s", ms=4, color=pal["post"], gid="estimate")
+        ax.axvline(0, color=pal["reference"], lw=0.8, ls="--", gid="zero")
+        ax.set_yticks(y, labels)
+        ax.set_ylim(-0.7, k - 0.3)
+        ax.set_xlabel(f"{names.get(effect, effect)} with {level * 100:g} % CI (post - pre)")
+        arrow = {"lower": "\u2190 improvement", "higher": "improvement \u2192"}
+        if k and (better == better[0]).all():
+            left = better[0] == "lower"
+            ax.text(0.0 if left else 1.0, 1.01, arrow.get(better[0], ""), transform=ax.transAxes,
+                    ha="left" if left else "right", va="bottom", color=pal["improved"],
+                    gid="direction")  # fmt: skip
+        else:
+            trans = blended_transform_factory(ax.transAxes, ax.transData)
+            short = {"lower": "\u2190 better", "higher": "better \u2192"}
+            for yi, b in zip(y, better, strict=True):  # one label per outcome row
+                ax.text(1.01, yi, short.get(b, ""), transform=trans, va="center",
+                        fontsize="small", color=pal["improved"], gid="direction")  # fmt: skip
+        tidy_axes(ax)
+    return ax
+
+
+def caseness_counts(
+    scored: pd.DataFrame, flag: str, visits: Sequence[str] = ("pre", "post")
+) -> dict[str, Any]:
+    """Pre x post counts of a caseness flag over complete pairs, with the exact McNemar p.
+
+    Returns a dict with the keys of a ``caseness.csv`` row (``outcome``, ``n``, ``pre_yes``,
+    ``post_yes``, ``pre_yes_post_no``, ``pre_no_post_yes``, ``p_mcnemar``).
+
+    Notes
+    -----
+    Exact McNemar test: two-sided binomial test of ``b`` successes in ``b + c`` discordant
+    pairs with probability 1/2 (R: ``binom.test(b, b + c)``); p = 1 when there is no
+    discordant pair.
+    """
+    wide = paired_wide(scored, flag, visits).astype(bool).to_numpy()
+    b = int((wide[:, 0] & ~wide[:, 1]).sum())
+    c = int((~wide[:, 0] & wide[:, 1]).sum())
+    p = stats.binomtest(b, b + c, 0.5).pvalue if b + c else 1.0
+    return {"outcome": flag, "n": len(wide), "pre_yes": int(wide[:, 0].sum()),
+            "post_yes": int(wide[:, 1].sum()), "pre_yes_post_no": b,
+            "pre_no_post_yes": c, "p_mcnemar": float(p)}  # fmt: skip
+
+
+def caseness_plot(
+    data: pd.DataFrame | pd.Series | Mapping[str, Any],
+    flag: str | None = None,
+    ax: Axes | None = None,
+    *,
+    visits: Sequence[str] = ("pre", "post"),
+    **style: Any,
+) -> Axes:
+    """Proportion of cases before and after (e.g. poor sleepers) with the McNemar p.
+
+    Parameters
+    ----------
+    data : Series, mapping or DataFrame
+        Either one row of ``caseness.csv`` (a Series or dict), the caseness table itself
+        together with ``flag`` (the row whose ``outcome`` is ``flag`` is used), or the scored
+        long table together with ``flag`` (counts computed by :func:`caseness_counts`).
+    flag : str, optional
+        Caseness column, e.g. ``"psqi_poor"``.
+    ax : Axes, optional
+    visits : pair of str
+        Used only when counting from the scored table.
+    **style
+        ``figsize``, ``fontsize``, ``palette``, ``rc``.
+
+    Returns
+    -------
+    Axes
+        Two bars (gid ``"proportion"``), percent of the complete pairs at each visit.
+
+    Examples
+    --------
+    >>> ax = caseness_plot(scored, "psqi_poor")  # doctest: +SKIP
+    """
+    if isinstance(data, pd.DataFrame):
+        if flag is None:
+            raise StudyDataError(Problem("caseness_plot needs flag= with a DataFrame"))
+        if "id" in data.columns:
+            row = caseness_counts(data, flag, visits)
+        else:
+            match = data[data["outcome"].astype(str) == flag]
+            if match.empty:
+                raise StudyDataError(Problem("is not in the caseness table", column=flag))
+            row = match.iloc[0].to_dict()
+    else:
+        row = dict(data)
+    info = outcome_info(str(row["outcome"]))
+    pal = palette(style)
+    n = int(row["n"])
+    counts = np.array([row["pre_yes"], row["post_yes"]], dtype=float)
+    share = 100 * counts / n if n else np.full(2, np.nan)
+    with style_context(style):
+        ax = new_axes(ax, style, height=2.6)
+        ax.bar([0, 1], share, width=0.55, color=[pal["pre"], pal["post"]], gid="proportion")
+        for x, (c, s) in enumerate(zip(counts, share, strict=True)):  # two bars
+            ax.text(x, s + 2, f"{int(c)}/{n}\n({s:.0f} %)", ha="center", va="bottom",
+                    fontsize="small")  # fmt: skip
+        ax.set_xticks([0, 1], [str(v).capitalize() for v in visits])
+        ax.set_ylim(0, 120)
+        ax.set_yticks([0, 25, 50, 75, 100])
+        ax.set_ylabel(axis_label(info, sep="\n"))
+        ax.set_title(
+            f"McNemar exact {fmt_p(row['p_mcnemar'], prefix=True)}; "
+            f"yes\u2192no {int(row['pre_yes_post_no'])}, no\u2192yes {int(row['pre_no_post_yes'])}",
+            loc="left",
+            fontsize="small",
+        )
+        ax.legend(handles=[Line2D([], [], lw=0, label=f"n = {n} complete pairs")],
+                  loc="upper right", handlelength=0)  # fmt: skip
+        tidy_axes(ax)
+    return ax
