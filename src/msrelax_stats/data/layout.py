@@ -1,0 +1,269 @@
+"""Study layouts (long and wide), visit labels and the structural checks on ids and visits.
+
+Long layout: one row per participant per visit, with an ``id`` and a ``time`` column.
+Wide layout: one row per participant; visit-specific columns end in ``_<visit>``
+(``fss_1_pre``, ``fss_1_post``), columns without a visit suffix (``group``, ``age``) hold one
+value per participant and are repeated on each of that participant's visit rows.
+
+Rules, in the order they are applied:
+
+- Visit labels come from ``visits`` (default ``("pre", "post")``, at least two, in order).
+  Cells of ``time`` and wide suffixes match a label when their normalised forms agree
+  (stripped, case-folded, spaces as ``_``), so ``Pre`` and `` POST`` are ``pre`` and ``post``.
+  The table then uses the labels exactly as given in ``visits``.
+- Layout detection: a ``time`` column means long; otherwise columns ending in a visit suffix
+  mean wide; otherwise there is no visit information (an error).
+- Wide: a visit row is created only when at least one of its visit-specific cells is
+  answered, so a participant who missed a visit has no row for it, as in a long file.
+  A suffix that is not a known visit is reported when the same base name also occurs with a
+  known visit suffix (``fss_1_fu`` beside ``fss_1_pre``), and then for every column carrying
+  that suffix.
+- Ids are text: numbers from spreadsheets become ``"7"`` (not ``"7.0"``); text ids are kept
+  as written, so ``"007"`` stays ``"007"``.
+- Errors (all collected): blank id, blank or unknown visit label (one problem per row,
+  naming participant, value and column ``time``), duplicate (id, visit) rows.
+  A participant without some visit is *not* an error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from msrelax_stats.data.columns import normalise_name
+from msrelax_stats.errors import Problem, StudyDataError
+
+__all__ = [
+    "DEFAULT_VISITS",
+    "as_text",
+    "check_keys",
+    "detect_layout",
+    "normalise_visits",
+    "wide_to_long",
+]
+
+DEFAULT_VISITS: tuple[str, str] = ("pre", "post")
+ROW = "_msrelax_row"  # 1-based data row number carried along for messages
+
+
+def normalise_visits(visits: Sequence[Any] | None) -> list[str]:
+    """Visit labels in order: stripped text, at least two, distinct after normalisation.
+
+    Examples
+    --------
+    >>> normalise_visits([" Baseline", "week 6"])
+    ['Baseline', 'week 6']
+    """
+    labels = list(DEFAULT_VISITS if visits is None else visits)
+    if isinstance(visits, str):
+        labels = [visits]
+    labels = [str(v).strip() for v in labels]
+    keys = [normalise_name(v) for v in labels]
+    if len(labels) < 2 or "" in keys or len(set(keys)) != len(keys):
+        raise StudyDataError(
+            Problem("visits must be two or more distinct, non-blank labels", value=labels)
+        )
+    return labels
+
+
+def as_text(values: pd.Series) -> pd.Series:
+    """Cells as stripped text (object dtype); whole numbers lose their ``.0``; NaN stays NaN.
+
+    Examples
+    --------
+    >>> as_text(pd.Series([7.0, "007 ", None])).tolist()
+    ['7', '007', nan]
+    """
+
+    def one(value: Any) -> Any:
+        if isinstance(value, str):
+            return value.strip()
+        if isinstance(value, float | np.floating) and float(value).is_integer():
+            return str(int(value))
+        return str(value)
+
+    out = values.astype(object)
+    present = out.notna()
+    return out.where(~present, out[present].map(one)).astype(object)
+
+
+def detect_layout(columns: Sequence[str], visits: Sequence[str], layout: str | None) -> str | None:
+    """``"long"``, ``"wide"``, or ``None`` when neither a ``time`` column nor visit suffixes exist.
+
+    ``layout`` forces the answer; it must be ``None``, ``"long"`` or ``"wide"``.
+    """
+    if layout not in (None, "long", "wide"):
+        raise ValueError(f"layout must be None, 'long' or 'wide', not {layout!r}")
+    if layout is not None:
+        return layout
+    if "time" in columns:
+        return "long"
+    suffixes = tuple("_" + normalise_name(v) for v in visits)
+    if any(c.endswith(suffixes) and c not in suffixes for c in columns):
+        return "wide"
+    return None
+
+
+def _split_wide(columns: Sequence[str], visits: Sequence[str]) -> tuple[dict, set[str]]:
+    """Map column -> (base, visit) for visit columns, and the set of unknown-suffix columns."""
+    keys = {normalise_name(v): v for v in visits}
+    split: dict[str, tuple[str, str]] = {}
+    for col in columns:
+        for key, label in keys.items():
+            if col.endswith("_" + key) and len(col) > len(key) + 1:
+                split[col] = (col[: -len(key) - 1], label)
+                break
+    bases = {base for base, _ in split.values()}
+    odd = {
+        c.rsplit("_", 1)[1]
+        for c in columns
+        if c not in split and "_" in c and c.rsplit("_", 1)[0] in bases
+    }
+    unknown = {c for c in columns if c not in split and "_" in c and c.rsplit("_", 1)[1] in odd}
+    return split, unknown
+
+
+def wide_to_long(
+    df: pd.DataFrame, visits: Sequence[str], *, file: str | None = None
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """Reshape a wide table (one row per participant) into the long layout.
+
+    Parameters
+    ----------
+    df : DataFrame
+        Canonical column names; visit-specific columns end in ``_<visit>``.
+    visits : sequence of str
+        Visit labels in order (already normalised by :func:`normalise_visits`).
+    file : str, optional
+        Named in every problem.
+
+    Returns
+    -------
+    long : DataFrame
+        Columns ``time`` then the base names in order of first appearance; visit rows with
+        no answered visit-specific cell are left out. Rows are ordered participant by
+        participant (file order), then by visit.
+    problems : list of Problem
+        Unknown visit suffixes and base names that clash with unsuffixed columns.
+
+    Examples
+    --------
+    >>> wide = pd.DataFrame({"id": ["P1"], "fss_1_pre": [5], "fss_1_post": [3]})
+    >>> wide_to_long(wide, ["pre", "post"])[0][["id", "time", "fss_1"]].values.tolist()
+    [['P1', 'pre', 5], ['P1', 'post', 3]]
+    """
+    split, unknown = _split_wide(list(df.columns), visits)
+    problems = [
+        Problem(
+            f"column suffix '_{col.rsplit('_', 1)[1]}' is not a known visit "
+            f"(visits: {', '.join(visits)})",
+            column=col,
+            file=file,
+        )
+        for col in df.columns
+        if col in unknown
+    ]
+    constant = [c for c in df.columns if c not in split and c not in unknown]
+    order: list[str] = []
+    for col in df.columns:
+        name = split[col][0] if col in split else col
+        if col not in unknown and name not in order:
+            order.append(name)
+    clash = sorted({base for base, _ in split.values()} & set(constant))
+    problems += [
+        Problem("column appears both with and without a visit suffix", column=c, file=file)
+        for c in clash
+    ]
+    frames = []
+    for position, label in enumerate(visits):
+        mine = {col: base for col, (base, v) in split.items() if v == label}
+        part = df[list(mine)].rename(columns=mine)
+        answered = part.notna().any(axis=1)
+        part = pd.concat([df[constant], part.loc[:, ~part.columns.isin(clash)]], axis=1)
+        part.insert(0, "time", label)
+        part["_visit_pos"] = position
+        frames.append(part[answered])
+    long = pd.concat(frames).reset_index(names="_participant_pos")
+    long = long.sort_values(["_participant_pos", "_visit_pos"], kind="stable")
+    columns = ["time"] + [c for c in order if c in long.columns]
+    return long[columns].reset_index(drop=True), problems
+
+
+def check_keys(
+    df: pd.DataFrame, visits: Sequence[str], *, file: str | None = None
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """Check ids and visit labels, then sort and type the key columns.
+
+    Parameters
+    ----------
+    df : DataFrame
+        Long table with canonical names, including ``id`` and ``time`` and the helper column
+        ``_msrelax_row`` (1-based data row of the file).
+    visits : sequence of str
+        Visit labels in order.
+    file : str, optional
+        Named in every problem.
+
+    Returns
+    -------
+    table : DataFrame
+        ``id`` (text), ``time`` (ordered Categorical of ``visits``), ``group`` (text, when
+        present) first; rows sorted by first appearance of the id, then visit order.
+    problems : list of Problem
+        Blank ids, blank or unknown visit labels, duplicate (id, visit) rows.
+    """
+    out = df.copy()
+    out["id"] = as_text(out["id"])
+    raw_time = as_text(out["time"])
+    problems: list[Problem] = []
+    for row in out.loc[out["id"].isna(), ROW]:
+        problems.append(
+            Problem(
+                f"blank participant id (data row {row}, not counting the header)",
+                column="id",
+                file=file,
+            )
+        )
+    keys = {normalise_name(v): v for v in visits}
+    time = raw_time.map(lambda v: keys.get(normalise_name(v)), na_action="ignore")
+    bad = time.isna() & out["id"].notna()
+    expected = ", ".join(visits)
+    for pid, value in zip(out.loc[bad, "id"], raw_time[bad], strict=True):
+        message = (
+            "blank visit label"
+            if pd.isna(value)
+            else f"is not a known visit (expected one of: {expected})"
+        )
+        problems.append(
+            Problem(
+                message,
+                participant=pid,
+                column="time",
+                value=None if pd.isna(value) else value,
+                file=file,
+            )
+        )
+    out["time"] = pd.Categorical(time, categories=list(visits), ordered=True)
+    good = out["id"].notna() & out["time"].notna()
+    dup = out[good].groupby(["id", "time"], observed=True, sort=False).size()
+    for (pid, visit), count in dup[dup > 1].items():
+        problems.append(
+            Problem(
+                f"appears {count} times (duplicate participant and visit)",
+                participant=pid,
+                visit=str(visit),
+                column="id",
+                file=file,
+            )
+        )
+    if "group" in out.columns:
+        out["group"] = as_text(out["group"])
+    first = pd.Series(pd.factorize(out["id"])[0], index=out.index)
+    out = out.assign(_first=first, _code=out["time"].cat.codes)
+    out = out.sort_values(["_first", "_code"], kind="stable").drop(columns=["_first", "_code", ROW])
+    keys_first = [c for c in ("id", "time", "group") if c in out.columns]
+    out = out[keys_first + [c for c in out.columns if c not in keys_first]]
+    return out.reset_index(drop=True), problems

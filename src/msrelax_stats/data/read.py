@@ -1,0 +1,368 @@
+"""Read a study file into the canonical long table (docs/architecture.md).
+
+:func:`read_table` is the structural half of reading: it finds the table, its columns, its
+participants and visits, and checks them. Item cells are left as the file typed them (text
+from text files; numbers, text and Excel times from spreadsheets and SPSS/Stata files); the
+instruments layer parses numbers and clock times and checks ranges afterwards.
+
+Formats, by file extension
+--------------------------
+``.csv``, ``.tsv``, ``.txt``
+    Delimited text. The delimiter is sniffed among ``,`` ``;`` and tab: the first 50
+    non-blank lines are split (respecting quotes) with each candidate, and the candidate
+    giving the same number (> 1) of fields on every line wins, preferring more fields; so a
+    semicolon file with decimal commas is never split on its commas. All cells are text.
+``.xlsx``, ``.xlsm``
+    Read with openpyxl. ``sheet`` names the sheet (name or 0-based position). Without it the
+    first sheet is read, and when the workbook has several sheets a note says which one was
+    used and which were ignored.
+``.sav``, ``.dta``
+    Read with pyreadstat with ``apply_value_formats=False``: value labels never replace the
+    numeric codes; SPSS user-missing values become missing.
+A ``pandas.DataFrame`` is copied (source ``"<DataFrame>"``, ``sha256`` ``None``).
+
+Encodings of text files
+-----------------------
+A UTF-8 byte-order mark means UTF-8; a UTF-16 mark means UTF-16 (Excel's "Unicode text").
+Otherwise the bytes are decoded as UTF-8 when they are valid UTF-8, else as cp1254 (Turkish
+Windows; identical to latin-1/cp1252 for the letters of Western European names such as
+``Müller``, and it also decodes ``Ş ş Ğ ğ İ ı``), else as latin-1; a note records a non-UTF-8
+decoding. ``encoding=`` forces one. Bytes that no text file holds (NUL and other control
+characters) make the file "not a text table".
+
+Cells
+-----
+Text cells are stripped. Empty text and the markers ``NA``, ``N/A``, ``NaN``, ``nan``, ``.``
+and ``#NULL!`` (R and SPSS exports) become missing, as do cells equal to a declared missing
+code: ``missing_codes=[-99, 999]`` matches the numbers -99 and 999 and the texts ``"-99"``,
+``"-99.0"``, ``"-99,0"``. Missing codes apply to every column except ``id`` and ``time``.
+Rows and unnamed columns with no cell at all are dropped.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+import zipfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from msrelax_stats.data.columns import canonical_names, load_column_map
+from msrelax_stats.data.layout import ROW, check_keys, detect_layout, normalise_visits, wide_to_long
+from msrelax_stats.errors import Problem, StudyDataError
+
+__all__ = ["MISSING_MARKERS", "read_table"]
+
+MISSING_MARKERS = ("", "NA", "N/A", "NaN", "nan", ".", "#NULL!")
+TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
+EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+SUPPORTED = ".csv .tsv .txt .xlsx .sav .dta"
+_CONTROL = bytes(range(0, 9)) + bytes(range(14, 32))
+
+
+def read_table(
+    source: str | Path | pd.DataFrame,
+    *,
+    layout: str | None = None,
+    column_map: Mapping[str, Any] | str | Path | None = None,
+    visits: Sequence[str] | None = None,
+    sheet: str | int | None = None,
+    missing_codes: Sequence[Any] | None = None,
+    encoding: str | None = None,
+) -> pd.DataFrame:
+    """Read a study file (or DataFrame) into the canonical long table.
+
+    Parameters
+    ----------
+    source : str, Path or DataFrame
+        A ``.csv``/``.tsv``/``.txt``, ``.xlsx``, ``.sav`` or ``.dta`` file, or a DataFrame.
+    layout : {None, "long", "wide"}
+        ``None`` detects it: a ``time`` column means long, visit suffixes (``fss_1_pre``)
+        mean wide.
+    column_map : dict, str or Path, optional
+        User column names -> canonical names, or a ``.toml``/``.json`` file holding them
+        (format in :mod:`msrelax_stats.data.columns`).
+    visits : sequence of str, optional
+        Visit labels in order (two or more); default ``("pre", "post")`` or the column map's.
+    sheet : str or int, optional
+        Sheet of an ``.xlsx`` workbook (default: the first).
+    missing_codes : sequence, optional
+        Codes meaning "missing" (e.g. ``[-99, 999]``); default: the column map's, else none.
+    encoding : str, optional
+        Force the text encoding of a delimited file (default: detected, see module notes).
+
+    Returns
+    -------
+    DataFrame
+        One row per participant per visit: ``id`` (text), ``time`` (ordered Categorical),
+        ``group`` (text, when present), then the other columns in file order. Rows sorted
+        by first appearance of the id, then visit. ``df.attrs["msrelax"]`` holds ``source``,
+        ``sha256`` (of the file bytes), ``layout``, ``visits`` and ``notes``.
+
+    Raises
+    ------
+    StudyDataError
+        With every structural problem found (missing/empty/binary file, no id column, no
+        visit information, unknown visits, duplicate rows, blank ids, clashing columns),
+        each naming the file.
+
+    Notes
+    -----
+    Structural only: item values are not parsed or range-checked here. A participant
+    who lacks a visit is kept; the paired analysis reports them as excluded.
+
+    Examples
+    --------
+    >>> raw = pd.DataFrame({"Participant": ["007", "007"], "Visit": ["Post", "PRE"],
+    ...                     "FSS 1": ["3", "5"]})
+    >>> table = read_table(raw)
+    >>> table[["id", "time", "fss_1"]].values.tolist()
+    [['007', 'pre', '5'], ['007', 'post', '3']]
+    """
+    cmap = load_column_map(column_map)
+    labels = normalise_visits(visits if visits is not None else cmap.visits)
+    codes = list(missing_codes if missing_codes is not None else cmap.missing_codes or [])
+    if isinstance(source, pd.DataFrame):
+        name, digest, notes = None, None, []
+        raw = source.copy()
+        raw.columns = [str(c) for c in raw.columns]
+        raw = raw.reset_index(drop=True)
+    else:
+        name = str(source)
+        raw, digest, notes = _load(Path(source), name, sheet=sheet, encoding=encoding)
+    try:
+        table, more = _canonical(raw, name, cmap, labels, layout, codes)
+    except StudyDataError as exc:
+        raise (exc if name is None else exc.with_file(name)) from None
+    table.attrs["msrelax"] = {
+        "source": "<DataFrame>" if name is None else name,
+        "sha256": digest,
+        "layout": more.pop(),
+        "visits": labels,
+        "notes": [p.to_dict() for p in notes + more],
+    }
+    return table
+
+
+def _canonical(raw, name, cmap, labels, layout, codes) -> tuple[pd.DataFrame, list]:
+    names, problems, notes = canonical_names(list(raw.columns), cmap, file=name)
+    raw = _clean_cells(raw, names, codes)
+    keep = [n != "" or raw.iloc[:, i].notna().any() for i, n in enumerate(names)]
+    problems += [
+        Problem("a column without a name holds data", column=f"#{i + 1}", file=name)
+        for i, n in enumerate(names)
+        if n == "" and keep[i]
+    ]
+    raw = raw.loc[raw.notna().any(axis=1), keep]
+    if raw.empty:
+        problems.append(Problem("has no data rows (only empty cells)", file=name))
+    found = detect_layout(list(raw.columns), labels, layout)
+    if "id" not in raw.columns:
+        problems.append(
+            Problem(
+                "no participant id column (looked for: id, participant, participant_id, "
+                "subject, subject_id, patient_id); name it with a column map",
+                file=name,
+            )
+        )
+    if found is None or (found == "long" and "time" not in raw.columns):
+        suffixes = ", ".join("_" + v for v in labels)
+        problems.append(
+            Problem(
+                "no visit information: no time/visit column and no column ending in a visit "
+                f"suffix ({suffixes}); pass visits=[...] if the visits have other names",
+                file=name,
+            )
+        )
+    if found == "wide" and "time" in raw.columns:
+        problems.append(
+            Problem(
+                "layout 'wide' was requested but the file has a time column",
+                column="time",
+                file=name,
+            )
+        )
+    if problems:
+        raise StudyDataError(problems)
+    raw = raw.assign(**{ROW: raw.index + 1})
+    if found == "wide":
+        raw, problems = wide_to_long(raw, labels, file=name)
+    table, more = check_keys(raw, labels, file=name)
+    if problems + more:
+        raise StudyDataError(problems + more)
+    return table, notes + [found]
+
+
+def _clean_cells(raw: pd.DataFrame, names: list[str], codes: Sequence[Any]) -> pd.DataFrame:
+    """Strip text, turn markers and missing codes into NaN; text columns get object dtype.
+
+    Columns are handled by position (names may clash: that is reported by the caller).
+    """
+    numeric_codes = pd.to_numeric(pd.Series(list(codes), dtype=object), errors="coerce")
+    numeric_codes = numeric_codes.dropna().astype(float).tolist()
+    text_codes = {str(c).strip() for c in codes}
+    out = []
+    for i, name in enumerate(names):
+        s = raw.iloc[:, i]
+        if not pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s):
+            s = s.astype(object)
+            text = s.str.strip()
+            s = text.where(text.notna(), s)
+            s = s.mask(s.isin(MISSING_MARKERS))
+        if codes and name not in ("id", "time"):
+            as_text = s.astype(str)
+            number = pd.to_numeric(as_text.str.replace(",", ".", regex=False), errors="coerce")
+            s = s.mask(s.notna() & (number.isin(numeric_codes) | as_text.isin(text_codes)))
+        out.append(s.to_numpy())
+    cleaned = pd.DataFrame(dict(enumerate(out)), index=raw.index) if out else raw.copy()
+    cleaned.columns = names
+    return cleaned
+
+
+def _load(path: Path, name: str, *, sheet, encoding) -> tuple[pd.DataFrame, str, list[Problem]]:
+    if path.is_dir():
+        raise StudyDataError(Problem("is a directory, not a data file", file=name))
+    if not path.exists():
+        raise StudyDataError(Problem("file not found", file=name))
+    data = path.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    if not data.strip():
+        raise StudyDataError(Problem("file is empty", file=name))
+    suffix = path.suffix.lower()
+    if sheet is not None and suffix not in EXCEL_SUFFIXES:
+        raise StudyDataError(Problem("sheet= applies to .xlsx files only", file=name))
+    notes: list[Problem] = []
+    if suffix in TEXT_SUFFIXES:
+        raw = _read_text(data, name, encoding, notes)
+    elif suffix in EXCEL_SUFFIXES:
+        raw = _read_excel(data, name, sheet, notes)
+    elif suffix in (".sav", ".dta"):
+        raw = _read_stats(path, name, suffix, encoding)
+    else:
+        raise StudyDataError(
+            Problem(f"unsupported file type '{suffix}' (supported: {SUPPORTED})", file=name)
+        )
+    if raw.empty:
+        raise StudyDataError(Problem("has a header row but no data rows", file=name))
+    return raw, digest, notes
+
+
+def _decode(data: bytes, name: str, encoding: str | None, notes: list[Problem]) -> str:
+    if encoding is not None:
+        try:
+            return data.decode(encoding)
+        except (UnicodeDecodeError, LookupError) as exc:
+            raise StudyDataError(
+                Problem(f"cannot be decoded as {encoding}: {exc}", file=name)
+            ) from exc
+    if data.startswith(codecs.BOM_UTF8):
+        return data.decode("utf-8-sig", errors="strict")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16")
+    if any(byte in _CONTROL for byte in set(data[:65536])):
+        raise StudyDataError(
+            Problem(f"is not a text table (binary content); supported: {SUPPORTED}", file=name)
+        )
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    for fallback in ("cp1254", "latin-1"):
+        try:
+            text = data.decode(fallback)
+        except UnicodeDecodeError:
+            continue
+        notes.append(Problem(f"not UTF-8; decoded as {fallback}", file=name))
+        return text
+    raise AssertionError("latin-1 decodes every byte")  # pragma: no cover
+
+
+def sniff_delimiter(text: str) -> str:
+    """The delimiter (``,`` ``;`` or tab) splitting the first lines into equal field counts.
+
+    Examples
+    --------
+    >>> sniff_delimiter("id;psqi_4\\nP01;6,5\\n")
+    ';'
+    """
+    lines = [line for line in text.splitlines() if line.strip()][:50]
+    best, best_fields = ",", 1
+    for delimiter in ("\t", ";", ","):
+        counts = {len(row) for row in csv.reader(lines, delimiter=delimiter)}
+        if len(counts) == 1 and (fields := counts.pop()) > best_fields:
+            best, best_fields = delimiter, fields
+    if best_fields == 1 and lines:
+        header = lines[0]
+        best = max(("\t", ";", ","), key=header.count)
+    return best
+
+
+def _read_text(data: bytes, name: str, encoding, notes) -> pd.DataFrame:
+    text = _decode(data, name, encoding, notes)
+    try:
+        cells = pd.read_csv(
+            io.StringIO(text),
+            sep=sniff_delimiter(text),
+            header=None,
+            dtype=str,
+            na_filter=False,
+            skip_blank_lines=True,
+        )
+    except (pd.errors.ParserError, csv.Error) as exc:
+        raise StudyDataError(Problem(f"cannot be read as a table: {exc}", file=name)) from exc
+    return _header_row(cells)
+
+
+def _header_row(cells: pd.DataFrame) -> pd.DataFrame:
+    body = cells.iloc[1:].reset_index(drop=True).astype(object)
+    body.columns = ["" if pd.isna(v) else str(v) for v in cells.iloc[0]]
+    return body
+
+
+def _read_excel(data: bytes, name: str, sheet, notes) -> pd.DataFrame:
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, InvalidFileException) as exc:
+        raise StudyDataError(
+            Problem(f"is not a readable .xlsx workbook: {exc}", file=name)
+        ) from exc
+    names = book.sheetnames
+    book.close()
+    if sheet is None:
+        chosen = names[0]
+        if len(names) > 1:
+            others = ", ".join(f"'{n}'" for n in names[1:])
+            notes.append(Problem(f"read the first sheet '{chosen}'; ignored {others}", file=name))
+    elif isinstance(sheet, int) and 0 <= sheet < len(names):
+        chosen = names[sheet]
+    elif sheet in names:
+        chosen = sheet
+    else:
+        listed = ", ".join(f"'{n}'" for n in names)
+        raise StudyDataError(Problem(f"has no sheet {sheet!r} (sheets: {listed})", file=name))
+    cells = pd.read_excel(
+        io.BytesIO(data), sheet_name=chosen, header=None, dtype=object, engine="openpyxl"
+    )
+    if cells.empty:
+        raise StudyDataError(Problem(f"sheet '{chosen}' is empty", file=name))
+    body = _header_row(cells)
+    return body.infer_objects()
+
+
+def _read_stats(path: Path, name: str, suffix: str, encoding) -> pd.DataFrame:
+    import pyreadstat
+
+    reader = pyreadstat.read_sav if suffix == ".sav" else pyreadstat.read_dta
+    try:
+        frame, _ = reader(str(path), apply_value_formats=False, encoding=encoding)
+    except pyreadstat.ReadstatError as exc:
+        raise StudyDataError(Problem(f"is not a readable {suffix} file: {exc}", file=name)) from exc
+    return frame
