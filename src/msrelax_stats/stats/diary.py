@@ -1,0 +1,402 @@
+"""Daily practice diaries: reading, adherence per participant, dose-response of the change.
+
+A diary has one row per participant per day: ``id``, ``day`` (1, 2, ...) or ``date``,
+``practised`` (yes/no), ``minutes``, optional nightly ``spasms`` count and ``nrs_*`` ratings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from os import PathLike
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+from scipy import stats
+
+from msrelax_stats.errors import Problem, StudyDataError
+from msrelax_stats.stats._design_tables import wide_scores
+
+__all__ = [
+    "AdherenceResult",
+    "DoseResponseResult",
+    "adherence",
+    "dose_response",
+    "read_diary",
+]
+
+_YES = {"yes", "y", "1", "1.0", "true"}
+_NO = {"no", "n", "0", "0.0", "false"}
+_ALIASES = {"practiced": "practised", "participant": "id", "minutes_practised": "minutes"}
+
+
+def _text(col: pd.Series) -> pd.Series:
+    """Cells as stripped text, NaN for blank."""
+    out = col.astype("object").where(col.notna()).map(str, na_action="ignore").str.strip()
+    return out.where(out != "")
+
+
+def _numbers(df: pd.DataFrame, column: str, low: float, high: float, problems: list[Problem]):
+    """Parse a numeric column (decimal comma allowed) and range-check it."""
+    raw = _text(df[column])
+    value = pd.to_numeric(raw.str.replace(",", ".", regex=False), errors="coerce")
+    bad = raw.notna() & (value.isna() | (value < low) | (value > high))
+    span = f"{low:g}-{high:g}" if np.isfinite(high) else f">= {low:g}"
+    problems += [
+        Problem(f"is not a number in {span}", participant=pid, column=column, value=v)
+        for pid, v in zip(df.loc[bad, "id"], raw[bad], strict=True)
+    ]
+    return value.where(~bad).astype(float)
+
+
+def read_diary(path_or_df: str | PathLike | pd.DataFrame) -> pd.DataFrame:
+    """Read and validate a practice diary.
+
+    Parameters
+    ----------
+    path_or_df : path or DataFrame
+        A CSV/TSV (separator sniffed, UTF-8 with or without BOM) or XLSX file, or a DataFrame.
+
+    Returns
+    -------
+    DataFrame
+        ``id`` (text), ``day`` (Int64) and/or ``date`` (datetime64), ``practised`` (nullable
+        boolean), ``minutes`` (float, NaN when absent), optional ``spasms`` and ``nrs_*``
+        (float); other columns kept as read.
+
+    Raises
+    ------
+    StudyDataError
+        Every problem at once: missing ``id``/``day``/``date``/``practised`` column, blank id,
+        ``practised`` not one of yes/no/1/0/true/false, a non-integer day, a date that is not
+        YYYY-MM-DD or DD.MM.YYYY, negative minutes or spasms, ``nrs_*`` outside 0-10, a day
+        recorded twice for a participant.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"id": ["7", "7"], "day": [1, 2], "practised": ["Yes", "no"],
+    ...                    "minutes": ["20", "0"]})
+    >>> read_diary(df)["practised"].tolist()
+    [True, False]
+    """
+    source = None
+    if isinstance(path_or_df, pd.DataFrame):
+        df = path_or_df.copy()
+    else:
+        source = str(path_or_df)
+        if Path(source).suffix.lower() in {".xlsx", ".xlsm"}:
+            df = pd.read_excel(source, dtype=object)
+        else:
+            df = pd.read_csv(source, dtype=str, sep=None, engine="python", encoding="utf-8-sig")
+    df.columns = [str(c).strip().lower() for c in df.columns]
+    df = df.rename(columns={k: v for k, v in _ALIASES.items() if v not in df.columns})
+    missing = [c for c in ("id", "practised") if c not in df.columns]
+    if "day" not in df.columns and "date" not in df.columns:
+        missing.append("day or date")
+    if missing:
+        err = StudyDataError([Problem(f"diary has no '{c}' column") for c in missing])
+        raise err.with_file(source) if source else err
+    problems: list[Problem] = []
+    df["id"] = _text(df["id"])
+    problems += [Problem("blank participant id", column="id") for _ in range(df["id"].isna().sum())]
+    raw = _text(df["practised"])
+    low = raw.str.lower()
+    bad = raw.notna() & ~low.isin(_YES | _NO)
+    problems += [
+        Problem("is not yes/no/1/0/true/false", participant=p, column="practised", value=v)
+        for p, v in zip(df.loc[bad, "id"], raw[bad], strict=True)
+    ]
+    df["practised"] = pd.array(low.map(lambda s: s in _YES, na_action="ignore"), dtype="boolean")
+    df.loc[bad.to_numpy(), "practised"] = pd.NA
+    keys = ["id"]
+    if "day" in df.columns:
+        day = _numbers(df, "day", -np.inf, np.inf, problems)
+        frac = day.notna() & (day != np.round(day))
+        problems += [
+            Problem("day is not a whole number", participant=p, column="day", value=v)
+            for p, v in zip(df.loc[frac, "id"], day[frac], strict=True)
+        ]
+        df["day"] = day.where(~frac).round().astype("Int64")
+        keys.append("day")
+    if "date" in df.columns and not pd.api.types.is_datetime64_any_dtype(df["date"]):
+        txt = _text(df["date"])
+        date = pd.to_datetime(txt, format="ISO8601", errors="coerce")
+        date = date.fillna(pd.to_datetime(txt, format="%d.%m.%Y", errors="coerce"))
+        bad = txt.notna() & date.isna()
+        problems += [
+            Problem("date not understood (write YYYY-MM-DD)", participant=p, column="date", value=v)
+            for p, v in zip(df.loc[bad, "id"], txt[bad], strict=True)
+        ]
+        df["date"] = date
+    if "date" in df.columns and "day" not in df.columns:
+        keys.append("date")
+    df["minutes"] = (
+        _numbers(df, "minutes", 0, np.inf, problems) if "minutes" in df.columns else np.nan
+    )
+    if "spasms" in df.columns:
+        df["spasms"] = _numbers(df, "spasms", 0, np.inf, problems)
+    for col in [c for c in df.columns if c.startswith("nrs_")]:
+        df[col] = _numbers(df, col, 0, 10, problems)
+    dup = df.duplicated(subset=keys, keep="first") & df[keys].notna().all(axis=1)
+    problems += [
+        Problem(f"{keys[1]} recorded more than once", participant=p, column=keys[1], value=v)
+        for p, v in zip(df.loc[dup, "id"], df.loc[dup, keys[1]], strict=True)
+    ]
+    if problems:
+        err = StudyDataError(problems)
+        raise err.with_file(source) if source else err
+    first = [c for c in ("id", "day", "date", "practised", "minutes", "spasms") if c in df.columns]
+    return df[first + [c for c in df.columns if c not in first]].reset_index(drop=True)
+
+
+@dataclass
+class AdherenceResult:
+    """Adherence per participant (``table``), diary rows left out (``excluded``: ``id``,
+    ``day``, ``reason``) and ``notes``."""
+
+    table: pd.DataFrame
+    excluded: pd.DataFrame
+    notes: list[str] = field(default_factory=list)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The per-participant table."""
+        return self.table
+
+
+def adherence(
+    diary: pd.DataFrame,
+    study_days: int | None = None,
+    *,
+    start: Any = None,
+) -> AdherenceResult:
+    """Share of days practised, total minutes and mean nightly ratings per participant.
+
+    Parameters
+    ----------
+    diary : DataFrame
+        Output of :func:`read_diary`.
+    study_days : int, optional
+        Length of the practice period (e.g. 42 for 6 weeks). Rows outside days
+        1..``study_days`` are excluded with a reason and a note (not an error).
+    start : date or mapping id -> date, optional
+        First day of the period for a ``date`` diary; default each participant's first date.
+
+    Returns
+    -------
+    AdherenceResult
+        ``table`` columns ``id``, ``days_recorded``, ``days_practised``, ``share_practised``,
+        ``total_minutes``, ``mean_spasms`` (when recorded) and ``mean_nrs_*``.
+
+    Notes
+    -----
+    ``share_practised`` = days practised / ``study_days`` (a day without an answer counts as
+    not practised), or / days recorded when ``study_days`` is not given. For dates,
+    day = (date - start) in days + 1.
+
+    Examples
+    --------
+    >>> d = read_diary(pd.DataFrame({"id": ["1"] * 3, "day": [0, 1, 2],
+    ...                              "practised": ["yes", "yes", "no"], "minutes": [5, 20, 0]}))
+    >>> res = adherence(d, study_days=2)
+    >>> float(res.table.loc[0, "share_practised"]), res.excluded["reason"].tolist()
+    (0.5, ['day 0 is before the study period (days 1-2)'])
+    """
+    d = diary.copy()
+    if "day" not in d.columns:
+        if start is None:
+            origin = d.groupby("id", sort=False)["date"].transform("min")
+        elif isinstance(start, Mapping):
+            origin = pd.to_datetime(d["id"].map(start))
+        else:
+            origin = pd.Series(pd.Timestamp(start), index=d.index)
+        d["day"] = ((d["date"] - origin).dt.days + 1).astype("Int64")
+    span = f"days 1-{study_days}" if study_days is not None else "days from 1"
+    before = (d["day"] < 1).fillna(False).to_numpy(bool)
+    after = (
+        (d["day"] > study_days).fillna(False).to_numpy(bool)
+        if study_days is not None
+        else np.zeros(len(d), bool)
+    )
+    reason = np.where(
+        before,
+        "day " + d["day"].astype(str) + f" is before the study period ({span})",
+        "day " + d["day"].astype(str) + f" is after the study period ({span})",
+    )
+    out = before | after
+    excluded = pd.DataFrame(
+        {"id": d.loc[out, "id"], "day": d.loc[out, "day"], "reason": reason[out]}
+    )
+    notes = []
+    if out.any():
+        where = ", ".join(
+            f"{i} day {k}" for i, k in zip(excluded["id"], excluded["day"], strict=True)
+        )
+        notes.append(f"{int(out.sum())} diary row(s) outside the study period excluded: {where}")
+    ids = pd.Index(pd.unique(d["id"]), name="id")
+    d = d.loc[~out]
+    grouped = d.groupby("id", sort=False)
+    table = pd.DataFrame(index=ids)
+    table["days_recorded"] = grouped["practised"].count().reindex(ids, fill_value=0)
+    table["days_practised"] = grouped["practised"].sum().reindex(ids, fill_value=0).astype("int64")
+    denom = float(study_days) if study_days is not None else table["days_recorded"]
+    table["share_practised"] = (table["days_practised"] / denom).where(
+        (table["days_recorded"] > 0) | (study_days is not None)
+    )
+    table["total_minutes"] = grouped["minutes"].sum(min_count=1).reindex(ids)
+    for col in [c for c in d.columns if c == "spasms" or c.startswith("nrs_")]:
+        table[f"mean_{col}"] = grouped[col].mean().reindex(ids)
+    if study_days is not None and (table["days_recorded"] < study_days).any():
+        short = int((table["days_recorded"] < study_days).sum())
+        notes.append(
+            f"{short} participant(s) recorded fewer than {study_days} days; "
+            "days without an answer count as not practised"
+        )
+    return AdherenceResult(table.reset_index(), excluded.reset_index(drop=True), notes)
+
+
+@dataclass
+class DoseResponseResult:
+    """Dose-response per outcome (``table``), the analysed ``data`` (for the scatter figure),
+    ``exclusions`` (``id``, ``outcome``, ``reason``) and ``notes``."""
+
+    table: pd.DataFrame
+    data: pd.DataFrame
+    exclusions: pd.DataFrame
+    notes: list[str] = field(default_factory=list)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The per-outcome table."""
+        return self.table
+
+
+def _changes(changes: pd.DataFrame, outcomes: list[str], visits: Sequence[str] | None):
+    """Per participant change (last - first visit) of each outcome, with reasons."""
+    if "time" not in changes.columns:
+        wide = changes.assign(id=changes["id"].astype(str)).set_index("id")[outcomes]
+        reasons = wide.isna().apply(lambda c: np.where(c, f"no {c.name} change", ""))
+        return wide.astype(float), reasons
+    if visits is None:
+        time = changes["time"]
+        cats = time.cat.categories if isinstance(time.dtype, pd.CategoricalDtype) else None
+        if cats is None:
+            raise ValueError("visits=(first, last) is needed when time is not Categorical")
+        visits = (cats[0], cats[-1])
+    visits = [str(visits[0]), str(visits[-1])]
+    cols, reasons = {}, {}
+    for outcome in outcomes:
+        values, why = wide_scores(changes, outcome, visits)
+        cols[outcome] = values[visits[1]] - values[visits[0]]
+        reasons[outcome] = why
+    return pd.DataFrame(cols), pd.DataFrame(reasons)
+
+
+def dose_response(
+    changes: pd.DataFrame,
+    adherence: AdherenceResult | pd.DataFrame,
+    outcomes: Sequence[str] | None = None,
+    *,
+    visits: Sequence[str] | None = None,
+    predictor: str = "share_practised",
+    ci_level: float = 0.95,
+) -> DoseResponseResult:
+    """Change in each outcome against adherence: Spearman correlation and OLS slope.
+
+    Parameters
+    ----------
+    changes : DataFrame
+        Either the scored long table (``id``, ``time``, scores; change = last - first of
+        ``visits``) or a table of changes (``id`` and one column per outcome).
+    adherence : AdherenceResult or DataFrame
+        Output of :func:`adherence` (or any table with ``id`` and ``predictor``).
+    outcomes : sequence of str, optional
+        Outcomes; default every column of a change table except ``id``.
+    visits : (first, last), optional
+        Visits of the change; default the first and last category of ``time``.
+    predictor : str
+        Adherence column used as the dose.
+    ci_level : float
+        Confidence level of the slope CI.
+
+    Returns
+    -------
+    DoseResponseResult
+        ``table`` columns ``outcome``, ``predictor``, ``n``, ``spearman_rho``,
+        ``spearman_p``, ``slope``, ``slope_se``, ``slope_ci_low``, ``slope_ci_high``,
+        ``slope_p``, ``intercept``, ``r_squared``, ``ci_level``.
+
+    Notes
+    -----
+    Spearman's rho is Pearson's r of the mid-ranks; its p-value uses
+    :math:`t = \\rho\\sqrt{(n-2)/(1-\\rho^2)}` on n - 2 df (R ``cor.test(method =
+    "spearman", exact = FALSE)``; the exact permutation p of R's default is not used, since
+    adherence shares are usually tied). The slope is OLS of change on adherence (R
+    ``lm(change ~ adherence)``), t-based CI. Participants need both a change and a diary.
+
+    Examples
+    --------
+    >>> ch = pd.DataFrame({"id": ["1", "2", "3", "4"], "fss_mean": [-1.0, -0.5, -0.2, 0.1]})
+    >>> ad = pd.DataFrame({"id": ["1", "2", "3", "4"], "share_practised": [0.9, 0.7, 0.5, 0.2]})
+    >>> float(dose_response(ch, ad).table.loc[0, "spearman_rho"])
+    -1.0
+    """
+    adh = adherence.table if isinstance(adherence, AdherenceResult) else adherence
+    if outcomes is None:
+        if "time" in changes.columns:
+            raise ValueError("outcomes must be given with a long (id, time) table")
+        outcomes = [c for c in changes.columns if c != "id"]
+    outcomes = list(outcomes)
+    change, reasons = _changes(changes, outcomes, visits)
+    dose = adh.assign(id=adh["id"].astype(str)).set_index("id")[predictor].astype(float)
+    data = change.join(dose, how="outer")
+    rows, excluded, notes = [], [], []
+    for outcome in outcomes:
+        why = reasons[outcome].reindex(data.index).fillna("")
+        why = why.mask(why.eq("") & data[outcome].isna(), f"no {outcome} change")
+        why = why.mask(why.eq("") & data[predictor].isna(), "no diary")
+        excluded.append(
+            pd.DataFrame(
+                {
+                    "id": why.index[why != ""],
+                    "outcome": outcome,
+                    "reason": why[why != ""].to_numpy(),
+                }
+            )
+        )
+        ok = (why == "").to_numpy()
+        x, y = data[predictor].to_numpy()[ok], data[outcome].to_numpy()[ok]
+        row = {"outcome": outcome, "predictor": predictor, "n": int(ok.sum())}
+        if ok.sum() < 3 or np.ptp(x) == 0 or np.ptp(y) == 0:
+            notes.append(f"{outcome}: fewer than 3 participants or no spread, no dose-response")
+            rows.append(row)
+            continue
+        rho = stats.spearmanr(x, y)
+        fit = sm.OLS(y, sm.add_constant(x)).fit()
+        ci = fit.conf_int(1.0 - ci_level)
+        row.update(
+            spearman_rho=float(rho.statistic),
+            spearman_p=float(rho.pvalue),
+            slope=float(fit.params[1]),
+            slope_se=float(fit.bse[1]),
+            slope_ci_low=float(ci[1, 0]),
+            slope_ci_high=float(ci[1, 1]),
+            slope_p=float(fit.pvalues[1]),
+            intercept=float(fit.params[0]),
+            r_squared=float(fit.rsquared),
+        )
+        rows.append(row)
+    table = pd.DataFrame(rows).reindex(columns=_DOSE_COLUMNS).assign(ci_level=ci_level)
+    return DoseResponseResult(
+        table=table,
+        data=data.reset_index(names="id"),
+        exclusions=pd.concat(excluded, ignore_index=True),
+        notes=notes,
+    )
+
+
+_DOSE_COLUMNS = [
+    *"outcome predictor n spearman_rho spearman_p slope slope_se".split(),
+    *"slope_ci_low slope_ci_high slope_p intercept r_squared".split(),
+]
