@@ -1,0 +1,149 @@
+"""Turn the item columns of a table *as read* into canonical, range-checked values.
+
+:func:`prepare_items` is the validation boundary for questionnaire answers: every known item
+column (and every already-scored column found in the file) is parsed by
+:mod:`msrelax_stats.data.values` and checked against its instrument's range. Problems name the
+participant (``id``), visit (``time``), column and value; they are collected, never raised
+here, so the caller can raise one :class:`~msrelax_stats.errors.StudyDataError` with all of
+them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from msrelax_stats.data import values as parse
+from msrelax_stats.errors import Problem
+from msrelax_stats.instruments.spec import InstrumentSpec
+
+__all__ = ["prepare_items"]
+
+
+def _fmt(x: float | None) -> str:
+    return "" if x is None else f"{x:g}"
+
+
+def _range_message(low: float | None, high: float | None, unit: str = "") -> str:
+    if high is None or not np.isfinite(high):
+        return f"is below {_fmt(low)}{unit}"
+    return f"is outside {_fmt(low)}-{_fmt(high)}{unit}"
+
+
+def _check(
+    values: pd.Series,
+    cells: pd.Series,
+    low: float | None,
+    high: float | None,
+    whole: bool,
+    where: tuple,
+    unit: str = "",
+) -> tuple[pd.Series, list[Problem]]:
+    """Range (and whole-number) check; offending values become NaN."""
+    v = values.to_numpy(dtype="float64")
+    outside = np.zeros(len(v), dtype=bool)
+    if low is not None:
+        outside |= v < low
+    if high is not None:
+        outside |= v > high
+    fraction = ~outside & np.isfinite(v) & (v != np.floor(v)) if whole else outside & False
+    problems = parse.locate_problems(outside, cells, _range_message(low, high, unit), *where)
+    message = f"is not a whole number in {_fmt(low)}-{_fmt(high)}"
+    problems += parse.locate_problems(fraction, cells, message, *where)
+    return values.where(~(outside | fraction)), problems
+
+
+def _prepare_item(
+    cells: pd.Series, spec: InstrumentSpec, item: str, where: tuple
+) -> tuple[pd.Series, list[Problem], list[Problem]]:
+    kind = spec.kind(item)
+    low, high = spec.item_range(item)
+    if kind == "text":
+        parsed = parse.parse_text(cells)
+        return parsed.values, [], []
+    if kind == "clock":
+        parsed = parse.parse_clock_times(
+            cells, column=where[0], participants=where[1], visits=where[2]
+        )
+        return parsed.values, parsed.problems, []
+    reader = parse.parse_hours if kind == "hours" else parse.parse_numbers
+    parsed = reader(cells, column=where[0], participants=where[1], visits=where[2])
+    whole = spec.whole_numbers and kind == "number"
+    unit = " minutes" if kind == "minutes" else ""
+    checked, problems = _check(parsed.values, cells, low, high, whole, where, unit)
+    return checked, parsed.problems + problems, parsed.notes
+
+
+def prepare_items(
+    df: pd.DataFrame, instruments: list[InstrumentSpec] | None = None
+) -> tuple[pd.DataFrame, list[Problem], list[Problem]]:
+    """Parse and range-check every known item and score column of a canonical long table.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Long table (``id``, ``time``, item columns as read: numbers, text, Excel times).
+    instruments : list of InstrumentSpec, optional
+        Instruments to prepare; default every registered instrument.
+
+    Returns
+    -------
+    (DataFrame, list of Problem, list of Problem)
+        The table with canonical dtypes (float64 items, ``"HH:MM"`` clock text, free text or
+        NaN), the input errors, and the notes (accepted-but-flagged values such as a range
+        answer at its midpoint). ``df.attrs`` is kept. Unreadable or out-of-range cells are
+        ``NaN`` in the returned table. Idempotent on an already-canonical table.
+
+    Notes
+    -----
+    Checks: every answer within its item range (``"is outside 1-7"``); Likert answers whole
+    numbers; minutes not negative; hours in 0-24; clock times valid; a PSFS severity only with
+    a frequency above 0; already-scored columns (``fss_mean`` with no items) within the score
+    range.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> raw = pd.DataFrame({"id": ["1"], "time": ["pre"], "fss_1": ["8"]})
+    >>> table, problems, notes = prepare_items(raw)
+    >>> str(problems[0])
+    "participant 1, visit pre, column fss_1: value '8' is outside 1-7"
+    """
+    from msrelax_stats.instruments.registry import all_instruments
+
+    specs = all_instruments() if instruments is None else instruments
+    out = df.copy()
+    if "id" in df.columns:
+        ids = df["id"]
+    else:
+        ids = pd.Series([f"row {i}" for i in range(1, len(df) + 1)], index=df.index)
+    visits = df["time"] if "time" in df.columns else None
+    problems: list[Problem] = []
+    notes: list[Problem] = []
+    for spec in specs:
+        spec = spec.expanded(df.columns)
+        for item in spec.items:
+            column = spec.column(item)
+            if column not in df.columns:
+                continue
+            new, bad, noted = _prepare_item(df[column], spec, item, (column, ids, visits))
+            out[column] = new
+            problems += bad
+            notes += noted
+        for item, condition in spec.requires_positive.items():
+            column, other = spec.column(item), spec.column(condition)
+            if column in out.columns and other in out.columns:
+                wrong = (out[column].notna() & (out[other] == 0)).to_numpy()
+                message = (
+                    f"is given although {other} is 0 ({item} is asked only when {condition} > 0)"
+                )
+                problems += parse.locate_problems(wrong, df[column], message, column, ids, visits)
+        for name, (low, high) in spec.output_ranges().items():
+            if name in df.columns and name not in spec.item_columns:
+                where = (name, ids, visits)
+                parsed = parse.parse_numbers(df[name], column=name, participants=ids, visits=visits)
+                checked, bad = _check(parsed.values, df[name], low, high, False, where)
+                out[name] = checked
+                problems += parsed.problems + bad
+                notes += parsed.notes
+    return out, problems, notes

@@ -1,0 +1,129 @@
+"""``score``: add every instrument's score columns to a long table."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from msrelax_stats.errors import Problem, StudyDataError
+from msrelax_stats.instruments.engine import score_spec
+from msrelax_stats.instruments.prepare import prepare_items
+from msrelax_stats.instruments.psqi import score_psqi
+from msrelax_stats.instruments.registry import (
+    BUILTIN,
+    instrument_spec,
+    present_instruments,
+    register,
+)
+from msrelax_stats.instruments.spec import InstrumentSpec, load_instrument
+
+__all__ = ["score"]
+
+InstrumentLike = str | Path | dict[str, Any] | InstrumentSpec
+
+_SCORERS = {"psqi": score_psqi}
+
+
+def _resolve(item: InstrumentLike) -> InstrumentSpec:
+    if isinstance(item, InstrumentSpec):
+        spec = item
+    elif isinstance(item, dict):
+        spec = load_instrument(item)
+    elif isinstance(item, Path) or str(item).lower().endswith(".toml"):
+        spec = load_instrument(item)
+    else:
+        return instrument_spec(str(item))
+    if spec.name not in {b.name for b in BUILTIN}:
+        register(spec)
+    return spec
+
+
+def score(
+    data: pd.DataFrame,
+    instruments: InstrumentLike | list[InstrumentLike] | None = None,
+    **options: dict[str, Any],
+) -> pd.DataFrame:
+    """Score questionnaires: the input table with every score column added.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Long table, one row per participant and visit (``read_study`` output, or a raw table
+        whose item columns are still text: it is parsed and checked first).
+    instruments : str, dict, path, InstrumentSpec or a list of them, optional
+        Which instruments to score: built-in names (``"fss"``, ``"psqi"``, ...), a custom
+        instrument as a dict or a TOML file, or a spec. ``None`` scores every instrument with
+        an item or score column in ``data``.
+    **options : dict
+        Options per instrument, as a dict under the instrument's name:
+        ``psqi={"duration_rule": "paper", "efficiency_over_100": "missing",
+        "max_missing_components": 1}``, ``fss={"cutoff": 5}``, ``hads={"max_missing": 0,
+        "input_coding": "endorsement"}``. Every instrument takes ``max_missing`` (items that may
+        be missing, prorated; default 0 = strict, 1 for HADS) and ``cutoff`` (threshold of its
+        caseness flag) where it has one.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``data`` with score columns added (names of INSTRUMENTS.md): scores float64, caseness
+        flags nullable boolean, bands text, ``<instrument>_n_answered`` int64,
+        ``<instrument>_flags`` ";"-joined text. ``attrs`` are kept; accepted-but-flagged
+        values are appended to ``attrs["msrelax"]["notes"]`` and the options used to
+        ``attrs["msrelax"]["scoring"]``.
+
+    Raises
+    ------
+    StudyDataError
+        With every problem found: unreadable or out-of-range answers (participant, visit,
+        column, value), or a requested instrument without any column in ``data``.
+    TypeError, ValueError
+        Unknown instrument option or option value.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"id": ["1"], "time": ["pre"],
+    ...                    **{f"fss_{i}": [4] for i in range(1, 10)}})
+    >>> scored = score(df, fss={"cutoff": 5})
+    >>> float(scored.loc[0, "fss_mean"]), bool(scored.loc[0, "fss_fatigued"])
+    (4.0, False)
+    """
+    if not isinstance(data, pd.DataFrame):
+        raise TypeError("score() needs a pandas DataFrame; read files with read_study()")
+    if instruments is None:
+        specs = present_instruments(data.columns)
+    else:
+        chosen = instruments if isinstance(instruments, list | tuple) else [instruments]
+        specs = [_resolve(item) for item in chosen]
+    names = {spec.name for spec in specs} | {spec.name for spec in BUILTIN}
+    unknown = sorted(set(options) - names)
+    if unknown:
+        raise TypeError(
+            f"score() got unknown option(s) {unknown}; options go per instrument, "
+            'e.g. psqi={"duration_rule": "paper"}'
+        )
+    specs = [spec.with_options(**options.get(spec.name, {})) for spec in specs]
+    problems: list[Problem] = []
+    if instruments is not None:
+        here = {spec.name for spec in present_instruments(data.columns)}
+        message = "has no item or score column in the table"
+        problems = [Problem(message, column=f"{s.name}_*") for s in specs if s.name not in here]
+    prepared, found, notes = prepare_items(data, specs)
+    problems += found
+    if problems:
+        raise StudyDataError(problems)
+    new: dict[str, Any] = {}
+    for spec in specs:
+        scorer = _SCORERS.get(spec.scorer or "", score_spec)
+        new.update(scorer(prepared, spec))
+    added = pd.DataFrame(new, index=prepared.index)
+    result = pd.concat([prepared.drop(columns=[c for c in added if c in prepared]), added], axis=1)
+    result.attrs = copy.deepcopy(data.attrs)
+    meta = result.attrs.setdefault("msrelax", {})
+    if notes:
+        meta.setdefault("notes", []).extend(note.to_dict() for note in notes)
+    meta["scoring"] = {spec.name: dict(options.get(spec.name, {})) for spec in specs}
+    return result
