@@ -86,20 +86,38 @@ def _fit(y: np.ndarray, x: np.ndarray, ids: np.ndarray, reml: bool, notes: list[
     return res
 
 
-def _fixed_rows(res: Any, names: list[str], outcome: str, model: str, ci_level: float):
-    k = len(names)
-    ci = np.asarray(res.conf_int(alpha=1.0 - ci_level))[:k]
+def _fixed_rows(
+    res: Any,
+    x: np.ndarray,
+    ids: np.ndarray,
+    names: list[str],
+    outcome: str,
+    model: str,
+    ci_level: float,
+) -> pd.DataFrame:
+    """Fixed effects with the GLS covariance :math:`(X'\\hat V^{-1}X)^{-1}` (lme4's vcov)."""
+    tau2, sigma2 = float(np.asarray(res.cov_re)[0, 0]), float(res.scale)
+    codes, uniques = pd.factorize(ids)
+    sums = np.zeros((uniques.size, x.shape[1]))
+    np.add.at(sums, codes, x)
+    n_i = np.bincount(codes)
+    w = tau2 / (sigma2 + n_i * tau2)
+    info = (x.T @ x - sums.T @ (w[:, None] * sums)) / sigma2
+    se = np.sqrt(np.diag(np.linalg.inv(info)))
+    est = np.asarray(res.fe_params)
+    z = est / se
+    half = stats.norm.ppf(0.5 + ci_level / 2) * se
     return pd.DataFrame(
         {
             "outcome": outcome,
             "model": model,
             "term": names,
-            "estimate": np.asarray(res.fe_params),
-            "se": np.asarray(res.bse_fe),
-            "z": np.asarray(res.tvalues)[:k],
-            "p": np.asarray(res.pvalues)[:k],
-            "ci_low": ci[:, 0],
-            "ci_high": ci[:, 1],
+            "estimate": est,
+            "se": se,
+            "z": z,
+            "p": 2 * stats.norm.sf(np.abs(z)),
+            "ci_low": est - half,
+            "ci_high": est + half,
         }
     )
 
@@ -238,8 +256,10 @@ def compare_visits(
     Mixed model: :math:`y_{ij} = \\beta_0 + \\sum_v \\beta_v [visit_j = v] + u_i + e_{ij}`,
     :math:`u_i \\sim N(0, \\tau^2)`, :math:`e_{ij} \\sim N(0, \\sigma^2)`, fitted by REML
     (statsmodels ``MixedLM``; R ``lme4::lmer(score ~ visit + (1 | id), REML = TRUE)``).
-    ``intercept_var`` is :math:`\\tau^2`, ``residual_var`` :math:`\\sigma^2`. CIs and p-values
-    of fixed effects are Wald (normal) ones. With two arms, the model ``visit * group`` is also
+    ``intercept_var`` is :math:`\\tau^2`, ``residual_var`` :math:`\\sigma^2`. Standard errors
+    of fixed effects come from :math:`(X'\\hat V^{-1}X)^{-1}` at the REML estimates (as lme4's
+    ``vcov``; statsmodels' own ``bse_fe`` inverts the Hessian of all parameters and differs
+    slightly); CIs and p-values are Wald (normal) ones. With two arms, the model ``visit * group`` is also
     fitted (REML, control arm as reference) and the interaction is tested by a likelihood-ratio
     test of ``visit + group`` against ``visit * group``, both fitted by maximum likelihood
     (as R ``anova(m0, m1)`` on ``lmer`` fits), chi-square with (visits - 1) df.
@@ -305,7 +325,7 @@ def compare_visits(
             continue
         x, names, _ = _design(time, visits, None, None)
         res = _fit(y, x, ids, True, notes, f"{outcome} visit model")
-        fixed.append(_fixed_rows(res, names, outcome, "visit", ci_level))
+        fixed.append(_fixed_rows(res, x, ids, names, outcome, "visit", ci_level))
         variance.append(_variance_row(res, outcome, "visit", ids))
         if not two_arms:
             continue
@@ -316,7 +336,7 @@ def compare_visits(
             notes.append(f"{outcome}: an arm lacks a visit, no group x visit model")
             continue
         resi = _fit(y[ok], xi, ids[ok], True, notes, f"{outcome} visit x group model")
-        fixed.append(_fixed_rows(resi, names_i, outcome, "visit*group", ci_level))
+        fixed.append(_fixed_rows(resi, xi, ids[ok], names_i, outcome, "visit*group", ci_level))
         variance.append(_variance_row(resi, outcome, "visit*group", ids[ok]))
         full = _fit(y[ok], xi, ids[ok], False, notes, f"{outcome} ML visit x group model")
         add = _fit(
