@@ -85,9 +85,10 @@ def as_text(values: pd.Series) -> pd.Series:
             return str(int(value))
         return str(value)
 
-    out = values.astype(object)
-    present = out.notna()
-    return out.where(~present, out[present].map(one)).astype(object)
+    present = values.notna()
+    out = pd.Series(np.nan, index=values.index, dtype=object)
+    out[present] = values[present].astype(object).map(one)
+    return out
 
 
 def detect_layout(columns: Sequence[str], visits: Sequence[str], layout: str | None) -> str | None:

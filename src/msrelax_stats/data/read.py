@@ -195,6 +195,8 @@ def _canonical(raw, name, cmap, labels, layout, codes) -> tuple[pd.DataFrame, li
     table, more = check_keys(raw, labels, file=name)
     if problems + more:
         raise StudyDataError(problems + more)
+    text = [c for c in table.columns if isinstance(table[c].dtype, pd.StringDtype)]
+    table[text] = table[text].astype(object)  # text columns are object, as the contract says
     return table, notes + [found]
 
 
@@ -218,7 +220,7 @@ def _clean_cells(raw: pd.DataFrame, names: list[str], codes: Sequence[Any]) -> p
             as_text = s.astype(str)
             number = pd.to_numeric(as_text.str.replace(",", ".", regex=False), errors="coerce")
             s = s.mask(s.notna() & (number.isin(numeric_codes) | as_text.isin(text_codes)))
-        out.append(s.to_numpy())
+        out.append(s.rename(i))
     cleaned = pd.DataFrame(dict(enumerate(out)), index=raw.index) if out else raw.copy()
     cleaned.columns = names
     return cleaned
