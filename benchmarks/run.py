@@ -1,0 +1,369 @@
+"""The msrelax_stats benchmark suite (issue 8): ``python benchmarks/run.py [--quick] [--repeats N]``.
+
+Prints one markdown table. Every figure is the median of ``--repeats`` runs, and every ratio is
+ours / comparison, both measured in this run on this machine (no absolute thresholds):
+
+1. ``python -m msrelax_stats analyze data/sample/pmr_study.csv --out <tmp>`` as a new process,
+   against the import floor ``python -c "import pandas, scipy.stats, matplotlib.pyplot"``
+   (runs interleaved; one untimed run of each first, so both find the files in the OS cache).
+2. Scoring 1,000,000 PSQI responses whose clock times are text in mixed accepted forms, against
+   BioPsyKit's ``psqi`` on the same rows in its own virtual environment (``.venv-biopsykit``,
+   created on first use with ``python -m venv`` + ``pip install biopsykit``); and every
+   instrument on 1,000,000 rows, with peak memory.
+3. 10,000 simulated 32-patient trials (paired t, Wilcoxon, d_z): ours against a loop over
+   pingouin (a subset of trials, scaled linearly) and against vectorised scipy (the floor).
+4. The BCa bootstrap CI of g_av, 10,000 resamples at n = 32, against ``scipy.stats.bootstrap``.
+
+Rows 2-4 run in fresh worker processes (``_worker.py``, ``_bpk_worker.py``) that exclude import
+and input preparation from the timed region on both sides. A row whose code is missing shows
+``not available: <reason>``. Not part of the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import _data  # noqa: E402
+
+VENV = HERE / ".venv-biopsykit"
+SAMPLE = ROOT / "data" / "sample" / "pmr_study.csv"
+FLOOR = "import pandas, scipy.stats, matplotlib.pyplot"
+GIB = 2**30
+
+FULL = {"psqi": 1_000_000, "all": 1_000_000, "trials": 10_000, "pingouin": 300, "boot": 10_000}
+QUICK = {"psqi": 20_000, "all": 20_000, "trials": 500, "pingouin": 20, "boot": 1_000}
+ROWS = ("analyze", "psqi", "all", "power", "boot")
+
+
+class Unavailable(Exception):
+    """A measurement could not be made; the message goes into the table."""
+
+
+@dataclass
+class Row:
+    what: str
+    ours: float | None = None
+    comparison_what: str = ""
+    comparison: float | None = None
+    target: str = ""
+    limit: float | None = None  # ratio limit (ratio <= limit passes)
+    memory: str = ""
+    memory_ok: bool | None = None
+    missing: str = ""
+
+    @property
+    def ratio(self) -> float | None:
+        if self.ours is None or self.comparison is None or self.comparison == 0:
+            return None
+        return self.ours / self.comparison
+
+    @property
+    def verdict(self) -> str:
+        if self.missing:
+            return "n/a"
+        checks = []
+        if self.limit is not None and self.ratio is not None:
+            checks.append(self.ratio <= self.limit)
+        if self.memory_ok is not None:
+            checks.append(self.memory_ok)
+        if not checks:
+            return "n/a"
+        return "pass" if all(checks) else "FAIL"
+
+
+# ----------------------------------------------------------------------------- processes
+def child_env() -> dict[str, str]:
+    env = dict(os.environ)
+    src = str(ROOT / "src")
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (src, env.get("PYTHONPATH")) if p)
+    env.setdefault("MPLBACKEND", "Agg")
+    return env
+
+
+def run_child(cmd: list[str], timeout: float = 3600) -> tuple[float, int, int, str, str]:
+    """Run ``cmd``; return (wall seconds, peak RSS bytes of that child, status, stdout, stderr).
+
+    The peak RSS comes from ``os.wait4`` (the child's own ``ru_maxrss``), not from the
+    cumulative ``RUSAGE_CHILDREN`` of this process.
+    """
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        process = subprocess.Popen(cmd, stdout=out, stderr=err, env=child_env(), cwd=ROOT)
+        try:
+            _, status, usage = os.wait4(process.pid, 0)
+        except KeyboardInterrupt:
+            process.kill()
+            raise
+        wall = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout = out.read().decode(errors="replace")
+        stderr = err.read().decode(errors="replace")
+    return wall, usage.ru_maxrss * 1024, process.returncode, stdout, stderr
+
+
+def _last_line(text: str) -> str:
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    return lines[-1] if lines else ""
+
+
+def worker(python: str, script: str, *args: str) -> dict[str, Any]:
+    """Run a worker script and return its JSON report (raises Unavailable on failure)."""
+    _, maxrss, code, stdout, stderr = run_child([python, str(HERE / script), *args])
+    try:
+        report = json.loads(_last_line(stdout))
+    except json.JSONDecodeError:
+        raise Unavailable(f"{script} exited with {code}: {_last_line(stderr)[:200]}") from None
+    if "error" in report:
+        raise Unavailable(report["error"])
+    report["child_maxrss"] = maxrss
+    return report
+
+
+def biopsykit_python(create: bool) -> str:
+    """The Python of the BioPsyKit environment, created (venv + pip) when missing."""
+    python = VENV / "bin" / "python"
+    if python.exists():
+        check = run_child([str(python), "-c", "import biopsykit"])
+        if check[2] == 0:
+            return str(python)
+    if not create:
+        raise Unavailable(f"{VENV.name} not set up (run once without --quick)")
+    print(f"creating {VENV} (python -m venv + pip install biopsykit) ...", file=sys.stderr)
+    steps = (
+        [sys.executable, "-m", "venv", str(VENV)],
+        [str(python), "-m", "pip", "install", "--quiet", "biopsykit"],
+    )
+    for step in steps:
+        _, _, code, _, stderr = run_child(step)
+        if code != 0:
+            raise Unavailable(f"{' '.join(step[-3:])} failed: {_last_line(stderr)[:200]}")
+    return str(python)
+
+
+# ----------------------------------------------------------------------------- rows
+def _median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def _mib(n_bytes: float | None) -> str:
+    return "?" if n_bytes is None else f"{n_bytes / 2**20:,.0f} MiB"
+
+
+def row_analyze(repeats: int, notes: list[str]) -> Row:
+    row = Row("1. `analyze` sample study, new process", target="<= 2.0")
+    row.comparison_what = "import floor (pandas, scipy.stats, matplotlib.pyplot)"
+    row.limit = 2.0
+    if not SAMPLE.exists():
+        row.missing = f"{SAMPLE.relative_to(ROOT)} does not exist"
+        return row
+    floor_cmd = [sys.executable, "-c", FLOOR]
+    with tempfile.TemporaryDirectory() as tmp:
+
+        def analyze_cmd(i: int) -> list[str]:
+            out = str(Path(tmp) / f"run{i}")
+            return [sys.executable, "-m", "msrelax_stats", "analyze", str(SAMPLE), "--out", out]
+
+        wall, maxrss, code, _, stderr = run_child(analyze_cmd(0))  # warm-up, also a check
+        if code != 0:
+            row.missing = f"analyze exited with {code}: {_last_line(stderr)[:200]}"
+            return row
+        files = sorted(p.name for p in (Path(tmp) / "run0").rglob("*") if p.is_file())
+        run_child(floor_cmd)
+        ours, floor, rss = [], [], []
+        for i in range(1, repeats + 1):  # interleaved so drift hits both sides alike
+            wall, maxrss, code, _, stderr = run_child(analyze_cmd(i))
+            if code != 0:
+                row.missing = f"analyze exited with {code}: {_last_line(stderr)[:200]}"
+                return row
+            ours.append(wall)
+            rss.append(maxrss)
+            floor.append(run_child(floor_cmd)[0])
+    row.ours, row.comparison = _median(ours), _median(floor)
+    row.memory = f"peak RSS {_mib(max(rss))}"
+    has_report = any(f.endswith(".html") for f in files)
+    has_figures = any(f.endswith((".png", ".svg", ".pdf")) for f in files)
+    notes.append(
+        f"Row 1: wall time of the whole process; analyze wrote {len(files)} files "
+        f"(report.html: {'yes' if has_report else 'NO'}, figures: {'yes' if has_figures else 'NO'})."
+    )
+    return row
+
+
+def row_psqi(sizes: dict[str, int], repeats: int, create_venv: bool, notes: list[str]) -> Row:
+    n = sizes["psqi"]
+    row = Row(f"2a. PSQI scoring, {n:,} rows, clock text", target="<= 1.0", limit=1.0)
+    row.comparison_what = "BioPsyKit `psqi` (own venv), same rows"
+    path = str(_data.cached("psqi", n))
+    columns = ["id", "time", "psqi_1", "psqi_3", "psqi_5j_text", *_data.PSQI_NUMERIC]
+    params = {"path": path, "columns": columns, "repeats": repeats}
+    try:
+        ours = worker(sys.executable, "_worker.py", "score", json.dumps(params))
+        row.ours = _median(ours["seconds"])
+        row.memory = f"score {_mib(ours['tracemalloc_peak'])} (tracemalloc)"
+        notes.append(f"Row 2a ours: {ours['note']}; process peak RSS {_mib(ours['maxrss'])}.")
+    except Unavailable as exc:
+        row.missing = f"ours: {exc}"
+    try:
+        python = biopsykit_python(create_venv)
+        theirs = worker(python, "_bpk_worker.py", json.dumps(params))
+        row.comparison = _median(theirs["seconds"])
+        notes.append(
+            f"Row 2a BioPsyKit: {theirs['note']}; psqi peak {_mib(theirs['tracemalloc_peak'])} "
+            f"(tracemalloc), process peak RSS {_mib(theirs['maxrss'])}."
+        )
+    except Unavailable as exc:
+        row.missing = "; ".join(filter(None, [row.missing, f"BioPsyKit: {exc}"]))
+    return row
+
+
+def row_all(sizes: dict[str, int], repeats: int, notes: list[str]) -> Row:
+    n = sizes["all"]
+    row = Row(f"2b. all instruments, {n:,} rows", target="peak < 1 GiB")
+    row.comparison_what = "(none: memory target)"
+    params = {"path": str(_data.cached("all", n)), "repeats": repeats}
+    try:
+        ours = worker(sys.executable, "_worker.py", "score", json.dumps(params))
+    except Unavailable as exc:
+        row.missing = str(exc)
+        return row
+    row.ours = _median(ours["seconds"])
+    peak = ours["tracemalloc_peak"]
+    row.memory = f"score {_mib(peak)} (tracemalloc); process RSS {_mib(ours['maxrss'])}"
+    row.memory_ok = peak < GIB
+    notes.append(f"Row 2b: {ours['note']}; pass/fail on the tracemalloc peak of the call.")
+    return row
+
+
+def rows_power(sizes: dict[str, int], repeats: int, notes: list[str]) -> list[Row]:
+    trials, subset = sizes["trials"], sizes["pingouin"]
+    what = f"3. power simulation, {trials:,} trials x 32"
+    vs_loop = Row(what, target="<= 0.01 (>= 100x faster)", limit=0.01)
+    vs_loop.comparison_what = f"pingouin loop ({subset} trials, x{trials / subset:g})"
+    vs_floor = Row(what, target="<= 3.0", limit=3.0)
+    vs_floor.comparison_what = "scipy vectorised floor"
+    try:
+        ours = worker(sys.executable, "_worker.py", "power_ours",
+                      json.dumps({"trials": trials, "repeats": repeats}))  # fmt: skip
+        for row in (vs_loop, vs_floor):
+            row.ours = _median(ours["seconds"])
+        vs_floor.memory = f"ours {_mib(ours['tracemalloc_peak'])} (tracemalloc)"
+        notes.append(f"Row 3 ours: {ours['note']}; process peak RSS {_mib(ours['maxrss'])}.")
+    except Unavailable as exc:
+        vs_loop.missing = vs_floor.missing = f"ours: {exc}"
+    try:
+        loop = worker(sys.executable, "_worker.py", "power_pingouin",
+                      json.dumps({"trials": subset, "repeats": repeats, "trace": False}))  # fmt: skip
+        vs_loop.comparison = _median(loop["seconds"]) * trials / subset
+        notes.append(
+            f"Row 3 pingouin: {loop['note']}, {subset} trials timed, scaled linearly to {trials}."
+        )
+    except Unavailable as exc:
+        vs_loop.missing = "; ".join(filter(None, [vs_loop.missing, f"pingouin: {exc}"]))
+    try:
+        floor = worker(sys.executable, "_worker.py", "power_scipy",
+                       json.dumps({"trials": trials, "repeats": repeats}))  # fmt: skip
+        vs_floor.comparison = _median(floor["seconds"])
+        vs_floor.memory += f"; floor {_mib(floor['tracemalloc_peak'])}"
+        notes.append(f"Row 3 floor: {floor['note']}.")
+    except Unavailable as exc:
+        vs_floor.missing = "; ".join(filter(None, [vs_floor.missing, f"scipy: {exc}"]))
+    return [vs_loop, vs_floor]
+
+
+def row_boot(sizes: dict[str, int], repeats: int, notes: list[str]) -> Row:
+    n_boot = sizes["boot"]
+    row = Row(f"4. BCa bootstrap CI of g_av, {n_boot:,} resamples, n = 32", target="<= 1.0")
+    row.comparison_what = "`scipy.stats.bootstrap(method='BCa', paired=True)`"
+    row.limit = 1.0
+    params = json.dumps({"resamples": n_boot, "repeats": repeats})
+    try:
+        ours = worker(sys.executable, "_worker.py", "boot_ours", params)
+        row.ours = _median(ours["seconds"])
+        row.memory = f"ours {_mib(ours['tracemalloc_peak'])} (tracemalloc)"
+        notes.append(f"Row 4 ours: {ours['note']}.")
+    except Unavailable as exc:
+        row.missing = f"ours: {exc}"
+    try:
+        scipy_boot = worker(sys.executable, "_worker.py", "boot_scipy", params)
+        row.comparison = _median(scipy_boot["seconds"])
+        notes.append(f"Row 4 scipy: {scipy_boot['note']}.")
+    except Unavailable as exc:
+        row.missing = "; ".join(filter(None, [row.missing, f"scipy: {exc}"]))
+    return row
+
+
+# ----------------------------------------------------------------------------- output
+def _seconds(value: float | None) -> str:
+    if value is None:
+        return "-"
+    return f"{value * 1000:.1f} ms" if value < 1 else f"{value:.2f} s"
+
+
+def table(rows: list[Row]) -> str:
+    header = ("what", "ours (median)", "comparison", "comparison (median)", "ratio ours/comp",
+              "target", "result", "peak memory")  # fmt: skip
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for row in rows:
+        ratio = "-" if row.ratio is None else f"{row.ratio:.3g}"
+        cells = [row.what, _seconds(row.ours), row.comparison_what, _seconds(row.comparison),
+                 ratio, row.target, row.verdict, row.memory or "-"]  # fmt: skip
+        if row.missing:
+            cells[6] = f"not available: {row.missing}".replace("|", "/").replace("\n", " ")
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes (smoke run)")
+    parser.add_argument("--repeats", type=int, default=None, help="timed runs per figure")
+    parser.add_argument("--only", help=f"comma-separated subset of {','.join(ROWS)}")
+    args = parser.parse_args(argv)
+    sizes = QUICK if args.quick else FULL
+    repeats = args.repeats or (2 if args.quick else 5)
+    if repeats < 1:
+        parser.error("--repeats must be at least 1")
+    only = set(args.only.split(",")) if args.only else set(ROWS)
+    if only - set(ROWS):
+        parser.error(f"--only takes {','.join(ROWS)}")
+
+    notes: list[str] = []
+    rows: list[Row] = []
+    if "analyze" in only:
+        rows.append(row_analyze(repeats, notes))
+    if "psqi" in only:
+        rows.append(row_psqi(sizes, repeats, not args.quick, notes))
+    if "all" in only:
+        rows.append(row_all(sizes, repeats, notes))
+    if "power" in only:
+        rows.extend(rows_power(sizes, repeats, notes))
+    if "boot" in only:
+        rows.append(row_boot(sizes, repeats, notes))
+
+    print(f"msrelax_stats benchmarks ({'quick' if args.quick else 'full'} sizes), "
+          f"median of {repeats} runs, ratio = ours / comparison in this run\n")  # fmt: skip
+    print(table(rows))
+    print()
+    for note in notes:
+        print(f"- {note}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
