@@ -99,7 +99,7 @@ def psqi_profile(
         ax.set_ylabel("PSQI component score (points, 0-3)")
         n_text = f"n = {min(n_pairs)}" if min(n_pairs) == max(n_pairs) else (
             f"n = {min(n_pairs)}-{max(n_pairs)}")  # fmt: skip
-        ax.set_title(f"PSQI components, mean and {ci_level * 100:g} % CI ({n_text} pairs)",
+        ax.set_title(f"Mean, {ci_level * 100:g} % CI; {n_text} pairs",
                      loc="left")  # fmt: skip
         ax.legend(loc="upper right", ncols=2)
         tidy_axes(ax)
@@ -163,7 +163,7 @@ def forest_plot(
         ax.axvline(0, color=pal["reference"], lw=0.8, ls="--", gid="zero")
         ax.set_yticks(y, labels)
         ax.set_ylim(-0.7, k - 0.3)
-        ax.set_xlabel(f"{names.get(effect, effect)} with {level * 100:g} % CI (post - pre)")
+        ax.set_xlabel(f"{names.get(effect, effect)}, {level * 100:g} % CI")
         arrow = {"lower": "\u2190 improvement", "higher": "improvement \u2192"}
         if k and (better == better[0]).all():
             left = better[0] == "lower"

@@ -1,0 +1,26 @@
+"""Tables, text and the HTML report: what a researcher hands to a journal.
+
+``table2`` and its writers (CSV, Markdown, LaTeX, HTML), ``result_sentence`` and
+``methods_paragraph`` (APA style), ``write_report`` (one self-contained ``report.html``) and
+``write_outputs`` (figures, tables and the report into one folder).
+"""
+
+from msrelax_stats.report.gallery import FigureSpec, make_figures
+from msrelax_stats.report.html import software_versions, write_outputs, write_report
+from msrelax_stats.report.tables import table2, to_csv, to_html, to_latex, to_markdown
+from msrelax_stats.report.text import methods_paragraph, result_sentence
+
+__all__ = [
+    "FigureSpec",
+    "make_figures",
+    "methods_paragraph",
+    "result_sentence",
+    "software_versions",
+    "table2",
+    "to_csv",
+    "to_html",
+    "to_latex",
+    "to_markdown",
+    "write_outputs",
+    "write_report",
+]

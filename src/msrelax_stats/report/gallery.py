@@ -1,0 +1,130 @@
+"""The standard set of figures of a study, and embedding figures in HTML."""
+
+from __future__ import annotations
+
+import base64
+import io
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from msrelax_stats.figures import (
+    caseness_plot,
+    change_distribution,
+    estimation_plot,
+    forest_plot,
+    outcome_info,
+    psqi_profile,
+    slope_plot,
+)
+from msrelax_stats.figures._common import style_context
+from msrelax_stats.figures.save import FIGURE_FORMATS
+
+__all__ = ["FigureSpec", "make_figures", "figure_data_uri", "main_outcomes"]
+
+_COMPONENT = re.compile(r"psqi_c\d")
+
+
+@dataclass(frozen=True)
+class FigureSpec:
+    """One figure of the report: file stem, caption, and the Figure (or a PNG file)."""
+
+    name: str
+    caption: str
+    figure: Figure | Axes | Path
+
+
+def main_outcomes(results: pd.DataFrame) -> list[str]:
+    """Outcomes that get their own figures (all but the PSQI components)."""
+    return [str(o) for o in results["outcome"] if not _COMPONENT.fullmatch(str(o))]
+
+
+def _mcid_points(outcome: str, responders: pd.DataFrame | None) -> float | None:
+    """MCID in points used for ``outcome``: the responders table first, then the registry."""
+    if responders is not None and {"outcome", "mcid", "mcid_kind"} <= set(responders.columns):
+        match = responders[responders["outcome"].astype(str) == outcome]
+        if not match.empty:
+            row = match.iloc[0]
+            return float(row["mcid"]) if row["mcid_kind"] == "points" else None
+    info = outcome_info(outcome)
+    return float(info.mcid) if info.mcid is not None and info.mcid_kind == "points" else None
+
+
+def make_figures(
+    scored: pd.DataFrame,
+    results: pd.DataFrame,
+    caseness: pd.DataFrame | None = None,
+    responders: pd.DataFrame | None = None,
+    *,
+    visits: Sequence[str] = ("pre", "post"),
+    seed: int = 1,
+    n_boot: int = 5000,
+) -> list[FigureSpec]:
+    """Every standard figure of a study, in report order.
+
+    Per main outcome (not the PSQI components): estimation plot, slope plot and change
+    distribution (MCID from ``responders`` or the registry when it is in points); then the
+    PSQI component profile when the components are present, the forest plot of d_z, and one
+    caseness plot per row of ``caseness``.
+
+    Examples
+    --------
+    >>> specs = make_figures(scored, result.table, result.caseness)  # doctest: +SKIP
+    >>> [s.name for s in specs][:3]  # doctest: +SKIP
+    ['fss_mean_estimation', 'fss_mean_slopes', 'fss_mean_changes']
+    """
+    specs: list[FigureSpec] = []
+    for outcome in main_outcomes(results):
+        if outcome not in scored.columns:
+            continue
+        label = outcome_info(outcome).label
+        mcid = _mcid_points(outcome, responders)
+        specs += [
+            FigureSpec(f"{outcome}_estimation", f"{label}: paired estimation plot (bootstrap "
+                       f"distribution of the mean change, {n_boot} resamples, seed {seed}).",
+                       estimation_plot(scored, outcome, seed=seed, n_boot=n_boot, visits=visits)),
+            FigureSpec(f"{outcome}_slopes", f"{label}: one line per participant with both "
+                       "visits; mean and 95 % CI beside each visit.",
+                       slope_plot(scored, outcome, visits=visits).figure),
+            FigureSpec(f"{outcome}_changes", f"{label}: distribution of the changes (post - "
+                       "pre)" + ("; dashed line: MCID." if mcid is not None else "."),
+                       change_distribution(scored, outcome, mcid=mcid, visits=visits).figure),
+        ]  # fmt: skip
+    if any(_COMPONENT.fullmatch(str(c)) for c in scored.columns):
+        specs.append(FigureSpec("psqi_profile", "PSQI component scores before and after "
+                                "(mean and 95 % CI).", psqi_profile(scored, visits=visits).figure))  # fmt: skip
+    if len(results):
+        specs.append(FigureSpec("forest_d_z", "Effect sizes d_z with CIs, all outcomes.",
+                                forest_plot(results).figure))  # fmt: skip
+    if caseness is not None:
+        for row in caseness.to_dict("records"):  # one per caseness flag
+            label = outcome_info(str(row["outcome"])).label
+            specs.append(FigureSpec(f"{row['outcome']}_caseness", f"{label} before and after, "
+                                    "with the exact McNemar test.", caseness_plot(row).figure))  # fmt: skip
+    return specs
+
+
+def figure_data_uri(figure: Figure | Axes | Path, dpi: int = 150) -> str:
+    """``data:image/png;base64,...`` of a Figure/Axes (rendered) or a PNG file (read)."""
+    if isinstance(figure, Path | str):
+        data = Path(figure).read_bytes()
+    else:
+        fig = figure.figure if isinstance(figure, Axes) else figure
+        buffer = io.BytesIO()
+        with style_context({}):
+            fig.savefig(buffer, format="png", dpi=dpi, metadata=FIGURE_FORMATS["png"])
+        data = buffer.getvalue()
+    return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
+
+
+def as_specs(figures: Sequence[FigureSpec] | Mapping[str, Any]) -> list[FigureSpec]:
+    """Accept a list of :class:`FigureSpec` or a mapping name -> Figure/Axes/PNG path."""
+    if isinstance(figures, Mapping):
+        return [FigureSpec(str(name), str(name), fig) for name, fig in figures.items()]
+    return list(figures)

@@ -1,0 +1,320 @@
+"""One self-contained ``report.html`` (jinja2, autoescaped) and the full set of outputs.
+
+The template is ``report/templates/report.html.j2`` and the stylesheet
+``report/templates/report.css`` (inlined); figures are embedded as base64 PNG, so the file
+needs no network and contains no external URL. Every value that came from the input (ids,
+column names, labels, reasons, options, the command) is HTML-escaped by jinja2's autoescape.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+from collections.abc import Mapping, Sequence
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import pandas as pd
+
+from msrelax_stats.errors import Problem
+from msrelax_stats.figures._common import outcome_info
+from msrelax_stats.figures._format import fmt_ci, fmt_int, fmt_num, fmt_p, is_missing
+from msrelax_stats.figures.save import save_figure
+from msrelax_stats.report.gallery import FigureSpec, as_specs, figure_data_uri, make_figures
+from msrelax_stats.report.tables import table2, to_csv, to_html, to_latex, to_markdown
+from msrelax_stats.report.text import (
+    methods_paragraph,
+    paired_visits,
+    primary_test,
+    result_sentence,
+)
+
+__all__ = ["write_report", "write_outputs", "software_versions"]
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def software_versions() -> dict[str, str]:
+    """Python and the versions of the packages the analysis ran on."""
+    versions = {"Python": platform.python_version()}
+    for name in ("msrelax-stats", "numpy", "scipy", "pandas", "statsmodels", "matplotlib",
+                 "pingouin", "jinja2"):  # fmt: skip
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+    return versions
+
+
+def _frame_rows(frame: pd.DataFrame | None) -> list[dict[str, Any]]:
+    return [] if frame is None else frame.to_dict("records")
+
+
+def _flow(scored: pd.DataFrame, results: pd.DataFrame, exclusions: pd.DataFrame | None,
+          flow: Mapping[str, Any] | None) -> dict[str, Any]:  # fmt: skip
+    """Enrolled, seen per visit, analysed and excluded (with reasons and ids) per outcome."""
+    flow = dict(flow or {})
+    ids = scored["id"].astype(str)
+    per_visit = ids.groupby(scored["time"].astype(str), sort=False).nunique()
+    excl = (
+        exclusions if exclusions is not None else pd.DataFrame(columns=["id", "outcome", "reason"])
+    )
+    excl = excl.assign(id=excl["id"].astype(str), outcome=excl["outcome"].astype(str),
+                       reason=excl["reason"].astype(str))  # fmt: skip
+    grouped = excl.groupby(["outcome", "reason"], sort=False)["id"].agg(list)
+    outcomes = []
+    for row in results.to_dict("records"):  # one per outcome
+        name = str(row["outcome"])
+        reasons = [{"reason": reason, "ids": ids_, "count": len(ids_)}
+                   for (o, reason), ids_ in grouped.items() if o == name]  # fmt: skip
+        outcomes.append({"label": outcome_info(name).label, "outcome": name,
+                         "n": fmt_int(row.get("n")), "excluded": sum(r["count"] for r in reasons),
+                         "reasons": reasons})  # fmt: skip
+    return {
+        "enrolled": flow.get("enrolled", ids.nunique()),
+        "per_visit": [{"visit": v, "n": int(n)} for v, n in per_visit.items()],
+        "outcomes": outcomes,
+        "source": flow.get("source"),
+        "notes": [_note(n) for n in flow.get("notes", [])],
+    }
+
+
+def _note(note: Any) -> str:
+    """A note as text; a ``Problem.to_dict()`` record is shown as the Problem reads."""
+    if isinstance(note, Mapping) and "message" in note:
+        fields = ("message", "participant", "visit", "column", "value", "file")
+        return str(Problem(**{k: note.get(k) for k in fields}))
+    return str(note)
+
+
+def _descriptives(results: pd.DataFrame, d: int) -> list[dict[str, str]]:
+    rows = []
+    for r in results.to_dict("records"):  # one per outcome
+        g = r.get
+        rows.append({
+            "Outcome": outcome_info(str(r["outcome"])).label, "n": fmt_int(g("n")),
+            "Pre mean (SD)": f"{fmt_num(g('pre_mean'), d)} ({fmt_num(g('pre_sd'), d)})",
+            "Pre median": fmt_num(g("pre_median"), d),
+            "Post mean (SD)": f"{fmt_num(g('post_mean'), d)} ({fmt_num(g('post_sd'), d)})",
+            "Post median": fmt_num(g("post_median"), d),
+            "r pre-post": fmt_num(g("r_pre_post"), d),
+            "Shapiro-Wilk W (p) of changes": f"{fmt_num(g('shapiro_w'), 3)} ({fmt_p(g('shapiro_p'))})",
+        })  # fmt: skip
+    return rows
+
+
+def _further(results: pd.DataFrame, d: int) -> list[dict[str, str]]:
+    rows = []
+    for r in results.to_dict("records"):  # one per outcome
+        g = r.get
+        rows.append({
+            "Outcome": outcome_info(str(r["outcome"])).label,
+            "Wilcoxon V": fmt_num(g("w_plus"), 1), "p (Wilcoxon)": fmt_p(g("p_wilcoxon")),
+            "Wilcoxon method": "" if is_missing(g("wilcoxon_method")) else str(g("wilcoxon_method")),
+            "p (sign test)": fmt_p(g("p_sign")),
+            "HL shift [CI]": f"{fmt_num(g('hl_shift'), d)} {fmt_ci(g('hl_ci_low'), g('hl_ci_high'), d)}",
+            "g_av [CI]": f"{fmt_num(g('g_av'), d)} {fmt_ci(g('g_av_ci_low'), g('g_av_ci_high'), d)}",
+            "Rank-biserial [CI]": f"{fmt_num(g('rank_biserial'), d)} "
+            f"{fmt_ci(g('rank_biserial_ci_low'), g('rank_biserial_ci_high'), d)}",
+            "BF10": fmt_num(g("bf10"), 2), "p (Holm)": fmt_p(g("p_holm")), "p (BH)": fmt_p(g("p_fdr")),
+        })  # fmt: skip
+    return rows
+
+
+def _count_pct(count: Any, n: Any) -> str:
+    if is_missing(count) or is_missing(n) or not n:
+        return "n/a"
+    return f"{int(count)} ({100 * float(count) / float(n):.0f} %)"
+
+
+def _caseness(caseness: pd.DataFrame | None) -> list[dict[str, str]]:
+    rows = []
+    for r in _frame_rows(caseness):
+        n = r.get("n")
+        rows.append({
+            "Outcome": outcome_info(str(r["outcome"])).label, "n": fmt_int(n),
+            "Pre yes": _count_pct(r.get("pre_yes"), n), "Post yes": _count_pct(r.get("post_yes"), n),
+            "Yes to no": fmt_int(r.get("pre_yes_post_no")), "No to yes": fmt_int(r.get("pre_no_post_yes")),
+            "McNemar exact p": fmt_p(r.get("p_mcnemar")),
+        })  # fmt: skip
+    return rows
+
+
+def _responders(responders: pd.DataFrame | None) -> list[dict[str, str]]:
+    rows = []
+    for r in _frame_rows(responders):
+        kind = " %" if r.get("mcid_kind") == "percent" else " points"
+        share = r.get("proportion")
+        rows.append({
+            "Outcome": outcome_info(str(r["outcome"])).label, "n": fmt_int(r.get("n")),
+            "MCID": fmt_num(r.get("mcid"), 2) + kind,
+            "Source": "" if is_missing(r.get("source")) else str(r.get("source")),
+            "Responders": f"{fmt_int(r.get('responders'))} "
+            f"({'n/a' if is_missing(share) else f'{100 * float(share):.0f} %'})",
+            "Wilson 95 % CI": fmt_ci(100 * float(r.get("ci_low", float("nan"))),
+                                     100 * float(r.get("ci_high", float("nan"))), 0) + " %",
+        })  # fmt: skip
+    return rows
+
+
+def _instruments(results: pd.DataFrame) -> list[str]:
+    return [outcome_info(str(o)).instrument for o in results["outcome"]]
+
+
+def write_report(
+    out_dir: str | Path,
+    *,
+    scored: pd.DataFrame,
+    results: pd.DataFrame,
+    caseness: pd.DataFrame | None,
+    responders: pd.DataFrame | None,
+    exclusions: pd.DataFrame | None,
+    flow: Mapping[str, Any] | None,
+    options: Mapping[str, Any],
+    versions: Mapping[str, str] | None,
+    command: str | Sequence[str],
+    figures: Sequence[FigureSpec] | Mapping[str, Any] | None = None,
+    decimals: int = 2,
+) -> Path:
+    """Render ``out_dir/report.html``: one self-contained, print-friendly HTML file.
+
+    Parameters
+    ----------
+    out_dir : str or Path
+        Folder to write into (created if needed).
+    scored : DataFrame
+        Scored long table (``id``, ``time``, scores).
+    results, caseness, responders, exclusions : DataFrame
+        The tables of the paired comparison (``PairedResult.table``, ``.caseness``,
+        ``.responders``, ``.exclusions``); ``None`` leaves a section empty.
+    flow : mapping, optional
+        Extra flow information: ``enrolled`` (int, default the number of ids in ``scored``),
+        ``source`` (input file name), ``notes`` (list of text, e.g. flagged values).
+    options : mapping
+        Analysis options, printed verbatim and read by :func:`methods_paragraph` (``primary``,
+        ``ci_level``, ``seed``, ``n_boot``, ``visits``, ...).
+    versions : mapping, optional
+        Software versions (default :func:`software_versions`).
+    command : str or sequence of str
+        The exact command line that produced the report.
+    figures : list of FigureSpec or mapping name -> Figure/Axes/PNG path, optional
+        Figures to embed; by default :func:`make_figures` builds the standard set.
+    decimals : int
+        Decimal places of the rounded numbers.
+
+    Returns
+    -------
+    Path
+        The ``report.html`` written.
+
+    Examples
+    --------
+    >>> write_report("out", scored=scored, results=res.table, caseness=res.caseness,
+    ...              responders=res.responders, exclusions=res.exclusions, flow=None,
+    ...              options=res.options, versions=None, command="msrelax_stats analyze x.csv")
+    ... # doctest: +SKIP
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    versions = dict(versions) if versions is not None else software_versions()
+    primary, visits = primary_test(options), paired_visits(options)
+    if figures is None:
+        figures = make_figures(scored, results, caseness, responders, visits=visits,
+                               seed=int(options.get("seed", 1)))  # fmt: skip
+    table = table2(results, decimals, primary=primary, p_adjust="holm")
+    context = {
+        "title": "msrelax_stats report",
+        "flow": _flow(scored, results, exclusions, flow),
+        "descriptives": _descriptives(results, decimals),
+        "table2": table.to_dict("records"),
+        "table2_columns": list(table.columns),
+        "further": _further(results, decimals),
+        "caseness": _caseness(caseness),
+        "responders": _responders(responders),
+        "exclusions": _frame_rows(exclusions),
+        "sentences": [
+            result_sentence(r, primary=primary, decimals=decimals)
+            for r in results.to_dict("records")
+        ],  # fmt: skip
+        "methods": methods_paragraph(
+            options, _instruments(results), versions, responders=responders, n_outcomes=len(results)
+        ),  # fmt: skip
+        "figures": [
+            {"name": s.name, "caption": s.caption, "src": figure_data_uri(s.figure)}
+            for s in as_specs(figures)
+        ],  # fmt: skip
+        "command": command if isinstance(command, str) else " ".join(map(str, command)),
+        "options": json.dumps(dict(options), indent=2, sort_keys=True, default=str),
+        "versions": versions,
+        "primary": "paired t-test" if primary == "t" else "Wilcoxon signed-rank test",
+        "ci_pct": f"{float(options.get('ci_level', 0.95)) * 100:g}",
+    }
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    context["css"] = (TEMPLATES / "report.css").read_text(encoding="utf-8")
+    text = env.get_template("report.html.j2").render(**context)
+    path = out / "report.html"
+    path.write_text(text, encoding="utf-8", newline="\n")
+    return path
+
+
+def write_outputs(
+    out_dir: str | Path,
+    *,
+    scored: pd.DataFrame,
+    results: pd.DataFrame,
+    caseness: pd.DataFrame | None,
+    responders: pd.DataFrame | None,
+    exclusions: pd.DataFrame | None,
+    flow: Mapping[str, Any] | None = None,
+    options: Mapping[str, Any],
+    versions: Mapping[str, str] | None = None,
+    command: str | Sequence[str] = "",
+    formats: Sequence[str] = ("png",),
+    dpi: int = 300,
+    decimals: int = 2,
+) -> dict[str, Path]:
+    """Figures, Table 2 and the report, written into ``out_dir``.
+
+    Writes ``figures/<name>.<fmt>`` for every standard figure (:func:`make_figures`) and
+    format, ``table2.csv``, ``table2.md``, ``table2.tex``, ``table2.html`` and
+    ``report.html`` (which embeds the same figures). ``results.csv``/``results.json`` are
+    the caller's. Arguments as in :func:`write_report`; ``formats`` and ``dpi`` as in
+    :func:`msrelax_stats.figures.save_figure`.
+
+    Returns
+    -------
+    dict of str -> Path
+        Every file written, keyed by ``"figures/<name>.<fmt>"``, ``"table2.<ext>"`` and
+        ``"report.html"``.
+    """
+    out = Path(out_dir)
+    visits = paired_visits(options)
+    specs = make_figures(scored, results, caseness, responders, visits=visits,
+                         seed=int(options.get("seed", 1)))  # fmt: skip
+    written: dict[str, Path] = {}
+    for spec in specs:
+        for path in save_figure(spec.figure, out / "figures" / spec.name, formats, dpi):
+            written[f"figures/{path.name}"] = path
+    table = table2(results, decimals, primary=primary_test(options))
+    caption = "Table 2. Pre/post comparison (change = post - pre)."
+    writers = {"csv": to_csv, "md": to_markdown, "tex": to_latex, "html": to_html}
+    for ext, writer in writers.items():
+        path = out / f"table2.{ext}"
+        if ext in ("tex", "html"):
+            writer(table, path, caption=caption)
+        else:
+            writer(table, path)
+        written[f"table2.{ext}"] = path
+    written["report.html"] = write_report(
+        out, scored=scored, results=results, caseness=caseness, responders=responders,
+        exclusions=exclusions, flow=flow, options=options, versions=versions, command=command,
+        figures=specs, decimals=decimals,
+    )  # fmt: skip
+    return written

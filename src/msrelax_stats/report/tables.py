@@ -1,0 +1,237 @@
+"""The paper's Table 2, and writers for CSV, Markdown, LaTeX and HTML.
+
+Numbers are rounded for reading here; full precision stays in ``results.csv``.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from msrelax_stats.errors import Problem, StudyDataError
+from msrelax_stats.figures._common import outcome_info
+from msrelax_stats.figures._format import fmt_ci, fmt_int, fmt_num, fmt_p, is_missing
+
+__all__ = [
+    "table2",
+    "format_test",
+    "latex_escape",
+    "to_csv",
+    "to_markdown",
+    "to_latex",
+    "to_html",
+    "PRIMARY_TESTS",
+]
+
+PRIMARY_TESTS = ("t", "wilcoxon")
+
+
+def _value(row: Mapping[str, Any], key: str) -> Any:
+    return row.get(key, np.nan)
+
+
+def format_test(row: Mapping[str, Any], primary: str = "t", decimals: int = 2) -> str:
+    """``"t(30) = -5.10"`` or ``"V = 12"`` (Wilcoxon, R's V = sum of positive ranks)."""
+    if primary == "wilcoxon":
+        w = _value(row, "w_plus")
+        text = fmt_int(w) if not is_missing(w) and float(w).is_integer() else fmt_num(w, 1)
+        return f"V = {text}"
+    return f"t({fmt_int(_value(row, 'df'))}) = {fmt_num(_value(row, 't'), decimals)}"
+
+
+def _check_primary(primary: str) -> None:
+    if primary not in PRIMARY_TESTS:
+        raise ValueError(f"primary must be one of {PRIMARY_TESTS}, not {primary!r}")
+
+
+def table2(
+    results: pd.DataFrame,
+    decimals: int = 2,
+    *,
+    primary: str = "t",
+    p_adjust: str | None = None,
+) -> pd.DataFrame:
+    """The paper's Table 2: one row per outcome, every number as text rounded for reading.
+
+    Parameters
+    ----------
+    results : DataFrame
+        The results table (``results.csv``, columns of STATISTICS.md "Per outcome").
+    decimals : int
+        Decimal places of means, SDs, changes, test statistics and effect sizes.
+    primary : {"t", "wilcoxon"}
+        The primary test named by the analysis plan: its statistic fills ``Test`` and its p
+        fills ``p``.
+    p_adjust : {None, "holm", "fdr"}
+        Add a column with the Holm or Benjamini-Hochberg adjusted p of the t-test.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``Outcome``, ``n``, ``Pre mean (SD)``, ``Post mean (SD)``,
+        ``Change [95 % CI]``, ``Test``, ``p``, ``d_z [95 % CI]`` (the CI level follows
+        ``results.ci_level``), all text. ``attrs`` holds ``primary``, ``ci_level`` and
+        ``outcomes`` (the score column names, in row order).
+
+    Notes
+    -----
+    Change is post - pre with its t-based CI; d_z = mean change / SD of change with the
+    noncentral-t CI. Signs are kept (negative = lower after). p in APA style: ``"< .001"``,
+    otherwise three decimals without the leading zero.
+
+    Examples
+    --------
+    >>> table2(results).iloc[0].to_dict()  # doctest: +SKIP
+    {'Outcome': 'FSS mean', 'n': '31', 'Pre mean (SD)': '5.20 (0.90)', ...}
+    """
+    _check_primary(primary)
+    if "outcome" not in results.columns:
+        raise StudyDataError(Problem("is not a column of the results table", column="outcome"))
+    level = float(results["ci_level"].iloc[0]) if "ci_level" in results and len(results) else 0.95
+    ci = f"{level * 100:g} % CI"
+    d = decimals
+    records = []
+    for row in results.to_dict("records"):  # one row per outcome, a handful at most
+        get = row.get
+        record = {
+            "Outcome": outcome_info(str(row["outcome"])).label,
+            "n": fmt_int(get("n")),
+            "Pre mean (SD)": f"{fmt_num(get('pre_mean'), d)} ({fmt_num(get('pre_sd'), d)})",
+            "Post mean (SD)": f"{fmt_num(get('post_mean'), d)} ({fmt_num(get('post_sd'), d)})",
+            f"Change [{ci}]": f"{fmt_num(get('diff_mean'), d)} "
+            f"{fmt_ci(get('diff_ci_low'), get('diff_ci_high'), d)}",
+            "Test": format_test(row, primary, d),
+            "p": fmt_p(get("p_t") if primary == "t" else get("p_wilcoxon")),
+            f"d_z [{ci}]": f"{fmt_num(get('d_z'), d)} {fmt_ci(get('d_z_ci_low'), get('d_z_ci_high'), d)}",
+        }
+        if p_adjust is not None:
+            name = {"holm": "Holm", "fdr": "BH"}[p_adjust]
+            record[f"p ({name})"] = fmt_p(get(f"p_{p_adjust}"))
+        records.append(record)
+    table = pd.DataFrame.from_records(records)
+    if table.empty:
+        table = pd.DataFrame(columns=["Outcome", "n", "Pre mean (SD)", "Post mean (SD)",
+                                      f"Change [{ci}]", "Test", "p", f"d_z [{ci}]"])  # fmt: skip
+    table.attrs.update(
+        {"primary": primary, "ci_level": level, "outcomes": [str(o) for o in results["outcome"]]}
+    )
+    return table
+
+
+def _write(text: str, path: str | Path | None) -> str:
+    if path is not None:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        Path(path).write_text(text, encoding="utf-8", newline="\n")
+    return text
+
+
+def to_csv(table: pd.DataFrame, path: str | Path | None = None) -> str:
+    """CSV text (UTF-8, ``\\n`` line ends, no index); written to ``path`` when given."""
+    return _write(table.to_csv(index=False, lineterminator="\n"), path)
+
+
+def _md_cell(value: Any) -> str:
+    return str(value).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+def to_markdown(table: pd.DataFrame, path: str | Path | None = None) -> str:
+    """A GitHub/pandoc pipe table; ``|`` inside cells is escaped, first column left-aligned.
+
+    Examples
+    --------
+    >>> print(to_markdown(pd.DataFrame({"Outcome": ["FSS"], "p": ["< .001"]})))
+    | Outcome | p |
+    | :--- | ---: |
+    | FSS | < .001 |
+    <BLANKLINE>
+    """
+    columns = [str(c) for c in table.columns]
+    lines = ["| " + " | ".join(_md_cell(c) for c in columns) + " |"]
+    lines.append(
+        "| " + " | ".join(":---" if i == 0 else "---:" for i in range(len(columns))) + " |"
+    )
+    for row in table.astype(str).itertuples(index=False):
+        lines.append("| " + " | ".join(_md_cell(v) for v in row) + " |")
+    return _write("\n".join(lines) + "\n", path)
+
+
+_LATEX_SPECIAL = {
+    "\\": r"\textbackslash{}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "{": r"\{",
+    "}": r"\}",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+    "<": r"\textless{}",
+    ">": r"\textgreater{}",
+}
+_LATEX_RE = re.compile("|".join(re.escape(k) for k in _LATEX_SPECIAL))
+
+
+def latex_escape(text: Any) -> str:
+    """Escape LaTeX specials in one pass; a minus sign before a number becomes ``$-$``.
+
+    Examples
+    --------
+    >>> print(latex_escape("50 % & d_z < -0.5"))
+    50 \\% \\& d\\_z \\textless{} $-$0.5
+    """
+    escaped = _LATEX_RE.sub(lambda m: _LATEX_SPECIAL[m.group()], str(text))
+    return re.sub(r"(?<![\w.])-(?=\.?\d)", "$-$", escaped)
+
+
+def to_latex(
+    table: pd.DataFrame,
+    path: str | Path | None = None,
+    *,
+    caption: str | None = None,
+    label: str = "tab:results",
+) -> str:
+    """A ``table`` environment with a booktabs ``tabular`` (needs ``\\usepackage{booktabs}``).
+
+    Every cell, header and the caption is escaped (``& % $ # _ { } ~ ^ \\ < >``), so text
+    from the input file cannot break the document.
+    """
+    columns = [str(c) for c in table.columns]
+    spec = "l" + "r" * (len(columns) - 1)
+    head = " & ".join(latex_escape(c) for c in columns) + r" \\"
+    body = [" & ".join(latex_escape(v) for v in row) + r" \\"
+            for row in table.astype(str).itertuples(index=False)]  # fmt: skip
+    lines = [r"\begin{table}[htbp]", r"\centering"]
+    if caption:
+        lines.append(rf"\caption{{{latex_escape(caption)}}}")
+    lines.append(rf"\label{{{label}}}")
+    lines += [rf"\begin{{tabular}}{{{spec}}}", r"\toprule", head, r"\midrule", *body]
+    lines += [r"\bottomrule", r"\end{tabular}", r"\end{table}"]
+    return _write("\n".join(lines) + "\n", path)
+
+
+def to_html(
+    table: pd.DataFrame,
+    path: str | Path | None = None,
+    *,
+    caption: str | None = None,
+    css_class: str = "table2",
+) -> str:
+    """An HTML ``<table>`` fragment, every header and cell HTML-escaped."""
+    esc = html.escape
+    lines = [f'<table class="{esc(css_class)}">']
+    if caption:
+        lines.append(f"<caption>{esc(caption)}</caption>")
+    lines.append("<thead><tr>" + "".join(f"<th>{esc(str(c))}</th>" for c in table.columns)
+                 + "</tr></thead>")  # fmt: skip
+    lines.append("<tbody>")
+    for row in table.astype(str).itertuples(index=False):
+        lines.append("<tr>" + "".join(f"<td>{esc(v)}</td>" for v in row) + "</tr>")
+    lines += ["</tbody>", "</table>"]
+    return _write("\n".join(lines) + "\n", path)
