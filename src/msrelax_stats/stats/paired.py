@@ -113,8 +113,8 @@ def paired_t(pre: ArrayLike, post: ArrayLike, ci_level: float = 0.95) -> PairedT
     Examples
     --------
     >>> res = paired_t([5, 6, 7, 8], [4, 4, 6, 6])
-    >>> round(res.statistic, 4), res.df
-    (-5.0, 3.0)
+    >>> round(res.statistic, 4), res.df  # mean -1.5 / (sqrt(1/3) / 2)
+    (-5.1962, 3.0)
     """
     pre, post = _pairs(pre, post)
     n = pre.size

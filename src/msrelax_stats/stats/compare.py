@@ -1,0 +1,312 @@
+"""``compare()``: the complete paired pre/post analysis of every outcome, one row each.
+
+Input is the scored long table (``docs/architecture.md``: ``id``, ``time``, score columns,
+caseness flags). Pairs are matched by participant id, never by row order; per outcome a
+participant enters only with both visits scored, and everyone left out is listed in
+``exclusions`` with the reason. The table columns, their names and their order are those of
+STATISTICS.md "Per outcome"; undefined statistics are NaN with a note in ``notes``.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from msrelax_stats.errors import Problem, StudyDataError
+from msrelax_stats.stats.caseness import mcnemar_exact, responders
+from msrelax_stats.stats.effect_sizes import bayes_factor_paired, cohens_dz, g_av, rank_biserial
+from msrelax_stats.stats.paired import (
+    adjust_pvalues,
+    describe_pairs,
+    paired_t,
+    pearson_r,
+    shapiro_differences,
+)
+from msrelax_stats.stats.wilcoxon import hodges_lehmann, sign_test, wilcoxon_signed_rank
+
+__all__ = ["PairedResult", "compare", "paired_row", "TABLE_COLUMNS"]
+
+TABLE_COLUMNS = [
+    "outcome", "n", "better",
+    "pre_mean", "pre_sd", "post_mean", "post_sd", "pre_median", "post_median",
+    "diff_mean", "diff_sd", "diff_ci_low", "diff_ci_high",
+    "t", "df", "p_t",
+    "w_plus", "p_wilcoxon", "wilcoxon_method",
+    "p_sign",
+    "hl_shift", "hl_ci_low", "hl_ci_high",
+    "shapiro_w", "shapiro_p",
+    "d_z", "d_z_ci_low", "d_z_ci_high",
+    "d_av", "g_av", "g_av_ci_low", "g_av_ci_high",
+    "r_pre_post",
+    "rank_biserial", "rank_biserial_ci_low", "rank_biserial_ci_high",
+    "bf10",
+    "p_holm", "p_fdr",
+    "ci_level", "seed",
+]  # fmt: skip
+CASENESS_COLUMNS = ["outcome", "n", "pre_yes", "post_yes", "pre_yes_post_no", "pre_no_post_yes",
+                    "p_mcnemar"]  # fmt: skip
+RESPONDER_COLUMNS = ["outcome", "n", "mcid", "mcid_kind", "responders", "proportion", "ci_low",
+                     "ci_high", "source"]  # fmt: skip
+EXCLUSION_COLUMNS = ["id", "outcome", "reason"]
+
+
+@dataclass
+class PairedResult:
+    """Result of :func:`compare`: ``results.csv``, ``caseness.csv``, ``responders.csv`` and more.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per outcome, the columns of STATISTICS.md in that order.
+    exclusions : pandas.DataFrame
+        ``id``, ``outcome``, ``reason`` for every participant left out of an outcome.
+    caseness, responders : pandas.DataFrame
+        Pre x post tables with exact McNemar; responders by MCID with Wilson CIs.
+    options : dict
+        The arguments used (outcomes, visits, ci_level, seed, n_boot, prior scale).
+    notes : list of str
+        Why values are NaN, levels that could not be reached, dropped bootstrap resamples.
+    """
+
+    table: pd.DataFrame
+    exclusions: pd.DataFrame
+    caseness: pd.DataFrame
+    responders: pd.DataFrame
+    options: dict[str, Any]
+    notes: list[str] = field(default_factory=list)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The per-outcome table (``results.csv``)."""
+        return self.table
+
+
+def paired_row(pre: np.ndarray, post: np.ndarray, *, outcome: str = "", better: str = "lower",
+               ci_level: float = 0.95, seed: int = 1,
+               n_boot: int = 10000) -> tuple[dict[str, Any], list[str]]:  # fmt: skip
+    """Every statistic of one outcome from its complete pairs (one ``results.csv`` row).
+
+    Returns the row (``p_holm``/``p_fdr`` NaN: they need the whole table) and the notes.
+
+    Examples
+    --------
+    >>> row, notes = paired_row(np.array([5.0, 6, 7, 8]), np.array([4.0, 4, 6, 6]), n_boot=500)
+    >>> row["n"], row["diff_mean"], row["wilcoxon_method"]
+    (4, -1.5, 'normal approximation with continuity correction')
+    """
+    desc = describe_pairs(pre, post)
+    tt = paired_t(pre, post, ci_level)
+    wx = wilcoxon_signed_rank(pre, post)
+    sg = sign_test(pre, post)
+    hl = hodges_lehmann(pre, post, ci_level)
+    sw = shapiro_differences(pre, post)
+    dz = cohens_dz(pre, post, ci_level)
+    dav, gav = g_av(pre, post, ci_level, n_boot=n_boot, seed=seed)
+    rb = rank_biserial(pre, post, ci_level)
+    row: dict[str, Any] = {
+        "outcome": outcome, "n": desc.n, "better": better,
+        "pre_mean": desc.pre_mean, "pre_sd": desc.pre_sd,
+        "post_mean": desc.post_mean, "post_sd": desc.post_sd,
+        "pre_median": desc.pre_median, "post_median": desc.post_median,
+        "diff_mean": desc.diff_mean, "diff_sd": desc.diff_sd,
+        "diff_ci_low": tt.ci_low, "diff_ci_high": tt.ci_high,
+        "t": tt.statistic, "df": tt.df, "p_t": tt.pvalue,
+        "w_plus": wx.statistic, "p_wilcoxon": wx.pvalue, "wilcoxon_method": wx.method,
+        "p_sign": sg.pvalue,
+        "hl_shift": hl.estimate, "hl_ci_low": hl.ci_low, "hl_ci_high": hl.ci_high,
+        "shapiro_w": sw.statistic, "shapiro_p": sw.pvalue,
+        "d_z": dz.estimate, "d_z_ci_low": dz.ci_low, "d_z_ci_high": dz.ci_high,
+        "d_av": dav, "g_av": gav.estimate, "g_av_ci_low": gav.ci_low, "g_av_ci_high": gav.ci_high,
+        "r_pre_post": pearson_r(pre, post),
+        "rank_biserial": rb.estimate,
+        "rank_biserial_ci_low": rb.ci_low, "rank_biserial_ci_high": rb.ci_high,
+        "bf10": bayes_factor_paired(pre, post),
+        "p_holm": np.nan, "p_fdr": np.nan,
+        "ci_level": ci_level, "seed": seed,
+    }  # fmt: skip
+    labels = ("t-test", "Wilcoxon", "sign test", "Hodges-Lehmann", "Shapiro-Wilk", "d_z",
+              "g_av", "rank-biserial")  # fmt: skip
+    parts = (tt, wx, sg, hl, sw, dz, gav, rb)
+    notes = [f"{outcome}: {label}: {part.note}" for label, part in zip(labels, parts, strict=True)
+             if part.note]  # fmt: skip
+    return row, notes
+
+
+def _registry():
+    try:
+        from msrelax_stats.instruments import registry
+    except ImportError:  # the instruments layer is optional for stats on raw tables
+        return None
+    return registry
+
+
+def _check(scored: pd.DataFrame, visits: Sequence[str], outcomes: Sequence[str]) -> None:
+    problems = [Problem(f"column {c!r} is missing") for c in ("id", "time") if c not in scored]
+    if problems:
+        raise StudyDataError(problems)
+    times = set(scored["time"].astype(str))
+    problems += [Problem(f"visit {v!r} not found in column time", visit=str(v))
+                 for v in visits if str(v) not in times]  # fmt: skip
+    problems += [Problem("outcome column not found", column=c) for c in outcomes if c not in scored]
+    keys = scored.loc[scored["time"].astype(str).isin([str(v) for v in visits]), ["id", "time"]]
+    dup = keys[keys.astype(str).duplicated()]
+    problems += [Problem("more than one row for this participant and visit", participant=str(i),
+                         visit=str(t)) for i, t in dup.itertuples(index=False)]  # fmt: skip
+    if len(visits) != 2 or str(visits[0]) == str(visits[1]):
+        problems.append(Problem(f"visits must name two different visits, not {tuple(visits)!r}"))
+    if problems:
+        raise StudyDataError(problems)
+
+
+def _wide(rows: pd.DataFrame, ids: pd.Index, column: str, visits: Sequence[str]) -> pd.DataFrame:
+    """``column`` of every id at each visit (NaN when the row or the value is missing)."""
+    out = pd.DataFrame(index=ids)
+    for visit in visits:
+        at = rows[rows["_visit"] == visit].set_index("id")[column]
+        if isinstance(at.dtype, pd.BooleanDtype) or at.dtype == bool:
+            at = at.astype("Float64")
+        values = pd.to_numeric(at, errors="coerce").astype(float)
+        out[visit] = values.reindex(ids)
+    return out
+
+
+def _reasons(rows: pd.DataFrame, ids: pd.Index, column: str, visits: Sequence[str]) -> pd.Series:
+    """Why each id lacks a usable pair for ``column`` ("" when it has one)."""
+    prefix = column.split("_")[0]
+    reason = pd.Series("", index=ids, dtype=object)
+    for visit in visits:
+        at = rows[rows["_visit"] == visit].set_index("id")
+        present = ids.isin(at.index)
+        value = pd.to_numeric(at[column].astype(object), errors="coerce").reindex(ids)
+        why = pd.Series("", index=ids, dtype=object)
+        if f"{prefix}_flags" in at:
+            flags = at[f"{prefix}_flags"].reindex(ids).fillna("").astype(str)
+            why = np.where(flags != "", " (" + flags + ")", "")
+        elif f"{prefix}_n_answered" in at:
+            why = pd.Series(" (items missing)", index=ids, dtype=object)
+        text = np.where(
+            ~present, f"missing visit {visit}",
+            np.where(value.isna(), f"score missing at visit {visit}" + pd.Series(why, index=ids), ""),
+        )  # fmt: skip
+        text = pd.Series(text, index=ids, dtype=object)
+        reason = reason.where(text == "", np.where(reason == "", text, reason + "; " + text))
+    return reason
+
+
+def compare(scored: pd.DataFrame, outcomes: Sequence[str] | None = None,
+            visits: Sequence[str] = ("pre", "post"), ci_level: float = 0.95, seed: int = 1,
+            n_boot: int = 10000) -> PairedResult:  # fmt: skip
+    """Paired pre/post analysis of every outcome: tests, effect sizes, caseness, responders.
+
+    Parameters
+    ----------
+    scored : pandas.DataFrame
+        Scored long table (``id``, ``time`` and score columns; caseness flags optional).
+    outcomes : sequence of str, optional
+        Score columns to analyse; default every reported score present, in the registry's
+        order (STATISTICS.md "Which outcomes get a row").
+    visits : (str, str)
+        The two visits compared; the change is second minus first.
+    ci_level : float
+        Confidence level of every interval.
+    seed : int
+        Seed of the BCa bootstrap (same input and seed, same bytes out).
+    n_boot : int
+        Bootstrap resamples of the pairs for the g_av interval.
+
+    Returns
+    -------
+    PairedResult
+
+    Raises
+    ------
+    StudyDataError
+        Missing ``id``/``time``, unknown visit or outcome, duplicated participant-visit rows.
+
+    Notes
+    -----
+    ``better`` and the MCID of each outcome come from
+    :func:`msrelax_stats.instruments.registry.outcome_info` ("lower" when the outcome is
+    unknown there, with a note). Holm and Benjamini-Hochberg adjust ``p_t`` over the outcomes
+    of the table. A change of exactly the MCID counts as a response.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"id": ["1", "1", "2", "2", "3", "3", "4", "4"],
+    ...                    "time": ["pre", "post"] * 4,
+    ...                    "fss_mean": [5.0, 4.1, 6.0, 4.8, 4.4, 4.5, 5.1, 4.0]})
+    >>> res = compare(df, n_boot=500)
+    >>> res.table.loc[0, ["outcome", "n", "better"]].tolist()
+    ['fss_mean', 4, 'lower']
+    """
+    visits = tuple(str(v) for v in visits)
+    registry = _registry()
+    if outcomes is None:
+        outcomes = registry.outcome_columns(scored.columns) if registry else []
+    outcomes = list(outcomes)
+    _check(scored, visits, outcomes)
+    rows = scored.assign(_visit=scored["time"].astype(str), id=scored["id"].astype(str))
+    rows = rows[rows["_visit"].isin(visits)]
+    ids = pd.Index(pd.unique(scored["id"].astype(str)), name="id")
+    notes: list[str] = []
+    table, ledger, resp = [], [], []
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore", RuntimeWarning)
+        for outcome in outcomes:
+            better, info = "lower", None
+            try:
+                info = registry.outcome_info(outcome) if registry else None
+            except KeyError:
+                notes.append(
+                    f"{outcome}: not a known score; direction of improvement taken as lower"
+                )
+            if info is not None:
+                better = info.better
+            wide = _wide(rows, ids, outcome, visits)
+            complete = wide.notna().all(axis=1)
+            reasons = _reasons(rows, ids, outcome, visits)[~complete]
+            ledger.append(pd.DataFrame({"id": reasons.index, "outcome": outcome,
+                                        "reason": reasons.to_numpy()}))  # fmt: skip
+            pre = wide.loc[complete, visits[0]].to_numpy()
+            post = wide.loc[complete, visits[1]].to_numpy()
+            if pre.size == 0:
+                notes.append(
+                    f"{outcome}: nobody has a score at both visits; every statistic is NaN"
+                )
+            row, row_notes = paired_row(pre, post, outcome=outcome, better=better,
+                                        ci_level=ci_level, seed=seed, n_boot=n_boot)  # fmt: skip
+            table.append(row)
+            notes += row_notes
+            if info is not None and info.mcid is not None:
+                r = responders(pre, post, info.mcid, outcome=outcome, mcid_kind=info.mcid_kind,
+                               better=better, source=info.mcid_source, ci_level=ci_level)  # fmt: skip
+                resp.append(r.to_dict())
+                notes += [r.note] if r.note else []
+        flags = registry.caseness_columns(scored.columns) if registry else []
+        case = []
+        for flag in flags:
+            wide = _wide(rows, ids, flag, visits).dropna()
+            res = mcnemar_exact(wide[visits[0]] == 1, wide[visits[1]] == 1, outcome=flag)
+            case.append(res.to_dict())
+            notes += [res.note] if res.note else []
+    result = pd.DataFrame(table, columns=TABLE_COLUMNS)
+    if len(result):
+        result["p_holm"] = adjust_pvalues(result["p_t"], "holm")
+        result["p_fdr"] = adjust_pvalues(result["p_t"], "fdr_bh")
+    result["n"] = result["n"].astype("int64")
+    exclusions = (pd.concat(ledger, ignore_index=True) if ledger
+                  else pd.DataFrame(columns=EXCLUSION_COLUMNS))  # fmt: skip
+    options = {"outcomes": outcomes, "visits": list(visits), "ci_level": ci_level, "seed": seed,
+               "n_boot": n_boot, "bf_prior_scale": "sqrt(2)/2", "change": "post - pre"}  # fmt: skip
+    return PairedResult(
+        table=result,
+        exclusions=exclusions.reset_index(drop=True),
+        caseness=pd.DataFrame(case, columns=CASENESS_COLUMNS),
+        responders=pd.DataFrame(resp, columns=RESPONDER_COLUMNS),
+        options=options,
+        notes=list(dict.fromkeys(notes)),
+    )
