@@ -216,5 +216,8 @@ def test_file_level_errors(tmp_path):
     assert "bin.csv: is not a text table (binary content)" in _message(tmp_path / "bin.csv")
     (tmp_path / "old.xls").write_bytes(b"\xd0\xcf\x11\xe0")
     assert "unsupported file type '.xls'" in _message(tmp_path / "old.xls")
+    turkish = FORMATS / "turkish_cp1254.csv"
+    assert "cannot be decoded as utf-8" in _message(turkish, encoding="utf-8")
+    assert _message(turkish, sheet=0) == f"{turkish}: sheet= applies to .xlsx files only"
     (tmp_path / "bad.xlsx").write_bytes(b"not a zip")
     assert "is not a readable .xlsx workbook" in _message(tmp_path / "bad.xlsx")

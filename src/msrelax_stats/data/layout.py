@@ -229,7 +229,8 @@ def check_keys(
             )
         )
     keys = {normalise_name(v): v for v in visits}
-    time = raw_time.map(lambda v: keys.get(normalise_name(v)), na_action="ignore")
+    known = {value: keys.get(normalise_name(value)) for value in raw_time.dropna().unique()}
+    time = raw_time.map(known)  # normalise each distinct label once
     bad = time.isna() & out["id"].notna()
     expected = ", ".join(visits)
     for pid, value in zip(out.loc[bad, "id"], raw_time[bad], strict=True):

@@ -56,7 +56,7 @@ from msrelax_stats.data.columns import canonical_names, load_column_map
 from msrelax_stats.data.layout import ROW, check_keys, detect_layout, normalise_visits, wide_to_long
 from msrelax_stats.errors import Problem, StudyDataError
 
-__all__ = ["MISSING_MARKERS", "read_table"]
+__all__ = ["MISSING_MARKERS", "read_table", "sniff_delimiter"]
 
 MISSING_MARKERS = ("", "NA", "N/A", "NaN", "nan", ".", "#NULL!")
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
@@ -262,10 +262,19 @@ def _decode(data: bytes, name: str, encoding: str | None, notes: list[Problem]) 
             raise StudyDataError(
                 Problem(f"cannot be decoded as {encoding}: {exc}", file=name)
             ) from exc
-    if data.startswith(codecs.BOM_UTF8):
-        return data.decode("utf-8-sig", errors="strict")
+    marked = "utf-8-sig" if data.startswith(codecs.BOM_UTF8) else None
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16")
+        marked = "utf-16"
+    if marked is not None:
+        try:
+            return data.decode(marked)
+        except UnicodeDecodeError as exc:
+            raise StudyDataError(
+                Problem(
+                    f"starts with a {marked[:6]} byte-order mark but is not {marked[:6]}: {exc}",
+                    file=name,
+                )
+            ) from exc
     if any(byte in _CONTROL for byte in set(data[:65536])):
         raise StudyDataError(
             Problem(f"is not a text table (binary content); supported: {SUPPORTED}", file=name)
@@ -274,14 +283,12 @@ def _decode(data: bytes, name: str, encoding: str | None, notes: list[Problem]) 
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    for fallback in ("cp1254", "latin-1"):
-        try:
-            text = data.decode(fallback)
-        except UnicodeDecodeError:
-            continue
-        notes.append(Problem(f"not UTF-8; decoded as {fallback}", file=name))
-        return text
-    raise AssertionError("latin-1 decodes every byte")  # pragma: no cover
+    try:
+        text, used = data.decode("cp1254"), "cp1254"
+    except UnicodeDecodeError:  # the 5 bytes cp1254 leaves undefined
+        text, used = data.decode("latin-1"), "latin-1"
+    notes.append(Problem(f"not UTF-8; decoded as {used}", file=name))
+    return text
 
 
 def sniff_delimiter(text: str) -> str:
