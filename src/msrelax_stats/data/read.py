@@ -271,7 +271,7 @@ def _decode(data: bytes, name: str, encoding: str | None, notes: list[Problem]) 
         except UnicodeDecodeError as exc:
             raise StudyDataError(
                 Problem(
-                    f"starts with a {marked[:6]} byte-order mark but is not {marked[:6]}: {exc}",
+                    f"starts with a {marked.upper()[:6].rstrip('-')} byte-order mark but is not valid: {exc}",
                     file=name,
                 )
             ) from exc
