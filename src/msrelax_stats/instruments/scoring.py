@@ -41,9 +41,17 @@ def _resolve(item: InstrumentLike) -> InstrumentSpec:
     return spec
 
 
+def _as_list(items: InstrumentLike | list[InstrumentLike] | None) -> list[InstrumentLike]:
+    if items is None:
+        return []
+    return list(items) if isinstance(items, list | tuple) else [items]
+
+
 def score(
     data: pd.DataFrame,
     instruments: InstrumentLike | list[InstrumentLike] | None = None,
+    *,
+    custom: InstrumentLike | list[InstrumentLike] | None = None,
     **options: dict[str, Any],
 ) -> pd.DataFrame:
     """Score questionnaires: the input table with every score column added.
@@ -57,6 +65,10 @@ def score(
         Which instruments to score: built-in names (``"fss"``, ``"psqi"``, ...), a custom
         instrument as a dict or a TOML file, or a spec. ``None`` scores every instrument with
         an item or score column in ``data``.
+    custom : dict, path, InstrumentSpec or a list of them, optional
+        User-defined instruments to score as well (registered for the session, so
+        ``outcome_columns`` and the report know them). With ``instruments=None`` they join
+        every built-in instrument present.
     **options : dict
         Options per instrument, as a dict under the instrument's name:
         ``psqi={"duration_rule": "paper", "efficiency_over_100": "missing",
@@ -93,11 +105,12 @@ def score(
     """
     if not isinstance(data, pd.DataFrame):
         raise TypeError("score() needs a pandas DataFrame; read files with read_study()")
+    extra = [_resolve(item) for item in _as_list(custom)]
     if instruments is None:
         specs = present_instruments(data.columns)
     else:
-        chosen = instruments if isinstance(instruments, list | tuple) else [instruments]
-        specs = [_resolve(item) for item in chosen]
+        specs = [_resolve(item) for item in _as_list(instruments)]
+    specs = list({spec.name: spec for spec in [*specs, *extra]}.values())
     names = {spec.name for spec in specs} | {spec.name for spec in BUILTIN}
     unknown = sorted(set(options) - names)
     if unknown:
@@ -106,11 +119,12 @@ def score(
             'e.g. psqi={"duration_rule": "paper"}'
         )
     specs = [spec.with_options(**options.get(spec.name, {})) for spec in specs]
-    problems: list[Problem] = []
-    if instruments is not None:
-        here = {spec.name for spec in present_instruments(data.columns)}
-        message = "has no item or score column in the table"
-        problems = [Problem(message, column=f"{s.name}_*") for s in specs if s.name not in here]
+    asked = {s.name for s in extra} | (
+        {s.name for s in specs} if instruments is not None else set()
+    )
+    here = {spec.name for spec in present_instruments(data.columns)}
+    message = "has no item or score column in the table"
+    problems = [Problem(message, column=f"{name}_*") for name in sorted(asked - here)]
     prepared, found, notes = prepare_items(data, specs)
     problems += found
     if problems:

@@ -1,0 +1,69 @@
+"""Registry (instruments/registry.py): outcome lists and metadata of STATISTICS.md/INSTRUMENTS.md."""
+
+import pytest
+
+from msrelax_stats.instruments import (
+    caseness_columns,
+    instrument_spec,
+    outcome_columns,
+    outcome_info,
+)
+
+
+def test_outcome_columns_in_the_order_of_statistics_md():
+    columns = ["nrs_pain", "psfs_frequency", "fsmc_cognitive", "fsmc_motor", "fsmc_total",
+               "hads_depression", "hads_anxiety", "isi_total", "ess_total", "mfis5_total",
+               "mfis_psychosocial", "mfis_cognitive", "mfis_physical", "mfis_total",
+               *[f"psqi_c{i}" for i in range(7, 0, -1)], "psqi_global", "fss7_mean", "fss_sum",
+               "fss_mean", "psqi_efficiency", "psqi_poor", "fss_n_answered"]  # fmt: skip
+    assert outcome_columns(columns) == [
+        "fss_mean", "psqi_global", *[f"psqi_c{i}" for i in range(1, 8)], "mfis_total",
+        "mfis_physical", "mfis_cognitive", "mfis_psychosocial", "ess_total", "isi_total",
+        "hads_anxiety", "hads_depression", "fsmc_total", "fsmc_motor", "fsmc_cognitive",
+        "psfs_frequency", "nrs_pain",
+    ]  # fmt: skip
+
+
+def test_short_forms_only_when_alone():
+    assert outcome_columns(["mfis5_total", "fss7_mean"]) == ["fss7_mean", "mfis5_total"]
+
+
+def test_caseness_columns():
+    columns = ["ess_eds", "psqi_poor", "fss_fatigued", "mfis_fatigued", "fss_mean"]
+    assert caseness_columns(columns) == ["fss_fatigued", "psqi_poor", "mfis_fatigued", "ess_eds"]
+
+
+@pytest.mark.parametrize(
+    ("name", "mcid", "kind", "source"),
+    [
+        ("fss_mean", 0.45, "points", "Rooney 2019 (MS)"),
+        ("mfis_total", 4.0, "points", "Rooney 2019 (MS)"),
+        ("psqi_global", 3.0, "points", "commonly used, not MS-specific"),
+        ("ess_total", None, "points", ""),
+    ],
+)
+def test_mcids_of_instruments_md(name, mcid, kind, source):
+    info = outcome_info(name)
+    assert (info.mcid, info.mcid_kind, info.mcid_source) == (mcid, kind, source)
+    assert info.better == "lower"
+
+
+def test_labels_and_units():
+    assert (outcome_info("psqi_c4").label, outcome_info("psqi_c4").unit) == (
+        "PSQI C4 habitual sleep efficiency",
+        "points, 0-3",
+    )
+    assert outcome_info("mfis_physical").unit == "points, 0-36"
+    assert outcome_info("fsmc_total").unit == "points, 20-100"
+    assert outcome_info("hads_anxiety").instrument == "HADS"
+    with pytest.raises(KeyError):
+        outcome_info("age")
+
+
+def test_citation_and_rule_text_for_the_methods_paragraph():
+    psqi = instrument_spec("PSQI")
+    assert psqi.citation.startswith("Buysse DJ")
+    assert "global > 5" in psqi.rule_text
+    for name in ["fss", "psqi", "mfis", "ess", "isi", "hads", "fsmc", "psfs", "nrs"]:
+        spec = instrument_spec(name)
+        assert spec.citation and spec.rule_text and spec.licence

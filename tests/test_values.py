@@ -1,0 +1,117 @@
+"""Cell parsers (data/values.py) against the accepted forms listed in INSTRUMENTS.md."""
+
+import datetime
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from msrelax_stats.data.values import (
+    clock_minutes,
+    parse_clock_times,
+    parse_hours,
+    parse_numbers,
+    parse_text,
+)
+
+
+def test_numbers_in_every_accepted_form():
+    cells = pd.Series(["6", " 6.5 ", "6,5", 7, 7.25, "30-60", "6-7", None, "", "NA", "."],
+                      dtype=object)  # fmt: skip
+    parsed = parse_numbers(cells, column="psqi_2")
+    expected = [6, 6.5, 6.5, 7, 7.25, 45, 6.5, np.nan, np.nan, np.nan, np.nan]
+    np.testing.assert_array_equal(parsed.values.to_numpy(), expected)
+    assert parsed.values.dtype == "float64"
+    assert parsed.problems == []
+    # Two range answers: noted with their midpoints.
+    assert [(n.value, n.message) for n in parsed.notes] == [
+        ("30-60", "is a range, scored at its midpoint 45"),
+        ("6-7", "is a range, scored at its midpoint 6.5"),
+    ]
+
+
+def test_unreadable_numbers_are_located_problems():
+    cells = pd.Series(["abc", "6.5.1", "inf", 3])
+    ids, visits = pd.Series(["a", "b", "c", "d"]), pd.Series(["pre", "pre", "post", "post"])
+    parsed = parse_numbers(cells, column="fss_1", participants=ids, visits=visits)
+    assert np.isnan(parsed.values[:3]).all() and parsed.values[3] == 3
+    assert [(p.participant, p.visit, p.column, p.value) for p in parsed.problems] == [
+        ("a", "pre", "fss_1", "abc"),
+        ("b", "pre", "fss_1", "6.5.1"),
+        ("c", "post", "fss_1", "inf"),
+    ]
+    assert (
+        str(parsed.problems[0])
+        == "participant a, visit pre, column fss_1: value 'abc' is not a number"
+    )
+
+
+def test_numeric_column_passes_through():
+    parsed = parse_numbers(pd.Series([1, 2, None], dtype="Int64"))
+    assert parsed.values.tolist()[:2] == [1.0, 2.0] and np.isnan(parsed.values[2])
+
+
+@pytest.mark.parametrize(
+    ("cell", "canonical"),
+    [
+        ("23:30", "23:30"),
+        ("7:05", "07:05"),
+        ("23:30:00", "23:30"),
+        ("11:30 PM", "23:30"),
+        ("11:30 am", "11:30"),
+        ("11pm", "23:00"),
+        ("12am", "00:00"),
+        ("12 p.m.", "12:00"),
+        ("2330", "23:30"),
+        ("0730", "07:30"),
+        ("730", "07:30"),
+        ("24:00", "00:00"),
+        (2330, "23:30"),
+        (datetime.time(23, 30), "23:30"),
+        (datetime.datetime(2024, 3, 1, 6, 45), "06:45"),
+        (datetime.time(6, 44, 40), "06:45"),  # seconds round to the nearest minute
+    ],
+)
+def test_clock_time_forms(cell, canonical):
+    parsed = parse_clock_times(pd.Series([cell], dtype=object))
+    assert parsed.values.tolist() == [canonical]
+    assert parsed.problems == []
+
+
+@pytest.mark.parametrize("cell", ["25:61", "24:30", "23:60", "13pm", "0am", "23", "soon", "2360"])
+def test_invalid_clock_times_are_problems(cell):
+    parsed = parse_clock_times(pd.Series([cell]), column="psqi_1")
+    assert pd.isna(parsed.values[0])
+    assert [p.message for p in parsed.problems] == ["is not a clock time"]
+
+
+def test_clock_columns_of_datetime_and_number_dtypes():
+    stamps = pd.Series(pd.to_datetime(["2024-01-01 23:30", None]))
+    assert parse_clock_times(stamps).values.tolist()[0] == "23:30"
+    numbers = parse_clock_times(pd.Series([2330, 715, 99]))
+    assert numbers.values.tolist()[:2] == ["23:30", "07:15"]
+    assert len(numbers.problems) == 1  # 99 is not HHMM
+
+
+def test_clock_minutes_of_canonical_text():
+    np.testing.assert_array_equal(clock_minutes(pd.Series(["23:30", "00:05", None])),
+                                  [1410, 5, np.nan])  # fmt: skip
+
+
+def test_hours_forms_and_bounds():
+    cells = pd.Series(["6.5", "6,5", "6:30", "6-7", 7, "0", "24", "25", "-1", "6:75", "x"])
+    parsed = parse_hours(cells, column="psqi_4")
+    assert parsed.values.tolist()[:7] == [6.5, 6.5, 6.5, 6.5, 7, 0, 24]
+    assert np.isnan(parsed.values[7:]).all()
+    assert [(p.value, p.message) for p in parsed.problems] == [
+        ("6:75", "is not a number of hours"),
+        ("x", "is not a number of hours"),
+        ("25", "is outside 0-24 hours"),
+        ("-1", "is outside 0-24 hours"),
+    ]
+    assert [n.value for n in parsed.notes] == ["6-7"]
+
+
+def test_text_blank_is_missing():
+    assert parse_text(pd.Series([" leg cramps ", "  ", None])).values.tolist()[0] == "leg cramps"
+    assert parse_text(pd.Series(["  "])).values.isna().all()
