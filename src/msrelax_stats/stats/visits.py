@@ -71,18 +71,25 @@ def _design(
 
 
 def _fit(y: np.ndarray, x: np.ndarray, ids: np.ndarray, reml: bool, notes: list[str], what: str):
-    """Random-intercept MixedLM fit; warnings become notes."""
+    """Random-intercept MixedLM fit: BFGS, then Powell from there to polish the optimum.
+
+    The polish brings the variance components to ~1e-7 of lme4's on our references (BFGS
+    alone stops near 1e-5). Warnings and a failed convergence become notes.
+    """
     model = sm.MixedLM(y, x, groups=ids, exog_re=np.ones((y.size, 1)))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        try:  # a tight gradient tolerance: agreement with lme4 to ~1e-7 on our references
-            res = model.fit(reml=reml, method="bfgs", gtol=1e-10)
+        try:
+            first = model.fit(reml=reml, method="bfgs")
+            res = model.fit(reml=reml, method="powell", start_params=first.params_object)
+            if not res.converged or res.llf < first.llf:
+                res = first
         except np.linalg.LinAlgError:
-            res = None
-        if res is None or not res.converged:
-            res = model.fit(reml=reml, method="powell", xtol=1e-10, ftol=1e-12)
-    for w in caught:
-        notes.append(f"{what}: {w.message}")
+            res = model.fit(reml=reml, method="powell")
+    for w in dict.fromkeys(str(w.message) for w in caught):
+        notes.append(f"{what}: {w}")
+    if not res.converged:
+        notes.append(f"{what}: the optimiser did not converge; treat its numbers with care")
     return res
 
 
