@@ -66,8 +66,9 @@ def mcnemar_exact(pre: ArrayLike, post: ArrayLike, outcome: str = "") -> McNemar
 
     Examples
     --------
-    >>> mcnemar_exact([True] * 8 + [False] * 2, [False] * 7 + [True] * 3).p_mcnemar
-    0.0703125
+    >>> res = mcnemar_exact([True] * 8 + [False] * 2, [False] * 7 + [True] * 3)
+    >>> res.pre_yes_post_no, res.pre_no_post_yes, res.p_mcnemar  # 2 (1 + 9 + 36) / 2^9
+    (7, 2, 0.1796875)
     """
     pre = np.asarray(pre, dtype=bool)
     post = np.asarray(post, dtype=bool)

@@ -240,8 +240,8 @@ def compare(scored: pd.DataFrame, outcomes: Sequence[str] | None = None,
     ...                    "time": ["pre", "post"] * 4,
     ...                    "fss_mean": [5.0, 4.1, 6.0, 4.8, 4.4, 4.5, 5.1, 4.0]})
     >>> res = compare(df, n_boot=500)
-    >>> res.table.loc[0, ["outcome", "n", "better"]].tolist()
-    ['fss_mean', 4, 'lower']
+    >>> res.table.loc[0, "outcome"], int(res.table.loc[0, "n"]), res.table.loc[0, "better"]
+    ('fss_mean', 4, 'lower')
     """
     visits = tuple(str(v) for v in visits)
     registry = _registry()
