@@ -7,10 +7,11 @@ from pathlib import Path
 
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import PlaceHolderLayoutEngine
 
 from msrelax_stats.figures._common import style_context
 
-__all__ = ["save_figure", "FIGURE_FORMATS"]
+__all__ = ["save_figure", "settle_layout", "FIGURE_FORMATS"]
 
 #: Metadata per format that removes timestamps and version strings from the file.
 FIGURE_FORMATS: dict[str, dict[str, str | None]] = {
@@ -23,6 +24,23 @@ FIGURE_FORMATS: dict[str, dict[str, str | None]] = {
         "Producer": "msrelax_stats",
     },  # fmt: skip
 }
+
+
+def settle_layout(figure: Figure, passes: int = 4) -> Figure:
+    """Run the figure's layout engine a few times, then fix the layout for good.
+
+    Constrained layout moves the axes by tiny amounts on each draw, so two saves of one
+    figure would otherwise differ in bytes. After this call the figure has no active layout
+    engine (``figure.set_layout_engine("constrained")`` turns it back on); a figure already
+    fixed, or without an engine, is left as it is.
+    """
+    engine = figure.get_layout_engine()
+    if engine is None or isinstance(engine, PlaceHolderLayoutEngine):
+        return figure
+    for _ in range(passes):
+        figure.draw_without_rendering()
+    figure.set_layout_engine("none")
+    return figure
 
 
 def save_figure(
@@ -52,8 +70,9 @@ def save_figure(
     Notes
     -----
     Determinism: the creation date and software version are left out of the metadata
-    (``FIGURE_FORMATS``) and SVG element ids use a fixed ``svg.hashsalt``; fonts are the
-    DejaVu fonts shipped with matplotlib.
+    (``FIGURE_FORMATS``), SVG element ids use a fixed ``svg.hashsalt``, the layout is settled
+    and fixed before writing (:func:`settle_layout`), and fonts are the DejaVu fonts shipped with
+    matplotlib.
 
     Examples
     --------
@@ -66,6 +85,7 @@ def save_figure(
     stem = Path(path_stem)
     stem.parent.mkdir(parents=True, exist_ok=True)
     written = []
+    settle_layout(figure)
     with style_context({}):
         for fmt in formats:
             path = stem.with_name(f"{stem.name}.{fmt}")

@@ -24,7 +24,7 @@ from msrelax_stats.figures import (
     slope_plot,
 )
 from msrelax_stats.figures._common import style_context
-from msrelax_stats.figures.save import FIGURE_FORMATS
+from msrelax_stats.figures.save import FIGURE_FORMATS, settle_layout
 
 __all__ = ["FigureSpec", "make_figures", "figure_data_uri", "main_outcomes"]
 
@@ -117,6 +117,7 @@ def figure_data_uri(figure: Figure | Axes | Path, dpi: int = 150) -> str:
     else:
         fig = figure.figure if isinstance(figure, Axes) else figure
         buffer = io.BytesIO()
+        settle_layout(fig)
         with style_context({}):
             fig.savefig(buffer, format="png", dpi=dpi, metadata=FIGURE_FORMATS["png"])
         data = buffer.getvalue()

@@ -1,0 +1,257 @@
+"""Content of every figure (msrelax_stats.figures), not just that a file appears.
+
+The scored table is written by hand: five participants, one (D) without a post FSS, so four
+complete FSS pairs with known changes A -1, B -1, C +0.5, E 0.
+"""
+
+from __future__ import annotations
+
+import io
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.collections import LineCollection
+from PIL import Image
+from scipy import stats
+
+from msrelax_stats.errors import StudyDataError
+from msrelax_stats.figures import (
+    OKABE_ITO,
+    bootstrap_mean_change,
+    caseness_counts,
+    caseness_plot,
+    change_distribution,
+    estimation_plot,
+    forest_plot,
+    psqi_profile,
+    save_figure,
+    slope_plot,
+)
+from msrelax_stats.figures._common import mean_ci
+
+PRE = {"A": 5.0, "B": 6.0, "C": 4.0, "D": 5.5, "E": 3.0}
+POST = {"A": 4.0, "B": 5.0, "C": 4.5, "D": np.nan, "E": 3.0}
+# PSQI components: participant i has c_k = (i + k) % 4 before and max(that - 1, 0) after.
+POOR_PRE = {"A": True, "B": True, "C": False, "D": True, "E": True}
+POOR_POST = {"A": False, "B": True, "C": False, "D": False, "E": pd.NA}
+
+
+@pytest.fixture
+def scored() -> pd.DataFrame:
+    ids = list(PRE)
+    frame = pd.DataFrame(
+        {
+            "id": ids * 2,
+            "time": pd.Categorical(["pre"] * 5 + ["post"] * 5, ["pre", "post"], ordered=True),
+            "fss_mean": [PRE[i] for i in ids] + [POST[i] for i in ids],
+            "psqi_poor": pd.array([POOR_PRE[i] for i in ids] + [POOR_POST[i] for i in ids],
+                                  dtype="boolean"),
+        }
+    )  # fmt: skip
+    for k in range(1, 8):
+        before = np.array([(i + k) % 4 for i in range(5)], dtype=float)
+        frame[f"psqi_c{k}"] = np.r_[before, np.maximum(before - 1, 0)]
+    return frame
+
+
+def results_table() -> pd.DataFrame:
+    return pd.DataFrame(
+        {"outcome": ["fss_mean", "psqi_global", "nrs_pain"], "better": ["lower"] * 3,
+         "d_z": [-0.92, -0.4, 0.1], "d_z_ci_low": [-1.34, -0.8, -0.3],
+         "d_z_ci_high": [-0.5, 0.0, 0.5], "ci_level": [0.95] * 3}
+    )  # fmt: skip
+
+
+def _lines(ax, gid):
+    return [line for line in ax.lines if line.get_gid() == gid]
+
+
+def test_slope_plot_one_line_per_complete_pair(scored):
+    ax = slope_plot(scored, "fss_mean")
+    pairs = _lines(ax, "pair")
+    assert len(pairs) == 4  # D has no post value
+    drawn = sorted(tuple(line.get_ydata()) for line in pairs)
+    assert drawn == sorted([(5.0, 4.0), (6.0, 5.0), (4.0, 4.5), (3.0, 3.0)])
+    colours = sorted(mpl.colors.to_hex(line.get_color()).upper() for line in pairs)
+    # A, B improved (lower FSS), C worsened, E unchanged.
+    expected = [OKABE_ITO["bluish_green"]] * 2 + [OKABE_ITO["vermillion"], OKABE_ITO["grey"]]
+    assert colours == sorted(expected)
+
+
+def test_slope_plot_pairs_by_id_not_row_order(scored):
+    shuffled = scored.sample(frac=1.0, random_state=3)
+    ax = slope_plot(shuffled, "fss_mean")
+    drawn = sorted(tuple(line.get_ydata()) for line in _lines(ax, "pair"))
+    assert drawn == sorted([(5.0, 4.0), (6.0, 5.0), (4.0, 4.5), (3.0, 3.0)])
+
+
+def test_slope_plot_labels_name_instrument_and_unit(scored):
+    ax = slope_plot(scored, "fss_mean")
+    assert "FSS" in ax.get_ylabel() and "points, 1-7" in ax.get_ylabel()
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["Pre", "Post"]
+    means = [line.get_ydata()[0] for line in _lines(ax, "mean_ci") if line.get_marker() == "o"]
+    # complete pairs only: pre (5 + 6 + 4 + 3) / 4 = 4.5, post (4 + 5 + 4.5 + 3) / 4 = 4.125
+    assert means == pytest.approx([4.5, 4.125])
+
+
+def test_mean_ci_matches_r_t_test():
+    # R 4.x: print(t.test(c(5, 6, 4, 3))$conf.int, digits = 10) -> 2.445739743 6.554260257
+    mean, low, high = mean_ci(np.array([5.0, 6.0, 4.0, 3.0]))
+    assert (mean, low, high) == pytest.approx((4.5, 2.445739743, 6.554260257), abs=1e-8)
+
+
+def test_unknown_column_is_a_study_data_error(scored):
+    with pytest.raises(StudyDataError, match="fss_sum"):
+        slope_plot(scored, "fss_sum")
+
+
+def test_estimation_plot_deterministic_for_a_seed(scored):
+    first = estimation_plot(scored, "fss_mean", seed=1, n_boot=2000)
+    again = estimation_plot(scored, "fss_mean", seed=1, n_boot=2000)
+    other = estimation_plot(scored, "fss_mean", seed=2, n_boot=2000)
+
+    def ci(fig):
+        return tuple(_lines(fig.axes[1], "ci")[0].get_ydata())
+
+    changes = np.array([-1.0, -1.0, 0.5, 0.0])
+    boot = bootstrap_mean_change(changes, n_boot=2000, seed=1)
+    assert ci(first) == ci(again) == (boot.ci_low, boot.ci_high)
+    assert _lines(first.axes[1], "estimate")[0].get_ydata()[0] == pytest.approx(-0.375)
+    assert not np.array_equal(
+        boot.distribution, bootstrap_mean_change(changes, n_boot=2000, seed=2).distribution
+    )
+    assert ci(other) == (lambda b: (b.ci_low, b.ci_high))(
+        bootstrap_mean_change(changes, n_boot=2000, seed=2)
+    )
+    # Gardner-Altman alignment: the difference axis has its zero at the pre mean (4.5).
+    left_low, _ = first.axes[0].get_ylim()
+    right_low, _ = first.axes[1].get_ylim()
+    assert right_low == pytest.approx(left_low - 4.5)
+    assert "FSS" in first.axes[1].get_ylabel()
+
+
+def test_bootstrap_matches_theory_and_scipy():
+    x = np.array([-1.2, -0.4, 0.3, -2.0, -0.9, -0.1, -1.6, 0.8, -0.7, -1.1, -0.3, -0.5])
+    res = bootstrap_mean_change(x, n_boot=20000, seed=1)
+    # Bootstrap theory (Efron & Tibshirani 1993, ch. 5): the resampled means have mean x-bar
+    # and SD sqrt(sum((x - x-bar)^2) / n) / sqrt(n) (the plug-in standard error).
+    plug_in_se = np.sqrt(np.mean((x - x.mean()) ** 2) / x.size)
+    # Monte Carlo SD of that mean over B = 20000 resamples is plug_in_se / sqrt(B): allow 4 SDs.
+    assert res.distribution.mean() == pytest.approx(x.mean(), abs=4 * plug_in_se / np.sqrt(20000))
+    assert res.distribution.std() == pytest.approx(plug_in_se, rel=0.03)
+    assert res.method == "BCa"
+    # Reference implementation: scipy.stats.bootstrap BCa (independent resamples).
+    ref = stats.bootstrap((x,), np.mean, n_resamples=20000, method="BCa",
+                          rng=np.random.default_rng(5)).confidence_interval  # fmt: skip
+    assert (res.ci_low, res.ci_high) == pytest.approx((ref.low, ref.high), abs=0.04)
+
+
+def test_change_distribution_points_and_mcid(scored):
+    ax = change_distribution(scored, "fss_mean", mcid=0.45)
+    points = [c for c in ax.collections if c.get_gid() == "changes"][0]
+    assert sorted(points.get_offsets()[:, 1]) == [-1.0, -1.0, 0.0, 0.5]
+    mcid = _lines(ax, "mcid")
+    assert len(mcid) == 1 and mcid[0].get_ydata()[0] == pytest.approx(-0.45)  # lower is better
+    assert "Change in FSS mean" in ax.get_ylabel() and "points" in ax.get_ylabel()
+    assert _lines(change_distribution(scored, "fss_mean"), "mcid") == []
+
+
+def test_forest_plot_one_interval_per_outcome():
+    results = results_table()
+    ax = forest_plot(results)
+    ci = [c for c in ax.collections if isinstance(c, LineCollection) and c.get_gid() == "ci"]
+    assert len(ci) == 1
+    segments = ci[0].get_segments()
+    assert len(segments) == 3
+    assert sorted((s[0][0], s[1][0]) for s in segments) == sorted(
+        zip(results["d_z_ci_low"], results["d_z_ci_high"], strict=True)
+    )
+    estimates = _lines(ax, "estimate")[0].get_xdata()
+    assert list(estimates) == [-0.92, -0.4, 0.1]  # signs kept
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["FSS mean", "PSQI global", "NRS pain"]
+    direction = [t for t in ax.texts if t.get_gid() == "direction"]
+    assert len(direction) == 1 and direction[0].get_text() == "\u2190 improvement"
+    assert "d_z" in ax.get_xlabel() and "95 % CI" in ax.get_xlabel()
+
+
+def test_forest_plot_mixed_directions_marked_per_row():
+    results = results_table().assign(better=["lower", "higher", "lower"])
+    ax = forest_plot(results)
+    texts = [t.get_text() for t in ax.texts if t.get_gid() == "direction"]
+    assert texts == ["\u2190 better", "better \u2192", "\u2190 better"]
+
+
+def test_psqi_profile_seven_components_pre_and_post(scored):
+    ax = psqi_profile(scored)
+    labels = [t.get_text().split("\n")[0] for t in ax.get_xticklabels()]
+    assert labels == [f"C{k}" for k in range(1, 8)]
+    pre, post = _lines(ax, "pre")[0], _lines(ax, "post")[0]
+    # C1 before: (i + 1) % 4 for i = 0..4 -> 1, 2, 3, 0, 1: mean 1.4; after 0, 1, 2, 0, 0: 0.6
+    assert pre.get_ydata()[0] == pytest.approx(1.4) and post.get_ydata()[0] == pytest.approx(0.6)
+    assert len(pre.get_ydata()) == len(post.get_ydata()) == 7
+    assert "PSQI" in ax.get_ylabel() and "0-3" in ax.get_ylabel()
+
+
+def test_caseness_counts_and_plot_from_scored(scored):
+    # complete pairs A, B, C, D (E has NA post): pre yes A B D, post yes B;
+    # yes->no A, D (b = 2), no->yes none (c = 0); R: binom.test(2, 2)$p.value = 0.5
+    counts = caseness_counts(scored, "psqi_poor")
+    assert counts == {"outcome": "psqi_poor", "n": 4, "pre_yes": 3, "post_yes": 1,
+                      "pre_yes_post_no": 2, "pre_no_post_yes": 0, "p_mcnemar": 0.5}  # fmt: skip
+    ax = caseness_plot(scored, "psqi_poor")
+    bars = [p.get_height() for p in ax.patches]
+    assert bars == pytest.approx([75.0, 25.0])
+    assert "p = .500" in ax.get_title(loc="left")
+    assert "PSQI" in ax.get_ylabel() and "%" in ax.get_ylabel()
+
+
+def test_caseness_plot_from_caseness_row():
+    row = {"outcome": "psqi_poor", "n": 32, "pre_yes": 20, "post_yes": 12,
+           "pre_yes_post_no": 9, "pre_no_post_yes": 1, "p_mcnemar": 0.0214}  # fmt: skip
+    ax = caseness_plot(row)
+    assert [p.get_height() for p in ax.patches] == pytest.approx([62.5, 37.5])
+    assert "p = .021" in ax.get_title(loc="left")
+    table = pd.DataFrame([row])
+    assert [p.get_height() for p in caseness_plot(table, "psqi_poor").patches] == pytest.approx(
+        [62.5, 37.5]
+    )
+
+
+def test_no_global_matplotlib_state_changed(scored):
+    before = dict(mpl.rcParams)
+    figures_before = plt.get_fignums()
+    slope_plot(scored, "fss_mean", rc={"font.size": 12}, fontsize=9)
+    estimation_plot(scored, "fss_mean", n_boot=200)
+    change_distribution(scored, "fss_mean", mcid=0.45)
+    psqi_profile(scored)
+    forest_plot(results_table())
+    caseness_plot(scored, "psqi_poor")
+    assert dict(mpl.rcParams) == before
+    assert plt.get_fignums() == figures_before  # no pyplot figures left behind
+
+
+def test_draws_on_a_given_axes(scored):
+    fig, ax = plt.subplots()
+    try:
+        assert slope_plot(scored, "fss_mean", ax=ax) is ax
+        assert len(_lines(ax, "pair")) == 4
+    finally:
+        plt.close(fig)
+
+
+def test_save_figure_deterministic_bytes_and_dpi(scored, tmp_path):
+    ax = slope_plot(scored, "fss_mean")
+    first = save_figure(ax, tmp_path / "a" / "slopes", formats=("png", "svg", "pdf"))
+    second = save_figure(ax.figure, tmp_path / "b" / "slopes", formats=("png", "svg", "pdf"))
+    assert [p.name for p in first] == ["slopes.png", "slopes.svg", "slopes.pdf"]
+    for a, b in zip(first, second, strict=True):
+        assert a.read_bytes() == b.read_bytes(), a.name
+    with Image.open(io.BytesIO(first[0].read_bytes())) as image:
+        assert image.info["dpi"] == pytest.approx((300, 300), abs=0.01)
+        assert image.width == pytest.approx(3.5 * 300, abs=2)
+    assert b"<dc:date>" not in first[1].read_bytes()
+    with pytest.raises(ValueError, match="format"):
+        save_figure(ax, tmp_path / "x", formats=("gif",))

@@ -1,0 +1,122 @@
+"""Result sentences and the methods paragraph (msrelax_stats.report.text).
+
+The result rows are written by hand; the expected sentences are those rows formatted by the
+APA rules (two decimals, p without leading zero, "< .001"), written out here by hand.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from msrelax_stats.report.text import methods_paragraph, result_sentence
+
+ROW = {
+    "outcome": "fss_mean", "n": 31, "better": "lower", "pre_mean": 5.2049, "pre_sd": 0.9012,
+    "post_mean": 4.4, "post_sd": 1.0, "diff_mean": -0.8049, "diff_ci_low": -1.1,
+    "diff_ci_high": -0.5, "t": -5.1, "df": 30.0, "p_t": 0.00002, "w_plus": 12.0,
+    "p_wilcoxon": 0.00031, "d_z": -0.92, "d_z_ci_low": -1.34, "d_z_ci_high": -0.5,
+    "ci_level": 0.95,
+}  # fmt: skip
+
+
+def test_sentence_t_primary_exact():
+    assert result_sentence(ROW) == (
+        "FSS mean decreased from 5.20 (SD 0.90) to 4.40 (SD 1.00), mean change -0.80, "
+        "95 % CI [-1.10, -0.50], t(30) = -5.10, p < .001, d_z = -0.92 [-1.34, -0.50]; "
+        "Wilcoxon signed-rank V = 12, p < .001 (n = 31 pairs)."
+    )
+
+
+def test_sentence_wilcoxon_primary_puts_wilcoxon_first():
+    row = dict(ROW, p_wilcoxon=0.0213)
+    text = result_sentence(pd.Series(row), primary="wilcoxon", decimals=1)
+    assert text == (
+        "FSS mean decreased from 5.2 (SD 0.9) to 4.4 (SD 1.0), mean change -0.8, "
+        "95 % CI [-1.1, -0.5], Wilcoxon signed-rank V = 12, p = .021, d_z = -0.9 [-1.3, -0.5]; "
+        "paired t-test t(30) = -5.1, p < .001 (n = 31 pairs)."
+    )
+
+
+def test_direction_word_from_sign_and_signs_kept():
+    up = dict(ROW, outcome="psqi_global", diff_mean=1.5, diff_ci_low=0.5, diff_ci_high=2.5,
+              t=3.2, d_z=0.6, d_z_ci_low=0.2, d_z_ci_high=1.0, p_t=0.0032)  # fmt: skip
+    text = result_sentence(up)
+    assert text.startswith("PSQI global increased from")
+    assert "mean change 1.50" in text and "d_z = 0.60 [0.20, 1.00]" in text and "p = .003" in text
+    flat = result_sentence(dict(ROW, diff_mean=0.0))
+    assert "did not change" in flat
+    down = result_sentence(ROW)
+    assert "d_z = -0.92" in down  # never abs()
+
+
+def test_ci_level_follows_row():
+    assert "90 % CI [-1.10, -0.50]" in result_sentence(dict(ROW, ci_level=0.9))
+
+
+def test_sentence_when_not_estimable():
+    text = result_sentence(dict(ROW, n=1, diff_mean=np.nan))
+    assert text == "FSS mean: too few complete pairs (n = 1) to compare."
+
+
+def test_unknown_primary_rejected():
+    with pytest.raises(ValueError):
+        result_sentence(ROW, primary="sign")
+
+
+def test_methods_paragraph_states_every_choice():
+    responders = pd.DataFrame(
+        {"outcome": ["fss_mean", "psqi_global"], "mcid": [0.45, 3.0],
+         "mcid_kind": ["points", "points"],
+         "source": ["Rooney 2019 (MS)", "commonly used, not MS-specific"]}
+    )  # fmt: skip
+    options = {"primary_test": "t", "ci_level": 0.95, "seed": 7, "n_boot": 2000,
+               "paired_visits": ["pre", "post"]}  # fmt: skip
+    versions = {"msrelax_stats": "0.1.0", "Python": "3.11.7", "scipy": "1.17.1"}
+    text = methods_paragraph(options, ["FSS", "PSQI"], versions, responders=responders,
+                             n_outcomes=9)  # fmt: skip
+    required = [
+        "Fatigue Severity Scale",
+        "Krupp 1989",
+        "mean of 4 or more",
+        "Pittsburgh Sleep Quality Index",
+        "global score above 5",
+        "modulo 24 h",
+        "'pittsburgh' rule",
+        "strict rule",
+        "paired by participant id",
+        "post - pre",
+        "paired t-test and the Wilcoxon signed-rank test",
+        "primary test, fixed in the analysis plan, was the paired t-test",
+        "Shapiro-Wilk",
+        "information only",
+        "noncentral t",
+        "BCa",
+        "2000 resamples",
+        "seed 7",
+        "Holm",
+        "Benjamini-Hochberg",
+        "over the 9 outcomes",
+        "McNemar",
+        "FSS mean 0.45 points (Rooney 2019 (MS))",
+        "PSQI global 3 points (commonly used, not MS-specific)",
+        "Wilson",
+        "msrelax_stats 0.1.0",
+        "Python 3.11.7",
+        "scipy 1.17.1",
+    ]
+    missing = [phrase for phrase in required if phrase not in text]
+    assert missing == []
+
+
+def test_methods_paragraph_reads_options_as_analyze_records_them():
+    options = {"primary_test": "wilcoxon",
+               "scoring": {"psqi": {"duration_rule": "paper", "efficiency_over_100": "missing",
+                                    "max_missing_components": 1}}}  # fmt: skip
+    text = methods_paragraph(options, ["PSQI"], {})
+    assert "primary test, fixed in the analysis plan, was the Wilcoxon signed-rank test" in text
+    assert "'paper' rule" in text
+    assert "efficiency above 100 % treated as missing" in text
+    assert "up to 1 missing components" in text
+    assert "Fatigue Severity Scale" not in text
