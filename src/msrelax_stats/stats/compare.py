@@ -232,7 +232,9 @@ def compare(scored: pd.DataFrame, outcomes: Sequence[str] | None = None,
     ``better`` and the MCID of each outcome come from
     :func:`msrelax_stats.instruments.registry.outcome_info` ("lower" when the outcome is
     unknown there, with a note). Holm and Benjamini-Hochberg adjust ``p_t`` over the outcomes
-    of the table. A change of exactly the MCID counts as a response.
+    of the table. A change of exactly the MCID counts as a response. Pairs enter the
+    computations in sorted id order, so the result (bootstrap included) does not depend on
+    the order of the rows.
 
     Examples
     --------
@@ -251,7 +253,8 @@ def compare(scored: pd.DataFrame, outcomes: Sequence[str] | None = None,
     _check(scored, visits, outcomes)
     rows = scored.assign(_visit=scored["time"].astype(str), id=scored["id"].astype(str))
     rows = rows[rows["_visit"].isin(visits)]
-    ids = pd.Index(pd.unique(scored["id"].astype(str)), name="id")
+    # pairs in sorted id order: the bootstrap then does not depend on the order of the rows
+    ids = pd.Index(sorted(pd.unique(scored["id"].astype(str))), name="id")
     notes: list[str] = []
     table, ledger, resp = [], [], []
     with warnings.catch_warnings(), np.errstate(all="ignore"):
@@ -280,7 +283,7 @@ def compare(scored: pd.DataFrame, outcomes: Sequence[str] | None = None,
             row, row_notes = paired_row(pre, post, outcome=outcome, better=better,
                                         ci_level=ci_level, seed=seed, n_boot=n_boot)  # fmt: skip
             table.append(row)
-            notes += row_notes
+            notes += row_notes if pre.size else []
             if info is not None and info.mcid is not None:
                 r = responders(pre, post, info.mcid, outcome=outcome, mcid_kind=info.mcid_kind,
                                better=better, source=info.mcid_source, ci_level=ci_level)  # fmt: skip

@@ -1,0 +1,137 @@
+"""compare(): the STATISTICS.md table of a scored long table, against R.
+
+Reference values: ``tests/reference/compare_reference.csv`` and ``caseness_reference.csv``
+from ``paired_reference.R``: the study table ``paired_study.csv`` merged by id in R
+(``merge(pre, post, by = "id")``), complete pairs per outcome, every statistic as in
+``test_paired.py``/``test_wilcoxon.py``/``test_effect_sizes.py`` and
+``p.adjust(p_t, "holm")``/``p.adjust(p_t, "BH")`` over the two outcomes.
+"""
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from msrelax_stats.errors import StudyDataError
+from msrelax_stats.stats.compare import TABLE_COLUMNS, compare
+
+REF = Path(__file__).parent / "reference"
+EXPECTED = pd.read_csv(REF / "compare_reference.csv")
+CASE = pd.read_csv(REF / "caseness_reference.csv")
+R_COLUMNS = [c for c in TABLE_COLUMNS
+             if c in EXPECTED.columns and c not in ("outcome", "better", "wilcoxon_method")]  # fmt: skip
+STATISTICS_MD = (
+    "outcome n better pre_mean pre_sd post_mean post_sd pre_median post_median diff_mean diff_sd "
+    "diff_ci_low diff_ci_high t df p_t w_plus p_wilcoxon wilcoxon_method p_sign hl_shift "
+    "hl_ci_low hl_ci_high shapiro_w shapiro_p d_z d_z_ci_low d_z_ci_high d_av g_av g_av_ci_low "
+    "g_av_ci_high r_pre_post rank_biserial rank_biserial_ci_low rank_biserial_ci_high bf10 "
+    "p_holm p_fdr ci_level seed"
+).split()
+
+
+def scored_study(shuffle=True):
+    s = pd.read_csv(REF / "paired_study.csv", dtype={"id": str})
+    s["fss_mean"] = s["fss_sum"] / 9
+    s["psqi_poor"] = pd.array([None if np.isnan(v) else v > 5 for v in s["psqi_global"]],
+                              dtype="boolean")  # fmt: skip
+    s["fss_fatigued"] = pd.array(s["fss_mean"] >= 4, dtype="boolean")
+    s["psqi_flags"] = np.where(s["psqi_global"].isna(), "C4 missing: time in bed is 0", "")
+    s["time"] = pd.Categorical(s["time"], categories=["pre", "post"], ordered=True)
+    s = s.drop(columns="fss_sum")
+    return s.sample(frac=1, random_state=11) if shuffle else s  # row order must not matter
+
+
+@pytest.fixture(scope="module")
+def result():
+    return compare(scored_study(), n_boot=2000)
+
+
+def test_columns_exactly_as_statistics_md(result):
+    assert list(result.table.columns) == STATISTICS_MD
+    assert list(result.to_frame()["outcome"]) == ["fss_mean", "psqi_global"]
+    text = {"outcome", "better", "wilcoxon_method"}
+    for col in STATISTICS_MD:
+        if col not in text:
+            assert pd.api.types.is_numeric_dtype(result.table[col]), col
+
+
+@pytest.mark.parametrize("col", R_COLUMNS)
+def test_every_r_column_matches(result, col):
+    got = result.table[col].to_numpy(dtype=float)
+    want = EXPECTED[col].to_numpy(dtype=float)
+    rtol = 1e-3 if col == "bf10" else 1e-6
+    np.testing.assert_allclose(got, want, rtol=rtol, err_msg=col)
+
+
+def test_direction_method_and_exclusions(result):
+    t = result.table
+    assert list(t["better"]) == ["lower", "lower"]
+    assert set(t["wilcoxon_method"]) == {"normal approximation with continuity correction"}
+    ex = result.exclusions
+    assert list(ex.columns) == ["id", "outcome", "reason"]
+    rows = {(r.id, r.outcome): r.reason for r in ex.itertuples()}
+    assert rows == {
+        ("033", "fss_mean"): "missing visit post",
+        ("033", "psqi_global"): "missing visit post",
+        ("034", "psqi_global"): "score missing at visit pre (C4 missing: time in bed is 0)",
+    }
+
+
+def test_caseness_and_responders(result):
+    case = result.caseness.set_index("outcome").loc[CASE["outcome"]]
+    np.testing.assert_allclose(case["p_mcnemar"], CASE["p_mcnemar"], rtol=1e-6)
+    assert list(case["n"]) == list(CASE["n"])
+    resp = result.responders.set_index("outcome")
+    assert resp.loc["fss_mean", "mcid"] == 0.45 and resp.loc["psqi_global", "mcid"] == 3
+    assert list(result.responders.columns) == ["outcome", "n", "mcid", "mcid_kind", "responders",
+                                               "proportion", "ci_low", "ci_high", "source"]  # fmt: skip
+
+
+def test_pairing_is_by_id_not_row_order():
+    a = compare(scored_study(shuffle=False), n_boot=500).table
+    b = compare(scored_study(shuffle=True), n_boot=500).table
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_same_seed_same_bytes_other_seed_other_bootstrap():
+    s = scored_study()
+    a = compare(s, outcomes=["fss_mean"], n_boot=1000, seed=5).table
+    b = compare(s, outcomes=["fss_mean"], n_boot=1000, seed=5).table
+    c = compare(s, outcomes=["fss_mean"], n_boot=1000, seed=6).table
+    assert a.to_csv() == b.to_csv()
+    assert a["g_av_ci_low"].iloc[0] != c["g_av_ci_low"].iloc[0]
+
+
+def test_undefined_cases_nan_with_notes_and_no_warnings(recwarn):
+    df = pd.DataFrame({
+        "id": ["1", "1", "2", "2", "3", "3", "4"],
+        "time": ["pre", "post"] * 3 + ["pre"],
+        "fss_mean": [4.0, 3.0, 5.0, 4.0, 6.0, 5.0, 4.0],      # every change -1: zero variance
+        "psqi_global": [5.0, 5.0, 7.0, 7.0, 9.0, 9.0, 3.0],  # every change 0
+        "isi_total": [np.nan] * 7,                            # nobody completed
+        "ess_total": [10.0, 8.0] + [np.nan] * 5,              # n = 1
+    })  # fmt: skip
+    res = compare(df, n_boot=200)
+    t = res.table.set_index("outcome")
+    assert np.isnan(t.loc["fss_mean", "p_t"]) and t.loc["fss_mean", "diff_mean"] == -1
+    assert np.isnan(t.loc["psqi_global", "p_wilcoxon"]) and np.isnan(t.loc["psqi_global", "d_z"])
+    numeric = [c for c in STATISTICS_MD[3:-2] if c != "wilcoxon_method"]
+    assert t.loc["isi_total", "n"] == 0 and t.loc["isi_total", numeric].isna().all()
+    assert t.loc["ess_total", "n"] == 1 and np.isnan(t.loc["ess_total", "t"])
+    notes = " ".join(res.notes)
+    for outcome in ("fss_mean", "psqi_global", "isi_total", "ess_total"):
+        assert outcome in notes
+    assert len(recwarn) == 0
+    assert "missing visit post" in set(res.exclusions["reason"])
+
+
+def test_bad_input_raises_study_data_error():
+    s = scored_study()
+    with pytest.raises(StudyDataError, match="visit 'after'"):
+        compare(s, visits=("pre", "after"), n_boot=100)
+    with pytest.raises(StudyDataError, match="nrs_pain"):
+        compare(s, outcomes=["nrs_pain"], n_boot=100)
+    dup = pd.concat([s, s.iloc[:1]])
+    with pytest.raises(StudyDataError, match="more than one row"):
+        compare(dup, n_boot=100)
