@@ -99,7 +99,7 @@ def write_table(frame: pd.DataFrame, path: Path) -> Path:
     if path.suffix.lower() == ".xlsx":
         safe.to_excel(path, index=False)
     else:
-        safe.to_csv(path, index=False, lineterminator="\n", float_format="%.17g")
+        safe.to_csv(path, index=False, lineterminator="\n")
     return path
 
 
@@ -213,7 +213,9 @@ def analyze(
     from msrelax_stats.study import read_study
 
     if primary_test not in ("t", "wilcoxon"):
-        raise StudyDataError(Problem(f"primary_test must be 't' or 'wilcoxon', not {primary_test!r}"))
+        raise StudyDataError(
+            Problem(f"primary_test must be 't' or 'wilcoxon', not {primary_test!r}")
+        )
     study = read_study(
         source,
         layout=layout,
@@ -248,9 +250,7 @@ def analyze(
         "layout": meta.get("layout"),
         "missing_codes": list(missing_codes) if missing_codes else None,
     }
-    result = AnalysisResult(
-        study=study, scored=scored, paired=paired, out=None, options=options
-    )
+    result = AnalysisResult(study=study, scored=scored, paired=paired, out=None, options=options)
     if out is None:
         return result
 
@@ -312,4 +312,27 @@ def _write_outputs(
     text = json.dumps(_jsonable(document), indent=2, sort_keys=True, allow_nan=False)
     (folder / "results.json").write_text(text + "\n", encoding="utf-8")
     written.append("results.json")
+
+    from msrelax_stats.report import write_outputs
+
+    notes = [str(Problem(**note)) for note in meta.get("notes", [])]
+    source = meta.get("source")
+    report_files = write_outputs(
+        folder,
+        scored=result.scored,
+        results=paired.table,
+        caseness=paired.caseness,
+        responders=paired.responders,
+        exclusions=paired.exclusions,
+        flow={
+            "enrolled": int(result.study["id"].nunique()),
+            "source": Path(source).name if source and source != "<DataFrame>" else source,
+            "notes": notes,
+        },
+        options=result.options,
+        versions=versions,
+        command=command or "",
+        formats=figure_formats,
+    )
+    written.extend(sorted(report_files))
     return written
