@@ -93,37 +93,53 @@ def locate_problems(
     return out
 
 
-def _missing_and_text(cells: pd.Series) -> tuple[np.ndarray, pd.Series]:
-    """Missing mask (NaN, None, blank, NA tokens) and the stripped text of every cell."""
-    text = cells.astype(object).where(cells.notna()).astype(str).str.strip()
-    missing = cells.isna().to_numpy() | text.str.lower().isin(MISSING_TOKENS).to_numpy()
-    return missing, text
+def _text_array(cells: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Stripped text of every cell (numpy unicode array) and the missing mask.
+
+    Missing: NaN/None cells, blank text and the tokens of ``MISSING_TOKENS``. Non-text cells
+    (numbers, ``datetime.time``) are turned into their ``str()`` text.
+    """
+    obj = cells.to_numpy(dtype=object)
+    missing = pd.isna(obj)
+    text = np.strings.strip(np.where(missing, "", obj).astype(str))
+    short = np.strings.str_len(text) <= max(map(len, MISSING_TOKENS))
+    missing[short] |= np.isin(np.strings.lower(text[short]), list(MISSING_TOKENS))
+    return text, missing
 
 
-def _float(text: pd.Series) -> pd.Series:
-    return pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce")
+def _to_float(text: np.ndarray) -> np.ndarray:
+    """float64 of numeric text with a decimal point or comma; NaN when not a number."""
+    dotted = np.strings.replace(text, ",", ".")
+    return pd.to_numeric(dotted.astype(object), errors="coerce").astype("float64")
 
 
-def _read_numbers(cells: pd.Series) -> tuple[pd.Series, np.ndarray, pd.Series, np.ndarray]:
+def _read_numbers(cells: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Numbers and range midpoints; returns values, missing mask, texts, range mask."""
     if pd.api.types.is_numeric_dtype(cells.dtype) and not pd.api.types.is_bool_dtype(cells.dtype):
-        values = cells.astype("float64")
-        missing = values.isna().to_numpy()
-        return values, missing, cells.astype(str), np.zeros(len(cells), dtype=bool)
-    missing, text = _missing_and_text(cells)
-    values = pd.to_numeric(cells.astype(object).where(~missing), errors="coerce").astype(float)
-    todo = values.isna().to_numpy() & ~missing
+        values = cells.to_numpy(dtype="float64", na_value=np.nan, copy=True)
+        missing = np.isnan(values)
+        return values, missing, np.array([], dtype=str), np.zeros(len(cells), dtype=bool)
+    text, missing = _text_array(cells)
+    values = np.where(missing, np.nan, _to_float(text))
+    todo = np.isnan(values) & ~missing
     is_range = np.zeros(len(cells), dtype=bool)
     if todo.any():
-        rest = text[todo]
-        single = rest.str.fullmatch(_NUMBER)
-        values[single[single].index] = _float(rest[single])
-        ends = rest[~single].str.extract(_RANGE)
-        midpoint = (_float(ends[0]) + _float(ends[1])) / 2
-        values[midpoint.index] = midpoint
-        is_range[todo] = ~single.to_numpy()
-        is_range &= values.notna().to_numpy()
+        ends = pd.Series(text[todo], dtype=object).str.extract(_RANGE)
+        midpoint = (
+            _to_float(ends[0].to_numpy(dtype=str)) + _to_float(ends[1].to_numpy(dtype=str))
+        ) / 2
+        values[todo] = midpoint
+        is_range[todo] = ~np.isnan(midpoint)
     return values, missing, text, is_range
+
+
+def _range_notes(
+    is_range: np.ndarray, values: np.ndarray, cells: pd.Series, where: tuple
+) -> list[Problem]:
+    rows = np.flatnonzero(is_range)
+    messages = pd.Series("", index=range(len(values)), dtype=object)
+    messages[rows] = [f"is a range, scored at its midpoint {values[r]:g}" for r in rows]
+    return locate_problems(is_range, cells, messages, *where)
 
 
 def parse_numbers(
@@ -160,14 +176,13 @@ def parse_numbers(
     [6.0, 6.5, 45.0, nan]
     """
     cells = pd.Series(cells)
-    values, missing, text, is_range = _read_numbers(cells)
-    bad = ~missing & ~np.isfinite(values.to_numpy())
+    values, missing, _, is_range = _read_numbers(cells)
+    bad = ~missing & ~np.isfinite(values)
     values[bad] = np.nan
     where = (column, participants, visits)
     problems = locate_problems(bad, cells, "is not a number", *where)
-    messages = "is a range, scored at its midpoint " + values.map("{:g}".format)
-    notes = locate_problems(is_range, cells, messages, *where)
-    return ParsedCells(values.astype("float64"), problems, notes)
+    notes = _range_notes(is_range, values, cells, where)
+    return ParsedCells(pd.Series(values, index=cells.index, dtype="float64"), problems, notes)
 
 
 def parse_hours(
@@ -190,26 +205,24 @@ def parse_hours(
     """
     cells = pd.Series(cells)
     values, missing, text, is_range = _read_numbers(cells)
-    todo = values.isna().to_numpy() & ~missing
+    todo = np.isnan(values) & ~missing
     if todo.any():
-        parts = text[todo].str.extract(_HOURS_MINUTES).astype(float)
-        ok = parts[1] < 60
-        values[ok[ok].index] = parts[0][ok] + parts[1][ok] / 60
-    vals = values.to_numpy()
-    unreadable = ~missing & ~np.isfinite(vals)
-    outside = np.isfinite(vals) & ((vals < 0) | (vals > 24))
+        parts = pd.Series(text[todo], dtype=object).str.extract(_HOURS_MINUTES).astype(float)
+        hours, minutes = parts[0].to_numpy(), parts[1].to_numpy()
+        values[todo] = np.where(minutes < 60, hours + minutes / 60, np.nan)
+    unreadable = ~missing & ~np.isfinite(values)
+    outside = np.isfinite(values) & ((values < 0) | (values > 24))
     values[unreadable | outside] = np.nan
     where = (column, participants, visits)
     problems = locate_problems(unreadable, cells, "is not a number of hours", *where)
     problems += locate_problems(outside, cells, "is outside 0-24 hours", *where)
-    messages = "is a range, scored at its midpoint " + values.map("{:g}".format)
-    notes = locate_problems(is_range & ~outside, cells, messages, *where)
-    return ParsedCells(values.astype("float64"), problems, notes)
+    notes = _range_notes(is_range & ~outside, values, cells, where)
+    return ParsedCells(pd.Series(values, index=cells.index, dtype="float64"), problems, notes)
 
 
-def _clock_from_text(text: pd.Series) -> pd.Series:
-    """Minutes after midnight (float, NaN when invalid) from clock text, vectorised."""
-    parts = text.str.extract(_CLOCK, flags=2)  # re.IGNORECASE
+def _clock_from_text(text: np.ndarray) -> np.ndarray:
+    """Minutes after midnight (float, NaN when invalid) from clock text of any accepted form."""
+    parts = pd.Series(text, dtype=object).str.extract(_CLOCK, flags=2)  # re.IGNORECASE
     hhmm = pd.to_numeric(parts["hhmm"], errors="coerce")
     hour = pd.to_numeric(parts["h"], errors="coerce").fillna(hhmm // 100)
     minute = pd.to_numeric(parts["m"], errors="coerce").fillna(hhmm % 100)
@@ -223,25 +236,46 @@ def _clock_from_text(text: pd.Series) -> pd.Series:
     valid &= (hour < 24) | ((hour == 24) & (minute.fillna(0) == 0) & (second == 0))
     hour = hour.where(~has_ampm, hour % 12 + 12 * (ampm == "p"))
     total = hour * 60 + minute.fillna(0) + np.floor(second / 30)
-    return (total % 1440).where(valid)
+    return (total % 1440).where(valid).to_numpy(dtype="float64")
 
 
-def _clock_from_numbers(values: pd.Series) -> pd.Series:
+def _clock_fast(text: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The common forms ``HH:MM`` and ``H:MM`` read from code points, without regex.
+
+    Returns minutes after midnight (NaN when invalid, e.g. ``25:61``) and the mask of cells
+    in one of the two forms; other cells go through :func:`_clock_from_text`.
+    """
+    padded = text if text.dtype.itemsize >= 20 else text.astype("U5")
+    points = padded.view(np.uint32).reshape(len(padded), -1)
+    digit = [points[:, k].astype(np.int32) - 48 for k in range(5)]
+    is_digit = [(d >= 0) & (d <= 9) for d in digit]
+    length = np.strings.str_len(text)
+    five = (length == 5) & (points[:, 2] == 58) & is_digit[0] & is_digit[1]
+    five &= is_digit[3] & is_digit[4]
+    four = (length == 4) & (points[:, 1] == 58) & is_digit[0] & is_digit[2] & is_digit[3]
+    hour = np.where(five, digit[0] * 10 + digit[1], digit[0])
+    minute = np.where(five, digit[3] * 10 + digit[4], digit[2] * 10 + digit[3])
+    valid = (five | four) & (minute < 60) & ((hour < 24) | ((hour == 24) & (minute == 0)))
+    return np.where(valid, (hour * 60 + minute) % 1440, np.nan), five | four
+
+
+def _clock_from_numbers(values: np.ndarray) -> np.ndarray:
     """Minutes after midnight from whole numbers written as HHMM (``2330``, ``730``, ``0``)."""
     hour, minute = values // 100, values % 100
     valid = (values == np.floor(values)) & (hour < 24) & (minute < 60)
     valid &= (values == 0) | (values >= 100)
-    return (hour * 60 + minute).where(valid)
+    return np.where(valid, hour * 60 + minute, np.nan)
 
 
-def _canonical_clock(minutes: pd.Series) -> pd.Series:
-    """Canonical ``"HH:MM"`` object text from minutes after midnight (NaN stays NaN)."""
-    ok = minutes.notna()
-    out = pd.Series(np.nan, index=minutes.index, dtype=object)
-    whole = minutes[ok].astype("int64")
-    hours = (whole // 60).astype(str).str.zfill(2)
-    mins = (whole % 60).astype(str).str.zfill(2)
-    out[ok] = (hours + ":" + mins).astype(object)
+def _canonical_clock(minutes: np.ndarray) -> np.ndarray:
+    """Canonical ``"HH:MM"`` text (object array) from minutes after midnight; NaN stays NaN."""
+    ok = ~np.isnan(minutes)
+    whole = minutes[ok].astype(np.int64)
+    hour, minute = whole // 60, whole % 60
+    points = np.stack([hour // 10, hour % 10, np.full_like(hour, 10), minute // 10, minute % 10])
+    points = (points.T + 48).astype(np.uint32)  # 48 + 10 = 58 is ":"
+    out = np.full(len(minutes), np.nan, dtype=object)
+    out[ok] = np.ascontiguousarray(points).view("U5").ravel().astype(object)
     return out
 
 
@@ -266,22 +300,24 @@ def parse_clock_times(
     """
     cells = pd.Series(cells)
     dtype = cells.dtype
+    missing = cells.isna().to_numpy()
     if pd.api.types.is_datetime64_any_dtype(dtype):
-        missing = cells.isna().to_numpy()
         seconds = cells.dt.hour * 3600 + cells.dt.minute * 60 + cells.dt.second
-        minutes = ((seconds + 30) // 60 % 1440).astype(float)
+        minutes = ((seconds + 30) // 60 % 1440).to_numpy(dtype="float64")
     elif pd.api.types.is_timedelta64_dtype(dtype):
-        missing = cells.isna().to_numpy()
-        minutes = np.floor(cells.dt.total_seconds() / 60 + 0.5) % 1440
+        minutes = (np.floor(cells.dt.total_seconds() / 60 + 0.5) % 1440).to_numpy(dtype="float64")
     elif pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype):
-        missing = cells.isna().to_numpy()
-        minutes = _clock_from_numbers(cells.astype(float))
+        minutes = _clock_from_numbers(cells.to_numpy(dtype="float64", na_value=np.nan))
     else:
-        missing, text = _missing_and_text(cells)
-        minutes = _clock_from_text(text.where(~missing, ""))
-    bad = ~missing & minutes.isna().to_numpy()
+        text, missing = _text_array(cells)
+        minutes, done = _clock_fast(text)
+        rest = ~done & ~missing
+        if rest.any():
+            minutes[rest] = _clock_from_text(text[rest])
+    bad = ~missing & np.isnan(minutes)
     problems = locate_problems(bad, cells, "is not a clock time", column, participants, visits)
-    return ParsedCells(_canonical_clock(minutes), problems, [])
+    canonical = pd.Series(_canonical_clock(minutes), index=cells.index, dtype=object)
+    return ParsedCells(canonical, problems, [])
 
 
 def clock_minutes(clock: pd.Series) -> np.ndarray:
@@ -293,10 +329,9 @@ def clock_minutes(clock: pd.Series) -> np.ndarray:
     >>> clock_minutes(pd.Series(["23:30", None])).tolist()
     [1410.0, nan]
     """
-    text = pd.Series(clock).astype(object)
-    hours = pd.to_numeric(text.str.slice(0, 2), errors="coerce")
-    minutes = pd.to_numeric(text.str.slice(3, 5), errors="coerce")
-    return (hours * 60 + minutes).to_numpy(dtype="float64")
+    text, missing = _text_array(pd.Series(clock))
+    minutes, _ = _clock_fast(text)
+    return np.where(missing, np.nan, minutes)
 
 
 def parse_text(cells: pd.Series) -> ParsedCells:
@@ -309,5 +344,8 @@ def parse_text(cells: pd.Series) -> ParsedCells:
     ['cramps', nan, nan]
     """
     cells = pd.Series(cells)
-    missing, text = _missing_and_text(cells)
-    return ParsedCells(text.astype(object).where(~missing), [], [])
+    obj = cells.to_numpy(dtype=object)
+    blank = pd.isna(obj)
+    text = pd.Series(np.where(blank, "", obj), index=cells.index, dtype=object).str.strip()
+    blank |= text.str.lower().isin(MISSING_TOKENS).to_numpy()
+    return ParsedCells(text.where(~blank).astype(object), [], [])

@@ -29,8 +29,12 @@ def item_matrix(df: pd.DataFrame, columns: list[str] | tuple[str, ...]) -> np.nd
     """Float matrix (rows x columns) of the given columns; absent columns are all NaN."""
     out = np.full((len(df), len(columns)), np.nan)
     for j, name in enumerate(columns):
-        if name in df.columns:
-            out[:, j] = pd.to_numeric(df[name], errors="coerce").to_numpy(dtype="float64")
+        if name not in df.columns:
+            continue
+        column = df[name]
+        if not pd.api.types.is_numeric_dtype(column.dtype):
+            column = pd.to_numeric(column, errors="coerce")
+        out[:, j] = column.to_numpy(dtype="float64", na_value=np.nan)
     return out
 
 

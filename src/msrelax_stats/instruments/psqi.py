@@ -178,10 +178,12 @@ def score_psqi(df: pd.DataFrame, spec: InstrumentSpec = PSQI) -> dict[str, objec
             global_ = item_matrix(df, ["psqi_global"])[:, 0]
             return {"psqi_poor": cutoff_flag(global_, spec.cutoffs[0])}
         return {}
-    answers = dict(zip(_NUMERIC, item_matrix(df, [col(i) for i in _NUMERIC]).T, strict=True))
+    numeric = [i for i in _NUMERIC if i not in ("1", "3")]
+    answers = dict(zip(numeric, item_matrix(df, [col(i) for i in numeric]).T, strict=True))
     nan = np.full(n, np.nan)
     bed = clock_minutes(df[col("1")]) if col("1") in df.columns else nan
     rise = clock_minutes(df[col("3")]) if col("3") in df.columns else nan
+    answers["1"], answers["3"] = bed, rise
 
     c1 = answers["6"]
 
@@ -234,7 +236,6 @@ def score_psqi(df: pd.DataFrame, spec: InstrumentSpec = PSQI) -> dict[str, objec
     out["psqi_time_in_bed_h"] = in_bed_minutes / 60
     out["psqi_efficiency"] = efficiency
     answered = {i: ~np.isnan(v) for i, v in answers.items()}
-    answered["1"], answered["3"] = ~np.isnan(bed), ~np.isnan(rise)
     present_items = [i for i in _NUMERIC if col(i) in df.columns]
     out["psqi_n_answered"] = np.sum([answered[i] for i in present_items], axis=0).astype("int64")
     nothing = ~np.any([answered[i] for i in _NUMERIC], axis=0)
