@@ -17,8 +17,8 @@ import json
 import resource
 import sys
 import time
-import tracemalloc
 import traceback
+import tracemalloc
 import warnings
 
 import numpy as np
@@ -67,6 +67,7 @@ def main() -> None:
         result = psqi(big)
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
+        del result
         fractional = small.iloc[:10].copy()
         fractional["PSQI_04"] = 6.5
         try:

@@ -99,7 +99,13 @@ def power(n_patients: int) -> tuple[Callable[[int], Any], str]:
     def run(n_trials: int) -> Any:
         return function(**kwargs, **{trials_key: n_trials})
 
-    return run, f"{module.__name__}.{name}({', '.join(f'{k}={v}' for k, v in kwargs.items())})"
+    call = f"{module.__name__}.{name}({', '.join(f'{k}={v}' for k, v in kwargs.items())})"
+    if name == "wilcoxon_power_sim":
+        call += (
+            " - Wilcoxon only: msrelax_stats.stats.power has no simulation doing paired t, "
+            "Wilcoxon and d_z per trial (paired-t power is analytic there)"
+        )
+    return run, call
 
 
 # ----------------------------------------------------------------------------- bootstrap

@@ -15,8 +15,8 @@ import math
 import resource
 import sys
 import time
-import tracemalloc
 import traceback
+import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -79,6 +79,19 @@ def case_power_ours(params: dict[str, Any]):
 
 def case_power_scipy(params: dict[str, Any]):
     from scipy import stats
+
+    if params.get("wilcoxon_only"):
+
+        def run_wilcoxon(n_trials: int) -> float:
+            pre, post = _paired_samples(n_trials, 1)
+            return (stats.wilcoxon(post, pre, axis=1).pvalue < 0.05).mean()
+
+        return (
+            run_wilcoxon,
+            params["trials"],
+            200,
+            "wilcoxon(axis=1) only, data generation included",
+        )
 
     def run(n_trials: int) -> tuple[float, float, float]:
         pre, post = _paired_samples(n_trials, 1)
