@@ -26,7 +26,7 @@ FIGURE_FORMATS: dict[str, dict[str, str | None]] = {
 }
 
 
-def settle_layout(figure: Figure, passes: int = 4) -> Figure:
+def settle_layout(figure: Figure, passes: int = 2) -> Figure:
     """Run the figure's layout engine a few times, then fix the layout for good.
 
     Constrained layout moves the axes by tiny amounts on each draw, so two saves of one

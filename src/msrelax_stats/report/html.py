@@ -246,7 +246,10 @@ def write_report(
             for s in as_specs(figures)
         ],  # fmt: skip
         "command": command if isinstance(command, str) else " ".join(map(str, command)),
-        "options": json.dumps(dict(options), indent=2, sort_keys=True, default=str),
+        "options": {
+            str(k): json.dumps(v, sort_keys=True, default=str)
+            for k, v in sorted(options.items(), key=lambda kv: str(kv[0]))
+        },  # fmt: skip
         "versions": versions,
         "primary": "paired t-test" if primary == "t" else "Wilcoxon signed-rank test",
         "ci_pct": f"{float(options.get('ci_level', 0.95)) * 100:g}",
