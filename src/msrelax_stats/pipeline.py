@@ -69,7 +69,12 @@ def package_versions() -> dict[str, str]:
         try:
             versions[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
-            versions[name] = "not installed"
+            if name == "msrelax-stats":  # running from a source tree (PYTHONPATH=src)
+                from msrelax_stats import __version__
+
+                versions[name] = f"{__version__} (source tree)"
+            else:
+                versions[name] = "not installed"
     return versions
 
 
@@ -86,7 +91,8 @@ def _neutralise(value: Any) -> Any:
 def _safe_for_spreadsheet(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for column in out.columns:
-        if out[column].dtype == object or isinstance(out[column].dtype, pd.CategoricalDtype):
+        dtype = out[column].dtype
+        if not (pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype)):
             out[column] = out[column].astype(object).map(_neutralise)
     out.columns = [_neutralise(str(c)) for c in out.columns]
     return out
