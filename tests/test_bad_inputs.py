@@ -1,0 +1,264 @@
+"""The bad-input corpus (issue 9): every awkward file ends in a clean result or a clear exit 2.
+
+Each case of ``tests/data/bad/cases.toml`` runs the command line in-process
+(``msrelax_stats.cli.main``) and asserts the outcome written there: for bad input, exit status
+2 with exactly the listed ``error:`` lines (one per problem, naming file, participant, visit,
+column and value) and no output folder left behind; for a clean result, who was analysed and
+who is in ``exclusions.csv`` with which reason. The expected lines are the specification
+(INSTRUMENTS.md, docs/architecture.md "Errors"), written by hand, not pasted from a run.
+
+Speed: clean ``analyze`` runs draw every figure (a figure that cannot be drawn still fails the
+case) but skip rasterising them (``fast_figures``); a few real subprocess runs and one full
+in-process run check the complete path without stubs.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import subprocess
+import sys
+import time
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from msrelax_stats.cli import main
+
+HERE = Path(__file__).resolve().parent
+CORPUS = HERE / "data" / "bad"
+CASES: list[dict[str, Any]] = tomllib.loads((CORPUS / "cases.toml").read_text("utf-8"))["case"]
+FORMULA_START = ("=", "+", "-", "@")
+
+
+@pytest.fixture
+def fast_figures(monkeypatch):
+    """Draw every figure but do not rasterise it (PNG files and the report's data URIs)."""
+    import msrelax_stats.report.html as html
+
+    monkeypatch.setattr(html, "save_figure", lambda *args, **kwargs: [])
+    monkeypatch.setattr(html, "figure_data_uri", lambda figure: "data:image/png;base64,")
+
+
+def run_main(args: list[str], capsys) -> tuple[int, str, str]:
+    """``main(args)`` with its exit status (argparse's SystemExit included), stdout, stderr."""
+    try:
+        code = main(args)
+    except SystemExit as stop:  # argparse usage errors
+        code = stop.code if isinstance(stop.code, int) else 2
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def summary_line(n: int) -> str:
+    return f"{n} problem{'s' if n != 1 else ''} found; nothing was written."
+
+
+def read_csv_cells(path: Path) -> pd.DataFrame:
+    """A CSV output as text, with the spreadsheet-safety apostrophe taken off again."""
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    for column in frame.columns:
+        text = frame[column]
+        guarded = text.str.startswith("'") & text.str[1:2].isin(FORMULA_START)
+        frame[column] = text.where(~guarded, text.str[1:])
+    return frame
+
+
+def case_args(case: dict[str, Any]) -> list[str]:
+    return [a.replace("{here}", str(CORPUS)) for a in case.get("args", [])]
+
+
+def commands_of(case: dict[str, Any]) -> list[str]:
+    default = ["validate", "analyze"] if case["exit"] == 2 else ["analyze"]
+    return case.get("commands", default)
+
+
+PARAMS = [
+    pytest.param(case, command, id=f"{command}: {case['name']}")
+    for case in CASES
+    for command in commands_of(case)
+]
+
+
+@pytest.mark.parametrize(("case", "command"), PARAMS)
+def test_corpus_case(case, command, tmp_path, capsys, fast_figures):
+    data = str(CORPUS / case["file"])
+    out = tmp_path / "results"
+    args = [command, data, *case_args(case)]
+    if command == "analyze":
+        args += ["--out", str(out), "--n-boot", "200"]
+    code, stdout, stderr = run_main(args, capsys)
+    assert "Traceback" not in stderr
+    assert code == case["exit"], f"exit {code}, stderr:\n{stderr}"
+    if case["exit"] == 2:
+        expected = [line.replace("{file}", data) for line in case["stderr"]]
+        lines = stderr.splitlines()
+        assert sorted(lines[:-1]) == sorted(expected), stderr
+        assert lines[-1] == summary_line(len(expected))
+        assert stdout == ""
+        assert list(tmp_path.iterdir()) == [], "a failed run left files behind"
+        return
+    if command == "validate":
+        assert f"OK, {case['participants']} participants" in stdout
+        return
+    check_clean_result(case, out, stdout)
+
+
+def check_clean_result(case: dict[str, Any], out: Path, stdout: str) -> None:
+    participants = case["participants"]
+    assert stdout.startswith(f"{participants} participants read,"), stdout
+    results = pd.read_csv(out / "results.csv")
+    exclusions = read_csv_cells(out / "exclusions.csv")
+    scored = read_csv_cells(out / "scored.csv")
+    assert scored["id"].nunique() == participants, "participants lost between read and score"
+    n_of = dict(zip(results["outcome"], results["n"], strict=True))
+    for outcome, n in case.get("analysed", {}).items():
+        assert n_of.get(outcome) == n, f"{outcome}: n = {n_of.get(outcome)}, expected {n}"
+    # the ledger: every participant is analysed or listed as excluded, for every outcome
+    for outcome, n in n_of.items():
+        left_out = exclusions.loc[exclusions["outcome"] == outcome, "id"]
+        assert left_out.is_unique, f"{outcome}: a participant is listed twice"
+        assert n + len(left_out) == participants, f"{outcome}: participants lost"
+    listed = {(row[0], row[1]): row[2] for row in case.get("excluded", [])}
+    every = case.get("excluded_all", {})
+    for pid, outcome, reason in exclusions[["id", "outcome", "reason"]].itertuples(index=False):
+        if outcome in every:
+            assert every[outcome] in reason
+            continue
+        assert (pid, outcome) in listed, f"unexpected exclusion {pid} {outcome}: {reason}"
+        assert listed.pop((pid, outcome)) in reason, reason
+    assert not listed, f"not in exclusions.csv: {listed}"
+    for outcome in every:
+        assert set(exclusions.loc[exclusions["outcome"] == outcome, "id"]) == set(scored["id"])
+    notes = json.loads((out / "results.json").read_text("utf-8"))["input"]["notes"]
+    messages = " | ".join(str(note.get("message")) for note in notes)
+    for note in case.get("notes", []):
+        assert note in messages
+
+
+def test_every_corpus_file_has_a_case():
+    named = {case["file"] for case in CASES} | {
+        "cases.toml",
+        "make_corpus.py",
+        "missing_codes.toml",
+    }
+    on_disk = {path.name for path in CORPUS.iterdir() if path.name != "__pycache__"}
+    assert on_disk - named == set()
+    assert len(on_disk - {"cases.toml", "make_corpus.py"}) >= 30
+
+
+def test_generator_writes_the_committed_text_files(tmp_path, monkeypatch):
+    """make_corpus.py documents the corpus: its text files are exactly the committed ones."""
+    sys.path.insert(0, str(CORPUS))
+    try:
+        import make_corpus
+    finally:
+        sys.path.remove(str(CORPUS))
+    for name, (_, text) in make_corpus.TEXT.items():
+        assert (CORPUS / name).read_bytes() == text.encode("utf-8"), name
+    for name, (_, text) in make_corpus.CP1254.items():
+        assert (CORPUS / name).read_bytes() == text.encode("cp1254"), name
+    assert (CORPUS / "binary.csv").read_bytes() == make_corpus.binary_bytes()
+
+
+# ---- real processes: what a user sees ---------------------------------------------------------
+
+
+def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """``python -m msrelax_stats`` in a fresh process started in ``cwd``."""
+    paths = [str(HERE.parent / "src"), os.environ.get("PYTHONPATH", "")]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in paths if p)}
+    return subprocess.run(
+        [sys.executable, "-m", "msrelax_stats", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=300,
+    )
+
+
+def test_subprocess_bad_files_exit_2_without_traceback(tmp_path):
+    out = tmp_path / "results"
+    for name in ("binary.csv", "words_in_numbers.csv"):
+        done = run_cli("analyze", str(CORPUS / name), "--out", str(out), cwd=tmp_path)
+        assert done.returncode == 2, done.stderr
+        assert "Traceback" not in done.stderr
+        assert done.stderr.startswith(f"error: {CORPUS / name}")
+        assert done.stdout == ""
+        assert list(tmp_path.iterdir()) == []
+
+
+def test_subprocess_full_analyze_of_hostile_ids(tmp_path):
+    """No stubs: figures and report of a study whose ids are a script tag and a formula."""
+    out = tmp_path / "results"
+    done = run_cli(
+        "analyze", str(CORPUS / "script_id.csv"), "--out", str(out), "--n-boot", "200",
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    report = (out / "report.html").read_text("utf-8")
+    assert "<script>alert(1)</script>" not in report
+    assert [p.name for p in tmp_path.iterdir()] == ["results"], "temporary folder left behind"
+
+
+def test_full_analyze_of_degenerate_studies_draws_every_figure(tmp_path, capsys):
+    """No stubs: n = 1 and zero changes give figures (with notes), not a crash."""
+    for name in ("n_equals_1.csv", "all_changes_zero.csv"):
+        out = tmp_path / name
+        code, _, err = run_main(["analyze", str(CORPUS / name), "--out", str(out),
+                                 "--n-boot", "200"], capsys)  # fmt: skip
+        assert code == 0, err
+        assert list((out / "figures").glob("fss_mean_*.png"))
+
+
+def test_failed_analyze_keeps_an_existing_output_folder(tmp_path, capsys):
+    """A failed run neither deletes nor half-overwrites the results of an earlier run."""
+    out = tmp_path / "results"
+    out.mkdir()
+    (out / "results.csv").write_text("earlier\n", encoding="utf-8")
+    code, _, _ = run_main(["analyze", str(CORPUS / "item_99.csv"), "--out", str(out)], capsys)
+    assert code == 2
+    assert (out / "results.csv").read_text("utf-8") == "earlier\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["results"]
+
+
+# ---- 10,000 participants ------------------------------------------------------------------------
+
+
+def write_big_study(path: Path, n: int, seed: int = 20240601) -> None:
+    """``n`` participants, FSS at both visits; every 100th has no post visit (seeded)."""
+    rng = np.random.default_rng(seed)
+    ids = np.array([f"P{i:05d}" for i in range(n)])
+    answers = rng.integers(1, 8, size=(2 * n, 9))
+    frame = pd.DataFrame(answers, columns=[f"fss_{i}" for i in range(1, 10)])
+    frame.insert(0, "time", np.tile(["pre", "post"], n))
+    frame.insert(0, "id", np.repeat(ids, 2))
+    drop = (frame["time"] == "post") & (np.repeat(np.arange(n), 2) % 100 == 0)
+    frame[~drop].to_csv(path, index=False, quoting=csv.QUOTE_MINIMAL)
+
+
+def test_ten_thousand_participants(tmp_path, capsys, fast_figures):
+    """10,000 participants analyse in seconds, and nobody is lost (100 lack the post visit)."""
+    data = tmp_path / "big.csv"
+    write_big_study(data, 10_000)
+    out = tmp_path / "results"
+    start = time.perf_counter()
+    code, stdout, stderr = run_main(
+        ["analyze", str(data), "--out", str(out), "--n-boot", "200"], capsys
+    )
+    elapsed = time.perf_counter() - start
+    assert code == 0, stderr
+    assert stdout.startswith("10000 participants read,")
+    results = pd.read_csv(out / "results.csv")
+    assert results.loc[results["outcome"] == "fss_mean", "n"].item() == 9_900
+    exclusions = pd.read_csv(out / "exclusions.csv", dtype=str)
+    assert len(exclusions) == 100
+    assert set(exclusions["reason"]) == {"missing visit post"}
+    assert elapsed < 20, f"10,000 participants took {elapsed:.0f} s"
