@@ -12,6 +12,10 @@ def test_frequency_and_severity_kept_and_counted():
     out = score(frame)
     assert out["psfs_frequency"].tolist() == [0, 4, 2]
     assert out["psfs_n_answered"].tolist() == [1, 2, 2]
+    # Severity is not asked with frequency 0: not a missing answer.
+    assert out["psfs_flags"].tolist() == ["", "", ""]
+    missing = score(pd.DataFrame({"psfs_frequency": [3], "psfs_severity": [None]}))
+    assert missing.loc[0, "psfs_flags"] == "missing:psfs_severity"
     assert outcome_columns(out.columns) == ["psfs_frequency"]
 
 

@@ -152,7 +152,13 @@ def score_spec(df: pd.DataFrame, spec: InstrumentSpec) -> dict[str, object]:
     if used_items:
         used = [spec.items.index(i) for i in used_items]
         none = ~answered_mask[:, used].any(axis=1)
-        missing = [(~answered_mask[:, j] & ~none, f"missing:{columns[j]}") for j in used]
+        skip = np.zeros_like(answered_mask)  # not asked: PSFS severity when frequency is 0
+        for item, condition in spec.requires_positive.items():
+            if condition in spec.items:
+                skip[:, spec.items.index(item)] = values[:, spec.items.index(condition)] == 0
+        missing = [
+            (~answered_mask[:, j] & ~none & ~skip[:, j], f"missing:{columns[j]}") for j in used
+        ]
         flags = [(none, "not answered"), *missing, *flags]
     present = [j for j, c in enumerate(columns) if c in df.columns]
     if present or writing:
