@@ -46,7 +46,9 @@ def _check(
         outside |= v < low
     if high is not None:
         outside |= v > high
-    fraction = ~outside & np.isfinite(v) & (v != np.floor(v)) if whole else outside & False
+    fraction = np.zeros_like(outside)
+    if whole:
+        fraction = ~outside & np.isfinite(v) & (v != np.floor(v))
     problems = parse.locate_problems(outside, cells, _range_message(low, high, unit), *where)
     message = f"is not a whole number in {_fmt(low)}-{_fmt(high)}"
     problems += parse.locate_problems(fraction, cells, message, *where)
@@ -116,7 +118,7 @@ def prepare_items(
     if "id" in df.columns:
         ids = df["id"]
     else:
-        ids = pd.Series([f"row {i}" for i in range(1, len(df) + 1)], index=df.index)
+        ids = "row " + pd.Series(np.arange(1, len(df) + 1), index=df.index).astype(str)
     visits = df["time"] if "time" in df.columns else None
     problems: list[Problem] = []
     notes: list[Problem] = []
