@@ -151,7 +151,7 @@ def case_boot_scipy(params: dict[str, Any]):
             confidence_level=0.95,
             rng=np.random.default_rng(1),
         )
-        return res.confidence_interval
+        return float(res.confidence_interval.low), float(res.confidence_interval.high)
 
     note = "scipy.stats.bootstrap((pre, post), g_av, paired=True, vectorized=True, method='BCa')"
     return run, params["resamples"], 200, note
@@ -182,16 +182,29 @@ def measure(
         start = time.perf_counter()
         result = run(big)
         seconds.append(time.perf_counter() - start)
+        last = result
         del result
+    shown = _interval(last)
     if not trace:
-        return {"seconds": seconds, "tracemalloc_peak": None}
+        return {"seconds": seconds, "tracemalloc_peak": None, "interval": shown}
     tracemalloc.start()
     tracemalloc.reset_peak()
     result = run(big)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     del result
-    return {"seconds": seconds, "tracemalloc_peak": peak}
+    return {"seconds": seconds, "tracemalloc_peak": peak, "interval": shown}
+
+
+def _interval(result: Any) -> list[float] | None:
+    """(low, high) of a bootstrap result, ours (an object with ci_low/ci_high) or scipy's."""
+    if isinstance(result, tuple) and len(result) == 2 and hasattr(result[1], "ci_low"):
+        result = result[1]
+    if hasattr(result, "ci_low"):
+        return [float(result.ci_low), float(result.ci_high)]
+    if isinstance(result, tuple) and len(result) == 2 and all(isinstance(v, float) for v in result):
+        return list(result)
+    return None
 
 
 def main() -> None:

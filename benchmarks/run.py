@@ -310,16 +310,23 @@ def row_boot(sizes: dict[str, int], repeats: int, notes: list[str]) -> Row:
         ours = worker(sys.executable, "_worker.py", "boot_ours", params)
         row.ours = _median(ours["seconds"])
         row.memory = f"ours {_mib(ours['tracemalloc_peak'])} (tracemalloc)"
-        notes.append(f"Row 4 ours: {ours['note']}.")
+        notes.append(f"Row 4 ours: {ours['note']}; CI {_fmt_interval(ours.get('interval'))}.")
     except Unavailable as exc:
         row.missing = f"ours: {exc}"
     try:
         scipy_boot = worker(sys.executable, "_worker.py", "boot_scipy", params)
         row.comparison = _median(scipy_boot["seconds"])
-        notes.append(f"Row 4 scipy: {scipy_boot['note']}.")
+        notes.append(
+            f"Row 4 scipy: {scipy_boot['note']}; CI {_fmt_interval(scipy_boot.get('interval'))} "
+            "(same seed; the intervals should agree)."
+        )
     except Unavailable as exc:
         row.missing = "; ".join(filter(None, [row.missing, f"scipy: {exc}"]))
     return row
+
+
+def _fmt_interval(interval: list[float] | None) -> str:
+    return "?" if not interval else f"[{interval[0]:.6f}, {interval[1]:.6f}]"
 
 
 # ----------------------------------------------------------------------------- output
@@ -343,6 +350,31 @@ def table(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
+def machine() -> str:
+    """CPU count and model, RAM, Python and the versions of the packages measured."""
+    from importlib import metadata
+
+    cpu = "unknown CPU"
+    memory = "? GiB RAM"
+    try:
+        info = Path("/proc/cpuinfo").read_text()
+        cpu = next(line.split(":", 1)[1].strip() for line in info.splitlines()
+                   if line.startswith("model name"))  # fmt: skip
+        total = next(line for line in Path("/proc/meminfo").read_text().splitlines()
+                     if line.startswith("MemTotal"))  # fmt: skip
+        memory = f"{int(total.split()[1]) / 2**20:.1f} GiB RAM"
+    except (OSError, StopIteration):
+        pass
+    versions = []
+    for name in ("numpy", "pandas", "scipy", "matplotlib", "pingouin"):
+        try:
+            versions.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{name} missing")
+    return (f"{os.cpu_count()} CPUs ({cpu}), {memory}, Python {sys.version.split()[0]}, "
+            + ", ".join(versions))  # fmt: skip
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes (smoke run)")
@@ -358,6 +390,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--only takes {','.join(ROWS)}")
 
     heavy = min(repeats, 3)  # rows 2a/2b score 1,000,000 rows per run
+    load_start = os.getloadavg()[0]
     notes: list[str] = []
     rows: list[Row] = []
     if "analyze" in only:
@@ -375,6 +408,8 @@ def main(argv: list[str] | None = None) -> int:
           f"{repeats} runs ({heavy} for rows 2a/2b), ratio = ours / comparison, same run\n")  # fmt: skip
     print(table(rows))
     print()
+    print(f"- Machine: {machine()}; 1-min load average {load_start:.2f} at start, "
+          f"{os.getloadavg()[0]:.2f} at end (other processes share the CPUs).")  # fmt: skip
     for note in notes:
         print(f"- {note}")
     return 0
