@@ -43,18 +43,40 @@ class AnalysisResult:
     visits: Any = None
     diary: Any = None
     files: list[str] = field(default_factory=list)
+    designs: Any = None
+    exclusions: pd.DataFrame | None = None
+    notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         """A few lines for the terminal: who was analysed, what was written."""
         table = self.paired.table
         n_ids = self.study["id"].nunique()
-        lines = [f"{n_ids} participants read, {len(table)} outcomes compared."]
-        excluded = self.paired.exclusions
+        n_outcomes = table["outcome"].nunique() if len(table) else 0
+        lines = [f"{n_ids} participants read, {n_outcomes} outcomes compared."]
+        designs = self.designs
+        if designs is not None and designs.arms:
+            sizes = self.study.groupby(self.study["group"].astype(str))["id"].nunique()
+            ctl, trt = designs.arms
+            lines.append(f"two arms: {trt} ({sizes.get(trt, 0)}) against {ctl} "
+                         f"({sizes.get(ctl, 0)}, control); paired analysis within each arm.")  # fmt: skip
+        if self.visits is not None:
+            lines.append(f"{len(designs.visits)} visits: mixed models, Friedman and pairwise "
+                         "contrasts (see visits_*.csv).")  # fmt: skip
+        if self.diary is not None:
+            lines.append(f"diary: {len(self.diary.adherence.table)} participants, "
+                         f"{self.diary.study_days}-day practice period (see adherence.csv, "
+                         "dose_response.csv).")  # fmt: skip
+        excluded = self.paired.exclusions if self.exclusions is None else self.exclusions
         if len(excluded):
             lines.append(
-                f"{excluded['id'].nunique()} participants excluded from at least one outcome "
-                "(see exclusions.csv)."
+                f"{excluded['id'].nunique()} participants excluded from at least one "
+                "analysis or outcome (see exclusions.csv)."
+                if self.exclusions is not None
+                else f"{excluded['id'].nunique()} participants excluded from at least one "
+                "outcome (see exclusions.csv)."
             )
+        if designs is not None and designs.notes:
+            lines.append(f"{len(designs.notes)} note(s) on the analyses (see report.html).")
         if self.out is not None:
             lines.append(f"wrote {len(self.files)} files to {self.out}/ (open report.html)")
         return "\n".join(lines)
@@ -175,6 +197,7 @@ def analyze(
     primary_test: str = "t",
     control: str | None = None,
     diary: str | PathLike[str] | pd.DataFrame | None = None,
+    diary_days: int | None = None,
     figure_formats: Sequence[str] = ("png",),
     command: str | None = None,
     **scoring: Any,
@@ -196,9 +219,14 @@ def analyze(
     primary_test : {"t", "wilcoxon"}
         The analysis plan's primary test; both are always reported.
     control : str, optional
-        Label of the control arm in a two-arm study.
+        Label of the control arm in a two-arm study; by default the label containing
+        "control", "usual care" or "waitlist".
     diary : path or DataFrame, optional
-        Practice diary (one row per participant per day).
+        Practice diary (one row per participant per day, see
+        :func:`msrelax_stats.stats.diary.read_diary`).
+    diary_days : int, optional
+        Length of the practice period in days; by default the last diary day recorded by
+        most participants (rows outside days 1..``diary_days`` are excluded and listed).
     figure_formats : sequence of {"png", "svg", "pdf"}
         Formats written for every figure.
     command : str, optional
@@ -213,6 +241,35 @@ def analyze(
     Files written to ``out``: ``scored.csv``, ``results.csv``, ``caseness.csv``,
     ``responders.csv``, ``exclusions.csv``, ``results.json``, ``table2.*``, ``figures/`` and
     ``report.html``.
+
+    Notes
+    -----
+    The design is read from the data, no flag needed:
+
+    - **Arms**: the labels of ``group``. No ``group`` column, or one label: one group, and the
+      output is exactly the one-group output (no ``group`` column anywhere). Two labels: a
+      two-arm study. More than two: :class:`StudyDataError`.
+    - **Visits**: the categories of ``time`` (``visits`` gives labels and order).
+      ``results.csv`` always holds the paired analysis of the **first against the last
+      visit** (STATISTICS.md columns). With two arms it is the within-arm analysis: a leading
+      ``group`` column and one block per arm (control first), Holm/BH within each arm; the
+      same holds for ``caseness.csv``, ``responders.csv`` and Table 2.
+
+    Extra files when the design has them: two arms: ``arms.csv`` (per outcome: ANCOVA of the
+    last visit on the first and arm, control = reference, with partial eta squared; Welch
+    t-test of the changes; Hedges g with its noncentral-t CI) and ``adjusted_means.csv``; more
+    than two visits: ``visits_fixed_effects.csv``, ``visits_variance.csv`` (MixedLM, REML,
+    random intercept), ``friedman.csv``, ``visits_pairwise.csv`` (Holm),
+    ``trajectories.csv`` and, with two arms, ``interaction.csv`` (LR test of group x visit);
+    a diary: ``adherence.csv`` (per participant) and ``dose_response.csv`` (Spearman, OLS).
+    The mixed models and the dose-response run on the main outcomes (the PSQI components
+    are left out) unless ``outcomes`` is given. When any of these analyses runs,
+    ``exclusions.csv`` is the full ledger with a leading ``analysis`` column (and ``group``
+    with two arms): the paired exclusions, the between-arm ones, the visits ones (missing
+    visit: kept in the mixed model, left out of Friedman), diary rows outside the practice
+    period, diary ids not in the study, and participants without a diary or a change.
+    ``results.json`` holds the same tables under ``arms``, ``visits`` and ``diary`` with
+    their notes and options.
     """
     from msrelax_stats.instruments import score
     from msrelax_stats.stats.compare import compare
@@ -231,22 +288,32 @@ def analyze(
         missing_codes=missing_codes,
         encoding=encoding,
     )
+    from msrelax_stats.pipeline_designs import detect_arms, paired_by_arm, run_designs
+
     meta = study.attrs.get("msrelax", {})
+    arms, arm_notes = detect_arms(study, control)  # before scoring: a wrong group fails fast
     scored = score(study, **scoring)
     visit_labels = [str(v) for v in study["time"].cat.categories]
     paired_visits = (visit_labels[0], visit_labels[-1])
-    paired = compare(
-        scored,
-        outcomes=list(outcomes) if outcomes else None,
-        visits=paired_visits,
-        ci_level=ci_level,
-        seed=seed,
-        n_boot=n_boot,
-    )
+    chosen = list(outcomes) if outcomes else None
+    if arms is None:
+        paired = compare(scored, outcomes=chosen, visits=paired_visits, ci_level=ci_level,
+                         seed=seed, n_boot=n_boot)  # fmt: skip
+    else:
+        paired = paired_by_arm(scored, arms, chosen, paired_visits, ci_level=ci_level,
+                               seed=seed, n_boot=n_boot)  # fmt: skip
+    outcome_names = list(dict.fromkeys(paired.table["outcome"])) if len(paired.table) else []
+    designs, ledger = None, None
+    if arms is not None or len(visit_labels) > 2 or diary is not None:
+        designs, ledger = run_designs(
+            scored, paired, arms=arms, visits=visit_labels, paired_visits=paired_visits,
+            outcomes=outcome_names, explicit_outcomes=chosen is not None, ci_level=ci_level,
+            seed=seed, n_boot=n_boot, diary=diary, diary_days=diary_days, notes=arm_notes,
+        )  # fmt: skip
     options = {
         "visits": visit_labels,
         "paired_visits": list(paired_visits),
-        "outcomes": list(paired.table["outcome"]),
+        "outcomes": outcome_names,
         "ci_level": ci_level,
         "seed": seed,
         "n_boot": n_boot,
@@ -256,7 +323,28 @@ def analyze(
         "layout": meta.get("layout"),
         "missing_codes": list(missing_codes) if missing_codes else None,
     }
-    result = AnalysisResult(study=study, scored=scored, paired=paired, out=None, options=options)
+    if designs is not None:
+        options["design"] = {
+            "arms": list(arms) if arms else None,
+            "visits_analysis": designs.visits_result is not None,
+            "visit_outcomes": designs.visit_outcomes,
+            "diary": designs.diary is not None,
+            "diary_days": designs.diary.study_days if designs.diary else diary_days,
+        }
+        if designs.visits_result is not None and chosen is None:
+            options["visit_outcomes_rule"] = (
+                "The mixed models and the dose-response used the main outcomes; the PSQI "
+                "component scores (ordinal, 0-3) were analysed only in the paired and "
+                "between-arm tables."
+            )
+    result = AnalysisResult(
+        study=study, scored=scored, paired=paired, out=None, options=options, designs=designs,
+        exclusions=ledger,
+        arms=designs.arms_result if designs else None,
+        visits=designs.visits_result if designs else None,
+        diary=designs.diary if designs else None,
+        notes=list(designs.notes) if designs else list(arm_notes),
+    )  # fmt: skip
     if out is None:
         return result
 
@@ -293,7 +381,12 @@ def _write_outputs(
     table(paired.table, "results.csv")
     table(paired.caseness, "caseness.csv")
     table(paired.responders, "responders.csv")
-    table(paired.exclusions, "exclusions.csv")
+    ledger = paired.exclusions if result.exclusions is None else result.exclusions
+    table(ledger, "exclusions.csv")
+    from msrelax_stats.pipeline_designs import design_json, design_tables
+
+    for name, frame in design_tables(result.designs).items():
+        table(frame, name)
 
     versions = package_versions()
     document = {
@@ -312,8 +405,9 @@ def _write_outputs(
         "results": paired.table,
         "caseness": paired.caseness,
         "responders": paired.responders,
-        "exclusions": paired.exclusions,
-        "notes": list(getattr(paired, "notes", [])),
+        "exclusions": ledger,
+        "notes": list(getattr(paired, "notes", [])) + list(result.notes),
+        **design_json(result.designs),
     }
     text = json.dumps(_jsonable(document), indent=2, sort_keys=True, allow_nan=False)
     (folder / "results.json").write_text(text + "\n", encoding="utf-8")
@@ -329,16 +423,17 @@ def _write_outputs(
         results=paired.table,
         caseness=paired.caseness,
         responders=paired.responders,
-        exclusions=paired.exclusions,
+        exclusions=ledger,
         flow={
             "enrolled": int(result.study["id"].nunique()),
             "source": Path(source).name if source and source != "<DataFrame>" else source,
-            "notes": notes,
+            "notes": notes if result.designs is not None else notes + list(result.notes),
         },
         options=result.options,
         versions=versions,
         command=command or "",
         formats=figure_formats,
+        designs=result.designs,
     )
     written.extend(sorted(report_files))
     return written

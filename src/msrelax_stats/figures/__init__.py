@@ -6,6 +6,12 @@ Okabe-Ito colour-blind-safe palette; axis labels name the instrument and its uni
 """
 
 from msrelax_stats.figures._common import COLUMN_WIDTH_IN, OKABE_ITO, outcome_info
+from msrelax_stats.figures.designs import (
+    adjusted_means_plot,
+    arm_slope_plot,
+    dose_response_plot,
+    trajectory_plot,
+)
 from msrelax_stats.figures.paired import (
     BootstrapMeanChange,
     bootstrap_mean_change,
@@ -20,14 +26,18 @@ __all__ = [
     "COLUMN_WIDTH_IN",
     "OKABE_ITO",
     "BootstrapMeanChange",
+    "adjusted_means_plot",
+    "arm_slope_plot",
     "bootstrap_mean_change",
     "caseness_counts",
     "caseness_plot",
     "change_distribution",
+    "dose_response_plot",
     "estimation_plot",
     "forest_plot",
     "outcome_info",
     "psqi_profile",
     "save_figure",
     "slope_plot",
+    "trajectory_plot",
 ]

@@ -15,18 +15,22 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from msrelax_stats.figures import (
+    adjusted_means_plot,
+    arm_slope_plot,
     caseness_plot,
     change_distribution,
+    dose_response_plot,
     estimation_plot,
     forest_plot,
     outcome_info,
     psqi_profile,
     slope_plot,
+    trajectory_plot,
 )
 from msrelax_stats.figures._common import style_context
 from msrelax_stats.figures.save import FIGURE_FORMATS, settle_layout
 
-__all__ = ["FigureSpec", "make_figures", "figure_data_uri", "main_outcomes"]
+__all__ = ["FigureSpec", "make_figures", "make_design_figures", "figure_data_uri", "main_outcomes"]
 
 _COMPONENT = re.compile(r"psqi_c\d")
 
@@ -41,8 +45,10 @@ class FigureSpec:
 
 
 def main_outcomes(results: pd.DataFrame) -> list[str]:
-    """Outcomes that get their own figures (all but the PSQI components)."""
-    return [str(o) for o in results["outcome"] if not _COMPONENT.fullmatch(str(o))]
+    """Outcomes that get their own figures (all but the PSQI components), each once."""
+    return list(
+        dict.fromkeys(str(o) for o in results["outcome"] if not _COMPONENT.fullmatch(str(o)))
+    )
 
 
 def _mcid_points(outcome: str, responders: pd.DataFrame | None) -> float | None:
@@ -108,6 +114,72 @@ def make_figures(
             specs.append(FigureSpec(f"{row['outcome']}_caseness", f"{label} before and after, "
                                     "with the exact McNemar test.", caseness_plot(row).figure))  # fmt: skip
     return specs
+
+
+def _has_row(frame: pd.DataFrame | None, outcome: str, column: str) -> bool:
+    if frame is None or frame.empty or column not in frame.columns:
+        return False
+    rows = frame[frame["outcome"].astype(str) == outcome]
+    return bool(len(rows)) and bool(pd.to_numeric(rows[column], errors="coerce").notna().any())
+
+
+def make_design_figures(
+    scored: pd.DataFrame, results: pd.DataFrame, designs: Any
+) -> list[FigureSpec]:
+    """Figures of the designs beyond one group, per main outcome, in report order.
+
+    With two arms: slopes coloured by arm (first vs last visit) and the ANCOVA-adjusted means;
+    with more than two visits: the mean trajectories (per arm with two arms); with a diary:
+    the dose-response scatter. ``designs`` is a :class:`msrelax_stats.report.designs.
+    DesignResults` (None gives no figure).
+
+    Examples
+    --------
+    >>> specs = make_design_figures(scored, result.paired.table, designs)  # doctest: +SKIP
+    """
+    if designs is None or not designs.active:
+        return []
+    first, last = designs.paired_visits
+    arms = list(designs.arms) if designs.arms else None
+    arms_res, visits_res = designs.arms_result, designs.visits_result
+    dose = designs.diary.dose_response if designs.diary is not None else None
+    specs: list[FigureSpec] = []
+    for outcome in main_outcomes(results):
+        if outcome not in scored.columns:
+            continue
+        label = outcome_info(outcome).label
+        if arms is not None:
+            specs.append(FigureSpec(f"{outcome}_arm_slopes", f"{label}: one line per participant "
+                                    f"with both {first} and {last}, coloured by arm; arm means "
+                                    f"with {_level(results) * 100:g} % CIs beside the visits.",
+                                    arm_slope_plot(scored, outcome, (first, last), arms=arms,
+                                                   ci_level=_level(results)).figure))  # fmt: skip
+        if arms_res is not None and _has_row(arms_res.adjusted_means, outcome, "adjusted_mean"):
+            row = arms_res.table[arms_res.table["outcome"].astype(str) == outcome].iloc[0]
+            specs.append(FigureSpec(f"{outcome}_adjusted_means", f"{label} at {last}: ANCOVA-"
+                                    f"adjusted mean per arm (at the mean {first} score) with CI.",
+                                    adjusted_means_plot(arms_res.adjusted_means, outcome,
+                                                        arms_row=row, visit=last).figure))  # fmt: skip
+        if visits_res is not None and outcome in designs.visit_outcomes:
+            specs.append(FigureSpec(f"{outcome}_trajectories", f"{label}: mean and CI band at "
+                                    "each visit over the participants seen" + (" per arm" if arms
+                                    else "") + "; each participant's values faint behind.",
+                                    trajectory_plot(scored, outcome, designs.visits, arms=arms,
+                                                    ci_level=_level(results)).figure))  # fmt: skip
+        if dose is not None and _has_row(dose.table, outcome, "n") and outcome in dose.data:
+            row = dose.table[dose.table["outcome"].astype(str) == outcome].iloc[0]
+            specs.append(FigureSpec(f"{outcome}_dose_response", f"{label}: change ({last} - "
+                                    f"{first}) against the share of days practised, OLS line "
+                                    "with its confidence band.",
+                                    dose_response_plot(dose.data, outcome, row=row,
+                                                       ci_level=_level(results)).figure))  # fmt: skip
+    return specs
+
+
+def _level(results: pd.DataFrame) -> float:
+    if "ci_level" in results.columns and len(results):
+        return float(results["ci_level"].iloc[0])
+    return 0.95
 
 
 def figure_data_uri(figure: Figure | Axes | Path, dpi: int = 150) -> str:

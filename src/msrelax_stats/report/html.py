@@ -22,7 +22,14 @@ from msrelax_stats.errors import Problem
 from msrelax_stats.figures._common import outcome_info
 from msrelax_stats.figures._format import fmt_ci, fmt_int, fmt_num, fmt_p, is_missing
 from msrelax_stats.figures.save import save_figure
-from msrelax_stats.report.gallery import FigureSpec, as_specs, figure_data_uri, make_figures
+from msrelax_stats.report.designs import DesignResults, design_context, design_methods
+from msrelax_stats.report.gallery import (
+    FigureSpec,
+    as_specs,
+    figure_data_uri,
+    make_design_figures,
+    make_figures,
+)
 from msrelax_stats.report.tables import table2, to_csv, to_html, to_latex, to_markdown
 from msrelax_stats.report.text import (
     methods_paragraph,
@@ -58,23 +65,44 @@ def _flow(scored: pd.DataFrame, results: pd.DataFrame, exclusions: pd.DataFrame 
     flow = dict(flow or {})
     ids = scored["id"].astype(str)
     per_visit = ids.groupby(scored["time"].astype(str), sort=False).nunique()
+    by_group = "group" in results.columns
+    arm = scored["group"].astype(str) if by_group and "group" in scored.columns else None
+    arms, detail = [], {}
+    if arm is not None:  # arms of the results table, and per visit "control 16, relaxation 16"
+        shown = list(dict.fromkeys(results["group"].astype(str)))
+        per_arm = ids.groupby(arm, sort=False).nunique()
+        arms = [{"arm": a, "n": int(per_arm.get(a, 0))} for a in shown]
+        counts = ids.groupby([scored["time"].astype(str), arm], sort=False).nunique()
+        for (visit, a), k in counts.items():  # visits x arms, a handful
+            if a in shown:
+                detail[visit] = f"{detail[visit]}, {a} {k}" if visit in detail else f"{a} {k}"
     excl = (
         exclusions if exclusions is not None else pd.DataFrame(columns=["id", "outcome", "reason"])
     )
+    if "analysis" in excl.columns:  # the paired table's own ledger only
+        excl = excl[excl["analysis"].astype(str).str.startswith("paired")]
     excl = excl.assign(id=excl["id"].astype(str), outcome=excl["outcome"].astype(str),
                        reason=excl["reason"].astype(str))  # fmt: skip
-    grouped = excl.groupby(["outcome", "reason"], sort=False)["id"].agg(list)
+    keys = ["outcome", "reason"]
+    if by_group and "group" in excl.columns:
+        excl, keys = excl.assign(group=excl["group"].fillna("").astype(str)), ["group", *keys]
+    grouped = excl.groupby(keys, sort=False)["id"].agg(list)
     outcomes = []
-    for row in results.to_dict("records"):  # one per outcome
+    for row in results.to_dict("records"):  # one per outcome (and arm)
         name = str(row["outcome"])
-        reasons = [{"reason": reason, "ids": ids_, "count": len(ids_)}
-                   for (o, reason), ids_ in grouped.items() if o == name]  # fmt: skip
+        key = (str(row["group"]), name) if len(keys) == 3 else (name,)
+        reasons = [{"reason": k[-1], "ids": ids_, "count": len(ids_)}
+                   for k, ids_ in grouped.items() if k[:-1] == key]  # fmt: skip
         outcomes.append({"label": outcome_info(name).label, "outcome": name,
+                         "group": str(row["group"]) if by_group else "",
                          "n": fmt_int(row.get("n")), "excluded": sum(r["count"] for r in reasons),
                          "reasons": reasons})  # fmt: skip
     return {
         "enrolled": flow.get("enrolled", ids.nunique()),
-        "per_visit": [{"visit": v, "n": int(n)} for v, n in per_visit.items()],
+        "arms": arms,
+        "per_visit": [
+            {"visit": v, "n": int(n), "detail": detail.get(v, "")} for v, n in per_visit.items()
+        ],  # fmt: skip
         "outcomes": outcomes,
         "source": flow.get("source"),
         "notes": [_note(n) for n in flow.get("notes", [])],
@@ -163,6 +191,33 @@ def _instruments(results: pd.DataFrame) -> list[str]:
     return [outcome_info(str(o)).instrument for o in results["outcome"]]
 
 
+def _per_group(frame: pd.DataFrame | None, rows: Any, *args: Any) -> Any:
+    """``rows(frame, *args)``, or with a leading ``Group`` cell per arm block when ``frame``
+    has a ``group`` column (two-arm studies: one block per arm)."""
+    if frame is None or "group" not in frame.columns:
+        return rows(frame, *args)
+    out = []
+    for name, part in frame.groupby(frame["group"].astype(str), sort=False):
+        out += [{"Group": name, **r} for r in rows(part.drop(columns="group"), *args)]
+    return out
+
+
+def _table2(results: pd.DataFrame, decimals: int, **kwargs: Any) -> pd.DataFrame:
+    """Table 2, with a leading ``Group`` column and one block per arm in two-arm studies."""
+    if "group" not in results.columns:
+        return table2(results, decimals, **kwargs)
+    blocks = [table2(part.drop(columns="group"), decimals, **kwargs).assign(Group=name)
+              for name, part in results.groupby(results["group"].astype(str), sort=False)]  # fmt: skip
+    table = pd.concat(blocks, ignore_index=True)
+    return table[["Group", *[c for c in table.columns if c != "Group"]]]
+
+
+def _sentences(results: pd.DataFrame, primary: str, decimals: int) -> list[str]:
+    return [("" if "group" not in row else f"{row['group']}: ")
+            + result_sentence(row, primary=primary, decimals=decimals)
+            for row in results.to_dict("records")]  # fmt: skip
+
+
 def write_report(
     out_dir: str | Path,
     *,
@@ -177,6 +232,7 @@ def write_report(
     command: str | Sequence[str],
     figures: Sequence[FigureSpec] | Mapping[str, Any] | None = None,
     decimals: int = 2,
+    designs: DesignResults | None = None,
 ) -> Path:
     """Render ``out_dir/report.html``: one self-contained, print-friendly HTML file.
 
@@ -203,6 +259,11 @@ def write_report(
         Figures to embed; by default :func:`make_figures` builds the standard set.
     decimals : int
         Decimal places of the rounded numbers.
+    designs : DesignResults, optional
+        Two-arm, visits and diary analyses (see :mod:`msrelax_stats.report.designs`): their
+        sections, flow rows and methods sentences. With two arms, ``results``, ``caseness``
+        and ``responders`` carry a leading ``group`` column (one block per arm) and the
+        tables show a ``Group`` column.
 
     Returns
     -------
@@ -219,27 +280,29 @@ def write_report(
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     versions = dict(versions) if versions is not None else software_versions()
-    primary, visits = primary_test(options), paired_visits(options)
+    primary = primary_test(options)
     if figures is None:
-        figures = make_figures(scored, results, caseness, responders, visits=visits,
-                               seed=int(options.get("seed", 1)))  # fmt: skip
-    table = table2(results, decimals, primary=primary, p_adjust="holm")
+        figures = _figures(scored, results, caseness, responders, options, designs)
+    table = _table2(results, decimals, primary=primary, p_adjust="holm")
+    n_outcomes = results["outcome"].nunique()
     context = {
         "title": "msrelax_stats report",
         "flow": _flow(scored, results, exclusions, flow),
-        "descriptives": _descriptives(results, decimals),
+        "descriptives": _per_group(results, _descriptives, decimals),
         "table2": table.to_dict("records"),
         "table2_columns": list(table.columns),
-        "further": _further(results, decimals),
-        "caseness": _caseness(caseness),
-        "responders": _responders(responders),
+        "further": _per_group(results, _further, decimals),
+        "caseness": _per_group(caseness, _caseness),
+        "responders": _per_group(responders, _responders),
         "exclusions": _frame_rows(exclusions),
-        "sentences": [
-            result_sentence(r, primary=primary, decimals=decimals)
-            for r in results.to_dict("records")
-        ],  # fmt: skip
+        "sentences": _sentences(results, primary, decimals),
         "methods": methods_paragraph(
-            options, _instruments(results), versions, responders=responders, n_outcomes=len(results)
+            options,
+            _instruments(results),
+            versions,
+            responders=responders,
+            n_outcomes=n_outcomes,
+            extra=design_methods(designs, options),
         ),  # fmt: skip
         "figures": [
             {"name": s.name, "caption": s.caption, "src": figure_data_uri(s.figure)}
@@ -253,6 +316,7 @@ def write_report(
         "versions": versions,
         "primary": "paired t-test" if primary == "t" else "Wilcoxon signed-rank test",
         "ci_pct": f"{float(options.get('ci_level', 0.95)) * 100:g}",
+        **design_context(designs, exclusions, decimals),
     }
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
@@ -282,11 +346,13 @@ def write_outputs(
     formats: Sequence[str] = ("png",),
     dpi: int = 300,
     decimals: int = 2,
+    designs: DesignResults | None = None,
 ) -> dict[str, Path]:
     """Figures, Table 2 and the report, written into ``out_dir``.
 
-    Writes ``figures/<name>.<fmt>`` for every standard figure (:func:`make_figures`) and
-    format, ``table2.csv``, ``table2.md``, ``table2.tex``, ``table2.html`` and
+    Writes ``figures/<name>.<fmt>`` for every standard figure (:func:`make_figures`; not the
+    pooled paired figures in a two-arm study) and every design figure
+    (:func:`make_design_figures`) and format, ``table2.csv``, ``table2.md``, ``table2.tex``, ``table2.html`` and
     ``report.html`` (which embeds the same figures). ``results.csv``/``results.json`` are
     the caller's. Arguments as in :func:`write_report`; ``formats`` and ``dpi`` as in
     :func:`msrelax_stats.figures.save_figure`.
@@ -298,15 +364,15 @@ def write_outputs(
         ``"report.html"``.
     """
     out = Path(out_dir)
-    visits = paired_visits(options)
-    specs = make_figures(scored, results, caseness, responders, visits=visits,
-                         seed=int(options.get("seed", 1)))  # fmt: skip
+    specs = _figures(scored, results, caseness, responders, options, designs)
     written: dict[str, Path] = {}
     for spec in specs:
         for path in save_figure(spec.figure, out / "figures" / spec.name, formats, dpi):
             written[f"figures/{path.name}"] = path
-    table = table2(results, decimals, primary=primary_test(options))
+    table = _table2(results, decimals, primary=primary_test(options))
     caption = "Table 2. Pre/post comparison (change = post - pre)."
+    if "group" in results.columns:
+        caption = "Table 2. Pre/post comparison within each arm (change = post - pre)."
     writers = {"csv": to_csv, "md": to_markdown, "tex": to_latex, "html": to_html}
     for ext, writer in writers.items():
         path = out / f"table2.{ext}"
@@ -318,6 +384,16 @@ def write_outputs(
     written["report.html"] = write_report(
         out, scored=scored, results=results, caseness=caseness, responders=responders,
         exclusions=exclusions, flow=flow, options=options, versions=versions, command=command,
-        figures=specs, decimals=decimals,
+        figures=specs, decimals=decimals, designs=designs,
     )  # fmt: skip
     return written
+
+
+def _figures(scored: pd.DataFrame, results: pd.DataFrame, caseness: pd.DataFrame | None,
+             responders: pd.DataFrame | None, options: Mapping[str, Any],
+             designs: DesignResults | None) -> list[FigureSpec]:  # fmt: skip
+    """The standard figures (pooled paired ones left out with two arms) and the design ones."""
+    seed = int(options.get("seed", 1))
+    specs = [] if "group" in results.columns else make_figures(
+        scored, results, caseness, responders, visits=paired_visits(options), seed=seed)  # fmt: skip
+    return specs + make_design_figures(scored, results, designs)

@@ -173,6 +173,7 @@ def methods_paragraph(
     *,
     responders: pd.DataFrame | None = None,
     n_outcomes: int | None = None,
+    extra: Iterable[str] = (),
 ) -> str:
     """A methods paragraph naming every choice of the analysis.
 
@@ -193,6 +194,9 @@ def methods_paragraph(
         The responders table; its ``mcid``/``mcid_kind``/``source`` columns are quoted.
     n_outcomes : int, optional
         Number of outcomes the multiplicity adjustment ran over.
+    extra : iterable of str
+        Further sentences (two arms, visits, diary: :func:`msrelax_stats.report.designs.
+        design_methods`), placed after the caseness sentence.
 
     Returns
     -------
@@ -240,6 +244,7 @@ def methods_paragraph(
         "Benjamini-Hochberg false discovery rate.",
         "Caseness before and after (e.g. poor sleepers) was compared with the exact McNemar test "
         "(binomial test on the discordant pairs).",
+        *extra,
         _responder_sentence(responders),
         _software_sentence(versions),
     ]
