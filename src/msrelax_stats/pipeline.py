@@ -53,19 +53,10 @@ class AnalysisResult:
         n_ids = self.study["id"].nunique()
         n_outcomes = table["outcome"].nunique() if len(table) else 0
         lines = [f"{n_ids} participants read, {n_outcomes} outcomes compared."]
-        designs = self.designs
-        if designs is not None and designs.arms:
-            sizes = self.study.groupby(self.study["group"].astype(str))["id"].nunique()
-            ctl, trt = designs.arms
-            lines.append(f"two arms: {trt} ({sizes.get(trt, 0)}) against {ctl} "
-                         f"({sizes.get(ctl, 0)}, control); paired analysis within each arm.")  # fmt: skip
-        if self.visits is not None:
-            lines.append(f"{len(designs.visits)} visits: mixed models, Friedman and pairwise "
-                         "contrasts (see visits_*.csv).")  # fmt: skip
-        if self.diary is not None:
-            lines.append(f"diary: {len(self.diary.adherence.table)} participants, "
-                         f"{self.diary.study_days}-day practice period (see adherence.csv, "
-                         "dose_response.csv).")  # fmt: skip
+        if self.designs is not None:
+            from msrelax_stats.pipeline_designs import design_summary
+
+            lines += design_summary(self.designs, self.study)
         excluded = self.paired.exclusions if self.exclusions is None else self.exclusions
         if len(excluded):
             lines.append(
@@ -75,8 +66,8 @@ class AnalysisResult:
                 else f"{excluded['id'].nunique()} participants excluded from at least one "
                 "outcome (see exclusions.csv)."
             )
-        if designs is not None and designs.notes:
-            lines.append(f"{len(designs.notes)} note(s) on the analyses (see report.html).")
+        if self.notes:
+            lines.append(f"{len(self.notes)} note(s) on the analyses (see report.html).")
         if self.out is not None:
             lines.append(f"wrote {len(self.files)} files to {self.out}/ (open report.html)")
         return "\n".join(lines)
@@ -288,7 +279,12 @@ def analyze(
         missing_codes=missing_codes,
         encoding=encoding,
     )
-    from msrelax_stats.pipeline_designs import detect_arms, paired_by_arm, run_designs
+    from msrelax_stats.pipeline_designs import (
+        design_options,
+        detect_arms,
+        paired_by_arm,
+        run_designs,
+    )
 
     meta = study.attrs.get("msrelax", {})
     arms, arm_notes = detect_arms(study, control)  # before scoring: a wrong group fails fast
@@ -324,19 +320,7 @@ def analyze(
         "missing_codes": list(missing_codes) if missing_codes else None,
     }
     if designs is not None:
-        options["design"] = {
-            "arms": list(arms) if arms else None,
-            "visits_analysis": designs.visits_result is not None,
-            "visit_outcomes": designs.visit_outcomes,
-            "diary": designs.diary is not None,
-            "diary_days": designs.diary.study_days if designs.diary else diary_days,
-        }
-        if designs.visits_result is not None and chosen is None:
-            options["visit_outcomes_rule"] = (
-                "The mixed models and the dose-response used the main outcomes; the PSQI "
-                "component scores (ordinal, 0-3) were analysed only in the paired and "
-                "between-arm tables."
-            )
+        options.update(design_options(designs, explicit_outcomes=chosen is not None))
     result = AnalysisResult(
         study=study, scored=scored, paired=paired, out=None, options=options, designs=designs,
         exclusions=ledger,

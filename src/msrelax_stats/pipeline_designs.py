@@ -331,3 +331,41 @@ def design_json(designs: DesignResults | None) -> dict[str, Any]:
                         "change": f"{designs.paired_visits[1]} - {designs.paired_visits[0]}"},
         }  # fmt: skip
     return doc
+
+
+def design_options(designs: DesignResults, *, explicit_outcomes: bool) -> dict[str, Any]:
+    """Options recorded for a design run (``results.json`` and the report)."""
+    diary = designs.diary
+    options: dict[str, Any] = {
+        "design": {
+            "arms": list(designs.arms) if designs.arms else None,
+            "visits_analysis": designs.visits_result is not None,
+            "visit_outcomes": designs.visit_outcomes,
+            "diary": diary is not None,
+            "diary_days": diary.study_days if diary is not None else None,
+        }
+    }
+    if not explicit_outcomes and (designs.visits_result is not None or diary is not None):
+        options["visit_outcomes_rule"] = (
+            "The mixed models and the dose-response used the main outcomes; the PSQI component "
+            "scores (ordinal, 0-3) were analysed only in the paired and between-arm tables."
+        )
+    return options
+
+
+def design_summary(designs: DesignResults, study: pd.DataFrame) -> list[str]:
+    """Terminal lines about the design analyses that ran."""
+    lines = []
+    if designs.arms:
+        sizes = study.groupby(study["group"].astype(str))["id"].nunique()
+        ctl, trt = designs.arms
+        lines.append(f"two arms: {trt} ({sizes.get(trt, 0)}) against {ctl} ({sizes.get(ctl, 0)}, "
+                     "control); paired analysis within each arm.")  # fmt: skip
+    if designs.visits_result is not None:
+        lines.append(f"{len(designs.visits)} visits: mixed models, Friedman and pairwise "
+                     "contrasts (see visits_*.csv).")  # fmt: skip
+    if designs.diary is not None:
+        lines.append(f"diary: {len(designs.diary.adherence.table)} participants, "
+                     f"{designs.diary.study_days}-day practice period (see adherence.csv, "
+                     "dose_response.csv).")  # fmt: skip
+    return lines

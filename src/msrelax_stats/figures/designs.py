@@ -88,17 +88,14 @@ def _t_half(sd: np.ndarray, n: np.ndarray, ci_level: float) -> np.ndarray:
     return half
 
 
-def _legend_below(ax: Axes, handles: list[Line2D], own: bool) -> None:
-    """Legend under the plot: in the figure's margin when we made the figure, else inside."""
-    if own:
-        ax.figure.legend(handles=handles, loc="outside lower center", ncols=len(handles))
-    else:
-        ax.legend(handles=handles, loc="best")
-
-
-def _finish(ax: Axes, own: bool) -> None:
-    """Lay out a figure we made now, under our rcParams: a later layout pass under the
+def _finish(ax: Axes, own: bool, handles: list[Line2D] | None = None) -> None:
+    """Legend under the plot (in the figure's margin when we made the figure, else inside);
+    then lay out a figure we made now, under our rcParams: a later layout pass under the
     defaults would size the margins for other fonts and clip the y label."""
+    if handles and own:
+        ax.figure.legend(handles=handles, loc="outside lower center", ncols=len(handles))
+    elif handles:
+        ax.legend(handles=handles, loc="best")
     if own:
         settle_layout(ax.figure)
 
@@ -121,14 +118,11 @@ def arm_slope_plot(
 
     Parameters
     ----------
-    scored : DataFrame
-        Scored long table (``id``, ``time``, ``group``, score columns).
-    outcome : str
-        Score column, e.g. ``"fss_mean"``.
+    scored, outcome, ax
+        Scored long table (``id``, ``time``, ``group``, scores), score column, and where to
+        draw (a new one-column Figure when omitted).
     visits : pair of str
         The two visits, in order (the change is the second minus the first).
-    ax : Axes, optional
-        Where to draw; a new one-column Figure when omitted.
     arms : (control, treatment), optional
         Arm labels in legend order (the first gets the control colour); default the labels
         in order of first appearance.
@@ -184,8 +178,7 @@ def arm_slope_plot(
         ax.set_ylabel(axis_label(info))
         ax.set_title(f"{info.instrument}: arm means, {ci_level * 100:g} % CI", loc="left")
         tidy_axes(ax)
-        _legend_below(ax, handles, own)
-        _finish(ax, own)
+        _finish(ax, own, handles)
     return ax
 
 
@@ -205,9 +198,8 @@ def adjusted_means_plot(
     adjusted_means : DataFrame
         ``ArmsResult.adjusted_means``: ``outcome``, ``group`` (control first), ``n``,
         ``adjusted_mean``, ``ci_low``, ``ci_high``, ``pre_at``.
-    outcome : str
-        The outcome to show.
-    ax : Axes, optional
+    outcome, ax
+        The outcome to show; where to draw.
     arms_row : mapping, optional
         The outcome's row of ``ArmsResult.table``; its adjusted difference, CI and p are
         written in the title.
@@ -276,13 +268,10 @@ def trajectory_plot(
 
     Parameters
     ----------
-    scored : DataFrame
-        Scored long table (``id``, ``time``, optional ``group``, score columns).
-    outcome : str
-        Score column.
+    scored, outcome, ax
+        As in :func:`arm_slope_plot` (``group`` optional).
     visits : sequence of str
         Visit labels in order.
-    ax : Axes, optional
     arms : sequence of str, optional
         Arm labels (control first): one trajectory per arm. Default: one per label of
         ``group`` when it has two, else one trajectory of everybody.
@@ -351,8 +340,7 @@ def trajectory_plot(
         ax.set_title(f"{info.instrument}: mean and {ci_level * 100:g} % CI per visit",
                      loc="left")  # fmt: skip
         tidy_axes(ax)
-        _legend_below(ax, handles, own)
-        _finish(ax, own)
+        _finish(ax, own, handles)
     return ax
 
 
@@ -373,11 +361,9 @@ def dose_response_plot(
     data : DataFrame
         ``DoseResponseResult.data``: ``id``, one change column per outcome and the
         ``predictor`` column.
-    outcome : str
-        Change column to plot on the y axis.
-    predictor : str
-        Adherence column on the x axis (``share_practised`` is shown in %).
-    ax : Axes, optional
+    outcome, predictor, ax
+        Change column (y axis); adherence column (x axis, ``share_practised`` shown in %);
+        where to draw.
     ci_level : float
         Level of the confidence band of the fitted mean.
     row : mapping, optional
