@@ -102,6 +102,10 @@ result.exclusions.groupby(["id", "reason"]).size().rename("outcomes").reset_inde
 # %%
 result.caseness
 
+# %% [markdown]
+# The responder table gives each MCID with its source, the count and the proportion with a
+# Wilson CI.
+
 # %%
 result.responders[["outcome", "n", "mcid", "mcid_kind", "responders", "proportion", "ci_low",
                    "ci_high", "source"]].round(3)

@@ -267,6 +267,10 @@ poor = scored.pivot(index="id", columns="time", values="psqi_poor").dropna()
 pd.crosstab(poor["pre"], poor["post"], rownames=["poor sleeper pre"],
             colnames=["poor sleeper post"])
 
+# %% [markdown]
+# The caseness table of `compare` holds the discordant counts and the exact p; scipy's binomial
+# test on the same counts gives the same p.
+
 # %%
 row = result.caseness.set_index("outcome").loc["psqi_poor"]
 b, c = int(row["pre_yes_post_no"]), int(row["pre_no_post_yes"])
@@ -274,6 +278,10 @@ check = scipy_stats.binomtest(b, b + c).pvalue
 print(f"{b} stopped and {c} became poor sleepers; exact McNemar p = {row['p_mcnemar']:.4f} "
       f"(scipy binomtest: {check:.4f})")
 result.caseness
+
+# %% [markdown]
+# The caseness plot shows the proportion of poor sleepers at each visit, with the McNemar result
+# in its title.
 
 # %%
 ax = mrs.figures.caseness_plot(result.caseness, "psqi_poor")
@@ -290,6 +298,10 @@ ax.figure
 # %%
 result.responders[["outcome", "n", "mcid", "responders", "proportion", "ci_low", "ci_high",
                    "source"]].round(3)
+
+# %% [markdown]
+# The change distributions with the MCID drawn as a dashed line: every point on it or below it
+# (lower is better) is a responder.
 
 # %%
 fig, axes = plt.subplots(1, 2, figsize=(8, 3.2), layout="constrained")
@@ -352,6 +364,10 @@ print(f"per arm, ANCOVA with r = {r:.2f}: about {int(np.ceil(n_t * (1 - r**2)))}
 # %%
 for _, row in result.table.head(2).iterrows():
     print(textwrap.fill(mrs.report.result_sentence(row), 100), "\n")
+
+# %% [markdown]
+# The methods paragraph is built from the options the comparison recorded, so it cannot drift
+# from what was computed.
 
 # %%
 methods = mrs.report.methods_paragraph(

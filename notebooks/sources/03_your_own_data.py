@@ -130,6 +130,9 @@ lines += [f'"{theirs}" = "{ours}"' for theirs, ours in column_map.items()]
 map_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
 print("\n".join(lines[:9]), "\n...")
 
+# %% [markdown]
+# Second attempt, with the map file:
+
 # %%
 try_read(raw_file, column_map=map_file)
 
@@ -187,6 +190,9 @@ for fix in corrections.itertuples():
     text.loc[row, fix.column] = fix.new
 text.to_csv(fixed_file, sep=";", index=False, encoding="cp1254")
 corrections
+
+# %% [markdown]
+# Third attempt: the corrected file, with `-99` declared as the missing code. It reads cleanly.
 
 # %%
 study = try_read(fixed_file, column_map=map_file, missing_codes=[-99])

@@ -119,6 +119,10 @@ visits = compare_visits(scored, OUTCOMES, VISITS)
 effects = visits.fixed_effects
 effects[effects["model"] == "visit*group"].drop(columns="model").round(3)
 
+# %% [markdown]
+# The likelihood-ratio test compares `visit + group` with `visit * group`, both fitted by
+# maximum likelihood (R: `anova(m0, m1)`), with 2 degrees of freedom for three visits.
+
 # %%
 visits.interaction.round(4)
 
@@ -131,6 +135,9 @@ visits.interaction.round(4)
 print(visits.friedman.round(4).to_string(index=False), "\n")
 print(visits.exclusions.to_string(index=False))
 visits.pairwise.round(3)
+
+# %% [markdown]
+# The trajectory plot shows each arm's mean and CI at every visit over the individual lines.
 
 # %%
 fig, axes = plt.subplots(1, 2, figsize=(8, 3.4), layout="constrained")
@@ -167,6 +174,10 @@ relaxation = scored[scored["group"] == "relaxation"]
 dose = dose_response(relaxation, practice, OUTCOMES, visits=("baseline", "week6"))
 dose.table[["outcome", "n", "spearman_rho", "spearman_p", "slope", "slope_ci_low",
             "slope_ci_high"]].round(3)
+
+# %% [markdown]
+# The plot shows each participant's change against their adherence, with the OLS line and its
+# confidence band.
 
 # %%
 ax = mrs.figures.dose_response_plot(dose.data, "fss_mean", row=dose.table.iloc[0])
