@@ -105,3 +105,14 @@ def test_score_command_writes_scores(tmp_path):
     header = out.read_text(encoding="utf-8").splitlines()[0].split(",")
     for column in ("fss_mean", "psqi_global", "psqi_poor", "mfis_total", "ess_total"):
         assert column in header
+
+
+def test_missing_codes_value_may_start_with_a_dash(tmp_path, capsys):
+    # as issue 9 writes it: --missing-codes -99,999 (not only --missing-codes=-99,999)
+    data = tmp_path / "codes.csv"
+    rows = ["id,time,fss_1,fss_2,fss_3,fss_4,fss_5,fss_6,fss_7,fss_8,fss_9"]
+    rows += ["P1,pre,5,5,5,5,5,5,5,5,-99", "P1,post,4,4,4,4,4,4,4,4,4"]
+    data.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    assert main(["validate", str(data)]) == 2
+    assert "'-99'" in capsys.readouterr().err
+    assert main(["validate", str(data), "--missing-codes", "-99,999"]) == 0

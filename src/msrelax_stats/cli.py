@@ -281,8 +281,28 @@ _COMMANDS = {
 }
 
 
+# Options whose value may begin with "-" (``--missing-codes -99,999``): argparse would take such
+# a value for an option, so it is attached as ``--missing-codes=-99,999`` before parsing.
+_VALUE_MAY_START_WITH_DASH = ("--missing-codes", "--visits", "--outcomes", "--instruments")
+
+
+def _attach_values(argv: Sequence[str]) -> list[str]:
+    out: list[str] = []
+    items = list(argv)
+    i = 0
+    while i < len(items):
+        if items[i] in _VALUE_MAY_START_WITH_DASH and i + 1 < len(items):
+            out.append(f"{items[i]}={items[i + 1]}")
+            i += 2
+        else:
+            out.append(items[i])
+            i += 1
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
+    argv = _attach_values(sys.argv[1:] if argv is None else argv)
     args = build_parser().parse_args(argv)  # usage errors exit with status 2
     try:
         return _COMMANDS[args.command](args)

@@ -145,7 +145,8 @@ def wide_to_long(
     -------
     long : DataFrame
         Columns ``time`` then the base names in order of first appearance; visit rows with
-        no answered visit-specific cell are left out. Rows are ordered participant by
+        no answered visit-specific cell are left out (a participant with none at all keeps an
+        empty row at the first visit, to be excluded with a reason). Rows are ordered participant by
         participant (file order), then by visit.
     problems : list of Problem
         Unknown visit suffixes and base names that clash with unsuffixed columns.
@@ -179,10 +180,13 @@ def wide_to_long(
         for c in clash
     ]
     frames = []
+    # A participant with no answered visit-specific cell keeps one (empty) row at the first
+    # visit, so that they are excluded with a reason later instead of vanishing.
+    unanswered = ~df[list(split)].notna().any(axis=1)
     for position, label in enumerate(visits):
         mine = {col: base for col, (base, v) in split.items() if v == label}
         part = df[list(mine)].rename(columns=mine)
-        answered = part.notna().any(axis=1)
+        answered = part.notna().any(axis=1) | (unanswered if position == 0 else False)
         part = pd.concat([df[constant], part.loc[:, ~part.columns.isin(clash)]], axis=1)
         part.insert(0, "time", label)
         part["_visit_pos"] = position

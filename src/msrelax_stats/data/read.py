@@ -212,9 +212,9 @@ def _clean_cells(raw: pd.DataFrame, names: list[str], codes: Sequence[Any]) -> p
     for i, name in enumerate(names):
         s = raw.iloc[:, i]
         if not pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s):
-            s = s.astype(object)
-            text = s.str.strip()
-            s = text.where(text.notna(), s)
+            s = s.astype(object).copy()
+            is_text = s.map(type).eq(str).to_numpy()  # Excel time/datetime cells stay as they are
+            s[is_text] = s[is_text].str.strip()
             s = s.mask(s.isin(MISSING_MARKERS))
         if codes and name not in ("id", "time"):
             as_text = s.astype(str)
@@ -323,7 +323,8 @@ def _read_text(data: bytes, name: str, encoding, notes) -> pd.DataFrame:
             skip_blank_lines=True,
         )
     except (pd.errors.ParserError, csv.Error) as exc:
-        raise StudyDataError(Problem(f"cannot be read as a table: {exc}", file=name)) from exc
+        detail = " ".join(str(exc).split())  # pandas' message ends in a newline
+        raise StudyDataError(Problem(f"cannot be read as a table: {detail}", file=name)) from exc
     return _header_row(cells)
 
 
