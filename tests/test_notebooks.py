@@ -28,6 +28,7 @@ import pytest
 from IPython.core.inputtransformer2 import TransformerManager
 from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
 from jupyter_client.manager import AsyncKernelManager
+from traitlets import Dict
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK_DIR = ROOT / "notebooks"
@@ -47,26 +48,35 @@ PACKAGE_ALIASES = {"msrelax_stats"}
 class ThisInterpreterKernelSpecs(KernelSpecManager):
     """Every kernel name resolves to an IPython kernel run by ``sys.executable``.
 
-    The kernel inherits the environment of the tests (``PYTHONPATH`` made absolute).
+    The kernel inherits the environment of the tests (``PYTHONPATH`` made absolute) plus
+    ``extra_env`` (the tests point ``TMPDIR`` at pytest's temporary folder, so the notebooks'
+    ``tempfile.mkdtemp`` outputs are cleaned up with it).
     """
 
+    extra_env = Dict()
+
     def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
+        env = dict(self.extra_env)
         # A relative PYTHONPATH (PYTHONPATH=src) would not resolve from notebooks/.
         entries = [e for e in os.environ.get("PYTHONPATH", "").split(os.pathsep) if e]
-        env = {"PYTHONPATH": os.pathsep.join(str(Path(e).resolve()) for e in entries)}
+        if entries:
+            env["PYTHONPATH"] = os.pathsep.join(str(Path(e).resolve()) for e in entries)
         return KernelSpec(
             argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
             display_name=f"Python ({sys.executable})",
             language="python",
-            env=env if entries else {},
+            env=env,
             metadata={},
         )
 
 
-def execute(path: Path, timeout: int = 300) -> tuple[nbformat.NotebookNode, float]:
+def execute(
+    path: Path, tmpdir: Path | None = None, timeout: int = 300
+) -> tuple[nbformat.NotebookNode, float]:
     """Run a notebook top to bottom in ``notebooks/``; return it with outputs and the seconds."""
     nb = nbformat.read(path, as_version=4)
-    km = AsyncKernelManager(kernel_name="python3", kernel_spec_manager=ThisInterpreterKernelSpecs())
+    specs = ThisInterpreterKernelSpecs(extra_env={"TMPDIR": str(tmpdir)} if tmpdir else {})
+    km = AsyncKernelManager(kernel_name="python3", kernel_spec_manager=specs)
     client = nbclient.NotebookClient(
         nb, km=km, timeout=timeout, resources={"metadata": {"path": str(NOTEBOOK_DIR)}}
     )
@@ -176,9 +186,15 @@ def test_notebook_matches_its_source(path):
     )
 
 
+def _files(*folders: Path) -> set[Path]:
+    return {f for folder in folders for f in folder.rglob("*") if "__pycache__" not in f.parts}
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=NAMES)
-def test_notebook_runs_top_to_bottom(path):
-    nb, seconds = execute(path)
+def test_notebook_runs_top_to_bottom(path, tmp_path):
+    watched = (NOTEBOOK_DIR, ROOT / "data")
+    before = _files(*watched)
+    nb, seconds = execute(path, tmp_path)
     errors = [
         output
         for cell in nb.cells
@@ -188,3 +204,5 @@ def test_notebook_runs_top_to_bottom(path):
     ]
     assert errors == []
     assert seconds < SECONDS_PER_NOTEBOOK, f"{path.name} took {seconds:.0f} s"
+    # Whatever the notebook wrote went to a temporary folder, not next to it or the data.
+    assert _files(*watched) - before == set()
