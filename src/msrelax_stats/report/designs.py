@@ -151,7 +151,7 @@ def _visits_rows(v: Any, d: int) -> dict[str, list]:
                  "t (df)": f"{fmt_num(r.get('t'), d)} ({fmt_int(r.get('df'))})",
                  "p": fmt_p(r.get("p")), "p (Holm)": fmt_p(r.get("p_holm"))}
                 for r in _rows(v.pairwise)]  # fmt: skip
-    interaction = [{"Outcome": _label(r["outcome"]), "Test": str(r["test"]),
+    interaction = [{"Outcome": _label(r["outcome"]), "Method": str(r["test"]),
                     "Chi-square (df)": f"{fmt_num(r.get('chisq'), d)} ({fmt_int(r.get('df'))})",
                     "p": fmt_p(r.get("p"))} for r in _rows(v.interaction)]  # fmt: skip
     return {"fixed": fixed, "variance": variance, "friedman": friedman, "pairwise": pairwise,
@@ -335,5 +335,7 @@ def design_methods(designs: DesignResults | None, options: Mapping[str, Any]) ->
             f"on adherence (slope per 100 % adherence with its {pct} t-based CI; R lm(change ~ "
             "adherence)). Participants without a diary or without a change are listed with the "
             "reason."
-        )
+            + (f" {options['visit_outcomes_rule']}"
+               if options.get("visit_outcomes_rule") and designs.visits_result is None else "")
+        )  # fmt: skip
     return parts
