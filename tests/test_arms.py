@@ -9,29 +9,16 @@ with a missing pre score.
 from __future__ import annotations
 
 import importlib.util
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from designs_reference import REF, ref
 
 from msrelax_stats.errors import StudyDataError
 from msrelax_stats.stats.arms import compare_arms, hedges_g, resolve_arms
 
-REF = Path(__file__).parent / "reference"
 OUTCOMES = ["fss_mean", "psqi_global"]
-
-
-def ref(analysis: str, outcome: str, term: str, statistic: str) -> float:
-    table = pd.read_csv(REF / "designs_reference_values.csv", keep_default_na=False)
-    hit = table[
-        (table.analysis == analysis)
-        & (table.outcome == outcome)
-        & (table.term == term)
-        & (table.statistic == statistic)
-    ]
-    assert len(hit) == 1, (analysis, outcome, term, statistic)
-    return float(hit["value"].iloc[0])
 
 
 @pytest.fixture(scope="module")

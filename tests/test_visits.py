@@ -9,29 +9,15 @@ visit * group + (1 | id))``, ``anova(lmer(score ~ visit + group + ...), m1)`` (M
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
+from designs_reference import REF, ref
 
 from msrelax_stats.stats.visits import compare_visits, mean_trajectories
 
-REF = Path(__file__).parent / "reference"
 OUTCOMES = ["fss_mean", "psqi_global"]
 VISITS = ["baseline", "week6", "week12"]
-
-
-def ref(analysis: str, outcome: str, term: str, statistic: str) -> float:
-    table = pd.read_csv(REF / "designs_reference_values.csv", keep_default_na=False)
-    hit = table[
-        (table.analysis == analysis)
-        & (table.outcome == outcome)
-        & (table.term == term)
-        & (table.statistic == statistic)
-    ]
-    assert len(hit) == 1, (analysis, outcome, term, statistic)
-    return float(hit["value"].iloc[0])
 
 
 @pytest.fixture(scope="module")
