@@ -13,7 +13,6 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 from scipy import stats
-from statsmodels.stats.proportion import proportion_confint
 
 __all__ = ["McNemarResult", "mcnemar_exact", "wilson_ci", "ResponderResult", "responders"]
 
@@ -98,6 +97,8 @@ def wilson_ci(count: int, nobs: int, ci_level: float = 0.95) -> tuple[float, flo
     >>> [round(x, 4) for x in wilson_ci(5, 10)]
     [0.2366, 0.7634]
     """
+    from statsmodels.stats.proportion import proportion_confint  # imported on use
+
     if nobs <= 0:
         return np.nan, np.nan
     low, high = proportion_confint(count, nobs, alpha=1 - ci_level, method="wilson")

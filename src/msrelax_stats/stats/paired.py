@@ -14,7 +14,6 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 from scipy import stats
-from statsmodels.stats.multitest import multipletests
 
 __all__ = [
     "Descriptives",
@@ -212,6 +211,8 @@ def adjust_pvalues(pvalues: Sequence[float] | ArrayLike, method: str) -> np.ndar
     array([0.03, 0.06, 0.06])
     """
     p = np.asarray(pvalues, dtype=float)
+    from statsmodels.stats.multitest import multipletests  # narrow submodule, imported on use
+
     out = np.full(p.shape, np.nan)
     ok = np.isfinite(p)
     if ok.any():
