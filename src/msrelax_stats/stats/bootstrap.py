@@ -9,6 +9,11 @@ participants). With the same seed and batch the draws are those of
 whenever every resample is defined; unlike scipy, resamples where the statistic is undefined
 (for example every drawn pair identical, so both SDs are zero) are dropped and counted
 instead of turning the interval into NaN.
+
+Memory is bounded for any n: each chunk of drawn indices is evaluated in blocks of at most
+about ``BLOCK_ELEMENTS`` resampled values, and the n leave-one-out jackknife samples are built
+and evaluated in blocks of rows, never as one n x (n - 1) matrix. The statistic is evaluated row
+by row along the last axis, so blocking changes neither the draws nor any value.
 """
 
 from __future__ import annotations
@@ -19,9 +24,16 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special
 
+from msrelax_stats.stats._progress import progress_bar
+
 __all__ = ["BootstrapInterval", "bca_paired"]
 
 PairStatistic = Callable[[np.ndarray, np.ndarray, int], np.ndarray]
+
+#: Resampled values (rows x pairs) evaluated at once: about 16 MB per float64 array.
+BLOCK_ELEMENTS = 2**21
+#: Resamples x pairs above which the progress bar may appear (it still waits 2 s).
+PROGRESS_ELEMENTS = 2**24
 
 
 @dataclass(frozen=True)
@@ -39,7 +51,7 @@ class BootstrapInterval:
 
 def bca_paired(pre: np.ndarray, post: np.ndarray, statistic: PairStatistic,
                ci_level: float = 0.95, n_boot: int = 10000, seed: int = 1,
-               batch: int = 2000) -> BootstrapInterval:  # fmt: skip
+               batch: int = 2000, progress: bool = True) -> BootstrapInterval:  # fmt: skip
     """BCa bootstrap interval of ``statistic(pre, post, axis)`` resampling pairs.
 
     Parameters
@@ -55,7 +67,11 @@ def bca_paired(pre: np.ndarray, post: np.ndarray, statistic: PairStatistic,
     seed : int
         Seed of ``numpy.random.default_rng``.
     batch : int
-        Resamples drawn and evaluated at once.
+        Resamples drawn at once (the draws depend on it; with scipy's ``batch`` they are
+        scipy's). Evaluation is further split into blocks of about ``BLOCK_ELEMENTS`` values.
+    progress : bool
+        Show a progress bar on stderr when the run is long (more than about two seconds) and
+        stderr is a terminal; it never changes the result.
 
     Returns
     -------
@@ -88,19 +104,24 @@ def bca_paired(pre: np.ndarray, post: np.ndarray, statistic: PairStatistic,
     post = np.asarray(post, dtype=float)
     n = pre.size
     level = float(ci_level)
+    rows = max(1, BLOCK_ELEMENTS // max(n, 1))  # rows of n values evaluated at once
+    bar = progress_bar(n_boot + n, "BCa bootstrap", "resample",
+                       enabled=progress and (n_boot + n) * n > PROGRESS_ELEMENTS)  # fmt: skip
     with np.errstate(all="ignore"):
         theta = float(statistic(pre, post, -1))
         rng = np.random.default_rng(seed)
         chunks = []
         for start in range(0, n_boot, batch):  # loop over chunks of resamples
             idx = rng.integers(0, n, (min(batch, n_boot - start), n))
-            chunks.append(statistic(pre[idx], post[idx], -1))
+            for first in range(0, idx.shape[0], rows):  # blocks of rows: bounded memory
+                block = idx[first : first + rows]
+                chunks.append(statistic(pre[block], post[block], -1))
+                bar.update(block.shape[0])
         boot = np.concatenate(chunks)
         boot = boot[np.isfinite(boot)]
         dropped = n_boot - boot.size
-        leave_out = np.arange(1, n)[None, :] + np.arange(n)[:, None]  # row i omits pair i
-        leave_out = np.where(leave_out >= n, leave_out - n, leave_out)
-        jack = statistic(pre[leave_out], post[leave_out], -1)
+        jack = _jackknife(pre, post, statistic, rows, bar)
+        bar.close()
         u = (n - 1) * (np.mean(jack) - jack)
         accel = float(np.sum(u**3) / n**3 / (np.sum(u**2) / n**2) ** 1.5 / 6)
         if boot.size == 0 or not np.isfinite(theta) or not np.isfinite(accel):
@@ -112,3 +133,22 @@ def bca_paired(pre: np.ndarray, post: np.ndarray, statistic: PairStatistic,
             return BootstrapInterval(np.nan, np.nan, level, n_boot, dropped, z0, accel)
         low, high = np.quantile(boot, probs)
     return BootstrapInterval(float(low), float(high), level, n_boot, dropped, z0, accel)
+
+
+def _jackknife(pre: np.ndarray, post: np.ndarray, statistic: PairStatistic, rows: int,
+               bar: object) -> np.ndarray:  # fmt: skip
+    """Leave-one-pair-out values of ``statistic``, built in blocks of ``rows`` rows.
+
+    Row i holds the pairs i + 1, ..., n - 1, 0, ..., i - 1 (pair i left out, the others in
+    cyclic order, as before blocking), so every value is the one of the full n x (n - 1) matrix.
+    """
+    n = pre.size
+    offsets = np.arange(1, n)
+    values = []
+    for first in range(0, n, rows):  # blocks of rows: bounded memory
+        omitted = np.arange(first, min(first + rows, n))
+        keep = offsets[None, :] + omitted[:, None]
+        keep = np.where(keep >= n, keep - n, keep)
+        values.append(statistic(pre[keep], post[keep], -1))
+        bar.update(omitted.size)  # type: ignore[attr-defined]
+    return np.concatenate(values)
