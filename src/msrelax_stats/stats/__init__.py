@@ -8,6 +8,6 @@ Modules (import what you need; nothing is imported here so that the package stay
 - :mod:`~msrelax_stats.stats.effect_sizes` - d_z, d_av/g_av, rank-biserial, BF10;
 - :mod:`~msrelax_stats.stats.bootstrap` - seeded vectorised BCa over pairs;
 - :mod:`~msrelax_stats.stats.caseness` - McNemar tables and responders with Wilson CIs;
-- :mod:`~msrelax_stats.stats.power` - sensitivity, sample size, Wilcoxon power by simulation;
+- :mod:`~msrelax_stats.stats.power` - sensitivity, sample size, simulated trials (t, Wilcoxon, d_z);
 - ``arms``, ``visits``, ``diary`` - designs beyond one group.
 """
