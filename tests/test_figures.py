@@ -69,13 +69,26 @@ def _lines(ax, gid):
     return [line for line in ax.lines if line.get_gid() == gid]
 
 
+def _pair_segments(ax):
+    """(x values, y values, colour) of every segment of the "pair" LineCollections."""
+    found = []
+    for collection in ax.collections:
+        if isinstance(collection, LineCollection) and collection.get_gid() == "pair":
+            colour = mpl.colors.to_hex(collection.get_color()[0]).upper()
+            found += [(tuple(seg[:, 0]), tuple(seg[:, 1]), colour)
+                      for seg in collection.get_segments()]  # fmt: skip
+    return found
+
+
 def test_slope_plot_one_line_per_complete_pair(scored):
     ax = slope_plot(scored, "fss_mean")
-    pairs = _lines(ax, "pair")
+    pairs = _pair_segments(ax)
     assert len(pairs) == 4  # D has no post value
-    drawn = sorted(tuple(line.get_ydata()) for line in pairs)
+    assert not _lines(ax, "pair")  # one LineCollection per colour, not one Line2D per pair
+    assert {xs for xs, _, _ in pairs} == {(0.0, 1.0)}
+    drawn = sorted(ys for _, ys, _ in pairs)
     assert drawn == sorted([(5.0, 4.0), (6.0, 5.0), (4.0, 4.5), (3.0, 3.0)])
-    colours = sorted(mpl.colors.to_hex(line.get_color()).upper() for line in pairs)
+    colours = sorted(colour for _, _, colour in pairs)
     # A, B improved (lower FSS), C worsened, E unchanged.
     expected = [OKABE_ITO["bluish_green"]] * 2 + [OKABE_ITO["vermillion"], OKABE_ITO["grey"]]
     assert colours == sorted(expected)
@@ -84,7 +97,7 @@ def test_slope_plot_one_line_per_complete_pair(scored):
 def test_slope_plot_pairs_by_id_not_row_order(scored):
     shuffled = scored.sample(frac=1.0, random_state=3)
     ax = slope_plot(shuffled, "fss_mean")
-    drawn = sorted(tuple(line.get_ydata()) for line in _lines(ax, "pair"))
+    drawn = sorted(ys for _, ys, _ in _pair_segments(ax))
     assert drawn == sorted([(5.0, 4.0), (6.0, 5.0), (4.0, 4.5), (3.0, 3.0)])
 
 
@@ -237,7 +250,7 @@ def test_draws_on_a_given_axes(scored):
     fig, ax = plt.subplots()
     try:
         assert slope_plot(scored, "fss_mean", ax=ax) is ax
-        assert len(_lines(ax, "pair")) == 4
+        assert len(_pair_segments(ax)) == 4
     finally:
         plt.close(fig)
 
