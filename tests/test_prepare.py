@@ -68,3 +68,30 @@ def test_already_scored_columns_are_range_checked():
 def test_rows_without_id_are_located_by_row_number():
     _, problems, _ = prepare_items(pd.DataFrame({"ess_1": [1, 4]}))
     assert [(p.participant, p.visit, p.value) for p in problems] == [("row 2", None, 4)]
+
+
+def test_prepared_table_edited_after_reading_is_still_checked():
+    # canonical float64 / "HH:MM" columns skip the parser, never the checks (INSTRUMENTS.md:
+    # FSS items 1-7 whole numbers, PSQI Q4 hours 0-24, clock times 00:00-23:59)
+    once, _, _ = prepare_items(raw())
+    edited = once.copy()
+    edited.loc[0, "fss_1"] = 8.0
+    edited.loc[1, "fss_1"] = 2.5
+    edited.loc[1, "psqi_4"] = 25.0
+    edited.loc[0, "psqi_1"] = "24:00"  # accepted, but canonical is 00:00
+    edited.loc[1, "psqi_1"] = "25:10"
+    table, problems, _ = prepare_items(edited)
+    found = sorted((p.participant, p.column, p.value) for p in problems)
+    assert found == [("001", "fss_1", 8.0), ("002", "fss_1", 2.5), ("002", "psqi_1", "25:10"),
+                     ("002", "psqi_4", 25.0)]  # fmt: skip
+    assert table["fss_1"].isna().all() and pd.isna(table.loc[1, "psqi_4"])
+    assert table.loc[0, "psqi_1"] == "00:00" and pd.isna(table.loc[1, "psqi_1"])
+
+
+def test_canonical_columns_are_kept_unchanged():
+    once, _, _ = prepare_items(raw())
+    twice, problems, notes = prepare_items(once)
+    assert problems == [] and notes == []
+    for column in ("fss_1", "psqi_1", "psqi_2", "psqi_4"):
+        assert twice[column].dtype == once[column].dtype
+        pd.testing.assert_series_equal(twice[column], once[column])

@@ -8,6 +8,7 @@ import pytest
 
 from msrelax_stats.data.values import (
     clock_minutes,
+    is_canonical_clock,
     parse_clock_times,
     parse_hours,
     parse_numbers,
@@ -115,3 +116,17 @@ def test_hours_forms_and_bounds():
 def test_text_blank_is_missing():
     assert parse_text(pd.Series([" leg cramps ", "  ", None])).values.tolist()[0] == "leg cramps"
     assert parse_text(pd.Series(["  "])).values.isna().all()
+
+
+def test_canonical_clock_only_for_what_the_parser_returns_unchanged():
+    # canonical form (architecture.md): object "HH:MM", 00:00-23:59, NaN when missing
+    assert is_canonical_clock(pd.Series(["23:30", "07:05", np.nan], dtype=object))
+    assert is_canonical_clock(pd.Series([np.nan, None], dtype=object))
+    for other in (["7:05"], ["23:30:00"], [" 23:30"], ["24:00"], ["23:60"], ["11pm"], ["NA"],
+                  [2330], [datetime.time(23, 30)]):  # fmt: skip
+        cells = pd.Series(other, dtype=object)
+        assert not is_canonical_clock(cells), other
+        # each of these differs from, or is a problem in, what parse_clock_times returns
+        parsed = parse_clock_times(cells)
+        assert parsed.problems or parsed.values.tolist() != other
+    assert not is_canonical_clock(pd.Series(["23:30"], dtype="string"))  # object dtype only

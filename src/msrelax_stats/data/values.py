@@ -34,6 +34,7 @@ __all__ = [
     "ParsedCells",
     "locate_problems",
     "clock_minutes",
+    "is_canonical_clock",
     "parse_clock_times",
     "parse_hours",
     "parse_numbers",
@@ -137,6 +138,8 @@ def _range_notes(
     is_range: np.ndarray, values: np.ndarray, cells: pd.Series, where: tuple
 ) -> list[Problem]:
     rows = np.flatnonzero(is_range)
+    if not rows.size:
+        return []
     messages = pd.Series("", index=range(len(values)), dtype=object)
     messages[rows] = [f"is a range, scored at its midpoint {values[r]:g}" for r in rows]
     return locate_problems(is_range, cells, messages, *where)
@@ -332,6 +335,34 @@ def clock_minutes(clock: pd.Series) -> np.ndarray:
     text, missing = _text_array(pd.Series(clock))
     minutes, _ = _clock_fast(text)
     return np.where(missing, np.nan, minutes)
+
+
+def is_canonical_clock(cells: pd.Series) -> bool:
+    """True when every non-missing cell is already canonical ``"HH:MM"`` text (00:00-23:59).
+
+    Such a column is exactly what :func:`parse_clock_times` returns for it, without a
+    problem, so a table prepared before (by ``read_study``) need not be parsed again.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> is_canonical_clock(pd.Series(["23:30", None])), is_canonical_clock(pd.Series(["7:05"]))
+    (True, False)
+    """
+    cells = pd.Series(cells)
+    if not pd.api.types.is_object_dtype(cells.dtype):  # canonical clock text is object dtype
+        return False
+    obj = cells.to_numpy(dtype=object)
+    answered = obj[~pd.isna(obj)]
+    if not answered.size:
+        return True
+    if pd.api.types.infer_dtype(answered, skipna=False) != "string":
+        return False
+    text = answered.astype(str)
+    if not np.all(np.strings.str_len(text) == 5) or np.any(np.strings.startswith(text, "24")):
+        return False
+    minutes, five = _clock_fast(text)
+    return bool(np.all(five) and np.all(np.isfinite(minutes)))
 
 
 def parse_text(cells: pd.Series) -> ParsedCells:

@@ -55,11 +55,43 @@ def _check(
     return values.where(~(outside | fraction)), problems
 
 
+def _valid_numbers(cells: pd.Series, low: float | None, high: float | None, whole: bool) -> bool:
+    """True when a float64 column is already canonical and passes every check.
+
+    Such a column (for example one prepared by ``read_study``) would come out of the parser
+    and the range check unchanged and without a problem or note, so it is kept as it is: no
+    re-parsing, but the (cheap) range and whole-number checks always run, so values edited
+    after reading are still checked.
+    """
+    if cells.dtype != np.float64:
+        return False
+    v = cells.to_numpy()
+    answered = ~np.isnan(v)
+    ok = np.isfinite(v) | ~answered
+    if low is not None:
+        ok &= ~(v < low)
+    if high is not None:
+        ok &= ~(v > high)
+    if whole:
+        ok &= ~answered | (v == np.floor(v))
+    return bool(ok.all())
+
+
 def _prepare_item(
     cells: pd.Series, spec: InstrumentSpec, item: str, where: tuple
 ) -> tuple[pd.Series, list[Problem], list[Problem]]:
     kind = spec.kind(item)
     low, high = spec.item_range(item)
+    if kind == "clock" and parse.is_canonical_clock(cells):
+        return cells, [], []
+    if kind in ("number", "minutes", "hours"):
+        whole = spec.whole_numbers and kind == "number"
+        if kind == "hours":
+            low = 0.0 if low is None else max(low, 0.0)
+            high = 24.0 if high is None else min(high, 24.0)
+        if _valid_numbers(cells, low, high, whole):
+            return cells, [], []
+        low, high = spec.item_range(item)
     if kind == "text":
         parsed = parse.parse_text(cells)
         return parsed.values, [], []
@@ -128,8 +160,10 @@ def prepare_items(
             column = spec.column(item)
             if column not in df.columns:
                 continue
-            new, bad, noted = _prepare_item(df[column], spec, item, (column, ids, visits))
-            out[column] = new
+            cells = df[column]
+            new, bad, noted = _prepare_item(cells, spec, item, (column, ids, visits))
+            if new is not cells:  # canonical, valid columns are kept as they are
+                out[column] = new
             problems += bad
             notes += noted
         for item, condition in spec.requires_positive.items():
@@ -142,6 +176,8 @@ def prepare_items(
                 problems += parse.locate_problems(wrong, df[column], message, column, ids, visits)
         for name, (low, high) in spec.output_ranges().items():
             if name in df.columns and name not in spec.item_columns:
+                if _valid_numbers(df[name], low, high, False):
+                    continue  # already canonical and in range
                 where = (name, ids, visits)
                 parsed = parse.parse_numbers(df[name], column=name, participants=ids, visits=visits)
                 checked, bad = _check(parsed.values, df[name], low, high, False, where)
