@@ -1,0 +1,68 @@
+"""Start-up cost (issue 8): light commands never import the heavy libraries.
+
+Each check runs in a fresh interpreter (``subprocess``) and reads ``sys.modules`` after the
+call, so modules imported by other tests in this process cannot hide an eager import.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "data" / "sample" / "pmr_study.csv"
+HEAVY = ("statsmodels", "pingouin", "matplotlib", "tqdm")
+
+
+def imported_after(code: str) -> set[str]:
+    """Top-level packages of ``HEAVY`` present in ``sys.modules`` after running ``code``."""
+    probe = (
+        "import json, sys\n"
+        f"{code}\n"
+        f"print(json.dumps(sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r}))))"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env,
+                         cwd=ROOT, timeout=120, check=True)  # fmt: skip
+    return set(json.loads(run.stdout.strip().splitlines()[-1]))
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--help"],
+        ["validate", str(SAMPLE)],
+        ["score", str(SAMPLE), "--out", "{tmp}/scored.csv"],
+    ],
+    ids=["help", "validate", "score"],
+)
+def test_light_commands_import_no_heavy_library(argv, tmp_path):
+    argv = [a.replace("{tmp}", str(tmp_path)) for a in argv]
+    code = (
+        "import contextlib, io\n"
+        "from msrelax_stats import cli\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    try:\n"
+        f"        status = cli.main({argv!r})\n"
+        "    except SystemExit as exit:\n"
+        "        status = exit.code\n"
+        "assert status in (0, None), status\n"
+    )
+    assert imported_after(code) == set()
+
+
+def test_paired_statistics_import_neither_pingouin_nor_plotting():
+    # compare() on the sample: BF10 by scipy quad, Holm/BH and Wilson from the narrow
+    # statsmodels submodules only, loaded when used
+    code = (
+        "import msrelax_stats as mrs\n"
+        f"scored = mrs.score(mrs.read_study({str(SAMPLE)!r}))\n"
+        "result = mrs.compare(scored, n_boot=200)\n"
+        "assert 'statsmodels.api' not in sys.modules\n"
+    )
+    assert imported_after(code) <= {"statsmodels"}
