@@ -287,25 +287,30 @@ def analyze(
     )
 
     meta = study.attrs.get("msrelax", {})
-    arms, arm_notes = detect_arms(study, control)  # before scoring: a wrong group fails fast
-    scored = score(study, **scoring)
-    visit_labels = [str(v) for v in study["time"].cat.categories]
-    paired_visits = (visit_labels[0], visit_labels[-1])
-    chosen = list(outcomes) if outcomes else None
-    if arms is None:
-        paired = compare(scored, outcomes=chosen, visits=paired_visits, ci_level=ci_level,
-                         seed=seed, n_boot=n_boot)  # fmt: skip
-    else:
-        paired = paired_by_arm(scored, arms, chosen, paired_visits, ci_level=ci_level,
-                               seed=seed, n_boot=n_boot)  # fmt: skip
-    outcome_names = list(dict.fromkeys(paired.table["outcome"])) if len(paired.table) else []
-    designs, ledger = None, None
-    if arms is not None or len(visit_labels) > 2 or diary is not None:
-        designs, ledger = run_designs(
-            scored, paired, arms=arms, visits=visit_labels, paired_visits=paired_visits,
-            outcomes=outcome_names, explicit_outcomes=chosen is not None, ci_level=ci_level,
-            seed=seed, n_boot=n_boot, diary=diary, diary_days=diary_days, notes=arm_notes,
-        )  # fmt: skip
+    try:  # problems found after reading concern the same file: name it
+        arms, arm_notes = detect_arms(study, control)  # before scoring: a wrong group fails fast
+        scored = score(study, **scoring)
+        visit_labels = [str(v) for v in study["time"].cat.categories]
+        paired_visits = (visit_labels[0], visit_labels[-1])
+        chosen = list(outcomes) if outcomes else None
+        if arms is None:
+            paired = compare(scored, outcomes=chosen, visits=paired_visits, ci_level=ci_level,
+                             seed=seed, n_boot=n_boot)  # fmt: skip
+        else:
+            paired = paired_by_arm(scored, arms, chosen, paired_visits, ci_level=ci_level,
+                                   seed=seed, n_boot=n_boot)  # fmt: skip
+        outcome_names = list(dict.fromkeys(paired.table["outcome"])) if len(paired.table) else []
+        designs, ledger = None, None
+        if arms is not None or len(visit_labels) > 2 or diary is not None:
+            designs, ledger = run_designs(
+                scored, paired, arms=arms, visits=visit_labels, paired_visits=paired_visits,
+                outcomes=outcome_names, explicit_outcomes=chosen is not None, ci_level=ci_level,
+                seed=seed, n_boot=n_boot, diary=diary, diary_days=diary_days, notes=arm_notes,
+            )  # fmt: skip
+    except StudyDataError as error:
+        if isinstance(source, pd.DataFrame):
+            raise
+        raise error.with_file(os.fspath(source)) from None
     options = {
         "visits": visit_labels,
         "paired_visits": list(paired_visits),

@@ -86,9 +86,10 @@ def make_figures(
     ['fss_mean_estimation', 'fss_mean_slopes', 'fss_mean_changes']
     """
     specs: list[FigureSpec] = []
+    pairs = results.set_index(results["outcome"].astype(str))["n"] if "n" in results else None
     for outcome in main_outcomes(results):
-        if outcome not in scored.columns:
-            continue
+        if outcome not in scored.columns or (pairs is not None and not pairs.get(outcome, 1) > 0):
+            continue  # no complete pair: nothing to draw (the tables say why)
         label = outcome_info(outcome).label
         mcid = _mcid_points(outcome, responders)
         specs += [

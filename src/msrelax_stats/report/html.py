@@ -378,6 +378,8 @@ def write_outputs(
         path = out / f"table2.{ext}"
         if ext in ("tex", "html"):
             writer(table, path, caption=caption)
+        elif ext == "csv":  # inert in a spreadsheet, like every CSV of the output folder
+            to_csv(table, path, spreadsheet_safe=True)
         else:
             writer(table, path)
         written[f"table2.{ext}"] = path

@@ -131,8 +131,39 @@ def _write(text: str, path: str | Path | None) -> str:
     return text
 
 
-def to_csv(table: pd.DataFrame, path: str | Path | None = None) -> str:
-    """CSV text (UTF-8, ``\\n`` line ends, no index); written to ``path`` when given."""
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(value: Any) -> Any:
+    """A text cell a spreadsheet would run as a formula, prefixed with an apostrophe."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        try:
+            float(value.replace(",", "."))
+        except ValueError:
+            return "'" + value
+    return value
+
+
+def to_csv(
+    table: pd.DataFrame, path: str | Path | None = None, *, spreadsheet_safe: bool = False
+) -> str:
+    """CSV text (UTF-8, ``\\n`` line ends, no index); written to ``path`` when given.
+
+    With ``spreadsheet_safe=True`` a text cell starting with ``= + - @``, tab or CR that is not
+    a number (e.g. ``"-0.80 [-1.10, -0.50]"``) gets a leading apostrophe, so that a
+    spreadsheet shows it as text instead of evaluating it (as every CSV ``analyze`` writes).
+
+    Examples
+    --------
+    >>> print(to_csv(pd.DataFrame({"Change": ["-0.80 [-1.10, -0.50]", "-0.5"]}),
+    ...              spreadsheet_safe=True), end="")
+    Change
+    "'-0.80 [-1.10, -0.50]"
+    -0.5
+    """
+    if spreadsheet_safe:
+        table = table.astype(object).map(_inert)
+        table.columns = [_inert(str(c)) for c in table.columns]
     return _write(table.to_csv(index=False, lineterminator="\n"), path)
 
 
