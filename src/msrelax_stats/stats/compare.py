@@ -162,11 +162,17 @@ def _check(scored: pd.DataFrame, visits: Sequence[str], outcomes: Sequence[str])
         raise StudyDataError(problems)
 
 
-def _wide(rows: pd.DataFrame, ids: pd.Index, column: str, visits: Sequence[str]) -> pd.DataFrame:
+def _by_visit(rows: pd.DataFrame, visits: Sequence[str]) -> dict[str, pd.DataFrame]:
+    """The rows of each visit indexed by id (built once, shared by every outcome)."""
+    return {visit: rows[rows["_visit"] == visit].set_index("id") for visit in visits}
+
+
+def _wide(by_visit: dict[str, pd.DataFrame], ids: pd.Index, column: str,
+          visits: Sequence[str]) -> pd.DataFrame:  # fmt: skip
     """``column`` of every id at each visit (NaN when the row or the value is missing)."""
     out = pd.DataFrame(index=ids)
     for visit in visits:
-        at = rows[rows["_visit"] == visit].set_index("id")[column]
+        at = by_visit[visit][column]
         if isinstance(at.dtype, pd.BooleanDtype) or at.dtype == bool:
             at = at.astype("Float64")
         values = pd.to_numeric(at, errors="coerce").astype(float)
@@ -174,12 +180,13 @@ def _wide(rows: pd.DataFrame, ids: pd.Index, column: str, visits: Sequence[str])
     return out
 
 
-def _reasons(rows: pd.DataFrame, ids: pd.Index, column: str, visits: Sequence[str]) -> pd.Series:
+def _reasons(by_visit: dict[str, pd.DataFrame], ids: pd.Index, column: str,
+             visits: Sequence[str]) -> pd.Series:  # fmt: skip
     """Why each id lacks a usable pair for ``column`` ("" when it has one)."""
     prefix = column.split("_")[0]
     reason = pd.Series("", index=ids, dtype=object)
     for visit in visits:
-        at = rows[rows["_visit"] == visit].set_index("id")
+        at = by_visit[visit]
         present = ids.isin(at.index)
         value = pd.to_numeric(at[column].astype(object), errors="coerce").reindex(ids)
         why = pd.Series("", index=ids, dtype=object)
@@ -255,6 +262,7 @@ def compare(scored: pd.DataFrame, outcomes: Sequence[str] | None = None,
     rows = rows[rows["_visit"].isin(visits)]
     # pairs in sorted id order: the bootstrap then does not depend on the order of the rows
     ids = pd.Index(sorted(pd.unique(scored["id"].astype(str))), name="id")
+    by_visit = _by_visit(rows, visits)
     notes: list[str] = []
     table, ledger, resp = [], [], []
     with warnings.catch_warnings(), np.errstate(all="ignore"):
@@ -269,9 +277,9 @@ def compare(scored: pd.DataFrame, outcomes: Sequence[str] | None = None,
                 )
             if info is not None:
                 better = info.better
-            wide = _wide(rows, ids, outcome, visits)
+            wide = _wide(by_visit, ids, outcome, visits)
             complete = wide.notna().all(axis=1)
-            reasons = _reasons(rows, ids, outcome, visits)[~complete]
+            reasons = _reasons(by_visit, ids, outcome, visits)[~complete]
             ledger.append(pd.DataFrame({"id": reasons.index, "outcome": outcome,
                                         "reason": reasons.to_numpy()}))  # fmt: skip
             pre = wide.loc[complete, visits[0]].to_numpy()
@@ -292,7 +300,7 @@ def compare(scored: pd.DataFrame, outcomes: Sequence[str] | None = None,
         flags = registry.caseness_columns(scored.columns) if registry else []
         case = []
         for flag in flags:
-            wide = _wide(rows, ids, flag, visits).dropna()
+            wide = _wide(by_visit, ids, flag, visits).dropna()
             res = mcnemar_exact(wide[visits[0]] == 1, wide[visits[1]] == 1, outcome=flag)
             case.append(res.to_dict())
             notes += [res.note] if res.note else []
