@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from matplotlib.layout_engine import PlaceHolderLayoutEngine
 
 from msrelax_stats.figures._common import style_context
 
-__all__ = ["save_figure", "settle_layout", "FIGURE_FORMATS"]
+__all__ = ["save_figure", "render_figure", "settle_layout", "fix_layout", "FIGURE_FORMATS"]
 
 #: Metadata per format that removes timestamps and version strings from the file.
 FIGURE_FORMATS: dict[str, dict[str, str | None]] = {
@@ -43,6 +44,48 @@ def settle_layout(figure: Figure, passes: int = 2) -> Figure:
     return figure
 
 
+def fix_layout(figure: Figure) -> Figure:
+    """Keep the axes where the last draw put them: turn the layout engine off.
+
+    ``savefig`` runs an active layout engine once before it renders; fixing the layout after
+    that first render makes every later render (another format, the report) identical,
+    without the extra layout passes of :func:`settle_layout`.
+    """
+    engine = figure.get_layout_engine()
+    if engine is not None and not isinstance(engine, PlaceHolderLayoutEngine):
+        figure.set_layout_engine("none")
+    return figure
+
+
+def render_figure(
+    fig: Figure | Axes, formats: Sequence[str] = ("png",), dpi: int = 300
+) -> dict[str, bytes]:
+    """The bytes of ``fig`` in each format, each rendered once; same figure, same bytes.
+
+    The layout engine (constrained layout) runs once, inside the first render, and is then
+    fixed (:func:`fix_layout`), so the formats agree with each other and the same bytes can
+    be written to a file and embedded in a report.
+
+    Examples
+    --------
+    >>> data = render_figure(ax, formats=("png",), dpi=300)  # doctest: +SKIP
+    >>> data["png"][:4]  # doctest: +SKIP
+    b'\\x89PNG'
+    """
+    figure = fig.figure if isinstance(fig, Axes) else fig
+    unknown = [f for f in formats if f not in FIGURE_FORMATS]
+    if unknown:
+        raise ValueError(f"unknown figure format(s) {unknown}; use {sorted(FIGURE_FORMATS)}")
+    rendered = {}
+    with style_context({}):
+        for fmt in formats:
+            buffer = io.BytesIO()
+            figure.savefig(buffer, format=fmt, dpi=dpi, metadata=FIGURE_FORMATS[fmt])
+            fix_layout(figure)
+            rendered[fmt] = buffer.getvalue()
+    return rendered
+
+
 def save_figure(
     fig: Figure | Axes,
     path_stem: str | Path,
@@ -70,25 +113,20 @@ def save_figure(
     Notes
     -----
     Determinism: the creation date and software version are left out of the metadata
-    (``FIGURE_FORMATS``), SVG element ids use a fixed ``svg.hashsalt``, the layout is settled
-    and fixed before writing (:func:`settle_layout`), and fonts are the DejaVu fonts shipped with
-    matplotlib.
+    (``FIGURE_FORMATS``), SVG element ids use a fixed ``svg.hashsalt``, the layout runs once in
+    the first render and is then fixed (:func:`render_figure`), and fonts are the DejaVu fonts
+    shipped with matplotlib.
 
     Examples
     --------
     >>> save_figure(ax, "out/figures/fss_slopes", formats=("png", "svg"))  # doctest: +SKIP
     """
-    figure = fig.figure if isinstance(fig, Axes) else fig
-    unknown = [f for f in formats if f not in FIGURE_FORMATS]
-    if unknown:
-        raise ValueError(f"unknown figure format(s) {unknown}; use {sorted(FIGURE_FORMATS)}")
     stem = Path(path_stem)
+    rendered = render_figure(fig, formats, dpi)
     stem.parent.mkdir(parents=True, exist_ok=True)
     written = []
-    settle_layout(figure)
-    with style_context({}):
-        for fmt in formats:
-            path = stem.with_name(f"{stem.name}.{fmt}")
-            figure.savefig(path, format=fmt, dpi=dpi, metadata=FIGURE_FORMATS[fmt])
-            written.append(path)
+    for fmt, data in rendered.items():
+        path = stem.with_name(f"{stem.name}.{fmt}")
+        path.write_bytes(data)
+        written.append(path)
     return written
