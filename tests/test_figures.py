@@ -268,3 +268,17 @@ def test_save_figure_deterministic_bytes_and_dpi(scored, tmp_path):
     assert b"<dc:date>" not in first[1].read_bytes()
     with pytest.raises(ValueError, match="format"):
         save_figure(ax, tmp_path / "x", formats=("gif",))
+
+
+def test_render_figure_once_same_bytes_as_the_files(scored, tmp_path):
+    from msrelax_stats.figures.save import render_figure
+
+    fig = estimation_plot(scored, "fss_mean", n_boot=200)
+    assert fig.get_layout_engine().__class__.__name__ == "ConstrainedLayoutEngine"
+    rendered = render_figure(fig, formats=("png", "svg"), dpi=100)
+    assert fig.get_layout_engine().__class__.__name__ == "PlaceHolderLayoutEngine"  # fixed
+    assert rendered["png"].startswith(b"\x89PNG") and b"<svg" in rendered["svg"]
+    paths = save_figure(fig, tmp_path / "estimation", formats=("png", "svg"), dpi=100)
+    assert [p.read_bytes() for p in paths] == [rendered["png"], rendered["svg"]]
+    with Image.open(io.BytesIO(rendered["png"])) as image:
+        assert image.info["dpi"] == pytest.approx((100, 100), abs=0.01)
