@@ -120,7 +120,8 @@ def n_for_d_z(d_z: float, power: float = 0.8, alpha: float = 0.05) -> SampleSize
 
 
 def wilcoxon_power_sim(d_z: float, n: int, n_sim: int = 10000, seed: int = 1,
-                       alpha: float = 0.05, batch: int = 5000) -> float:  # fmt: skip
+                       alpha: float = 0.05, batch: int = 5000,
+                       progress: bool = True) -> float:  # fmt: skip
     """Power of the two-sided Wilcoxon signed-rank test by simulation.
 
     Parameters
@@ -137,6 +138,8 @@ def wilcoxon_power_sim(d_z: float, n: int, n_sim: int = 10000, seed: int = 1,
         Two-sided significance level.
     batch : int
         Trials simulated at once (memory bound); the result does not depend on it.
+    progress : bool
+        Progress bar on stderr for long runs (after about two seconds, only on a terminal).
 
     Returns
     -------
@@ -158,9 +161,13 @@ def wilcoxon_power_sim(d_z: float, n: int, n_sim: int = 10000, seed: int = 1,
     rng = np.random.default_rng(seed)
     cdf = np.cumsum(signrank_pmf(n)) if n < 50 else None
     rejections = 0
+    bar = progress_bar(n_sim, "simulated trials", "trial",
+                       enabled=progress and n_sim * n > PROGRESS_ELEMENTS)  # fmt: skip
     for start in range(0, n_sim, batch):  # loop over batches of trials
         d = rng.normal(d_z, 1.0, size=(min(batch, n_sim - start), n))
         rejections += int(np.sum(_signed_rank_p(d, cdf) < alpha))
+        bar.update(d.shape[0])
+    bar.close()
     return rejections / n_sim
 
 
