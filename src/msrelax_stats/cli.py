@@ -130,6 +130,13 @@ def build_parser() -> argparse.ArgumentParser:
     analyze.add_argument("--control", help="label of the control arm (two-arm studies)")
     analyze.add_argument("--diary", metavar="FILE", help="practice diary file")
     analyze.add_argument(
+        "--diary-days",
+        type=int,
+        metavar="N",
+        help="length of the practice period in days (default: the last diary day most "
+        "participants recorded); diary rows outside days 1..N are excluded and listed",
+    )
+    analyze.add_argument(
         "--figure-formats",
         default="png",
         metavar="FORMATS",
@@ -241,6 +248,8 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
         raise _UsageError(f"--figure-formats: unknown format {', '.join(unknown)}")
     if not 0 < args.ci_level < 1:
         raise _UsageError(f"--ci-level must be between 0 and 1, got {args.ci_level}")
+    if args.diary_days is not None and args.diary_days < 1:
+        raise _UsageError(f"--diary-days must be at least 1, got {args.diary_days}")
     if args.n_boot < 100:
         raise _UsageError(f"--n-boot must be at least 100, got {args.n_boot}")
     result = analyze(
@@ -253,6 +262,7 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
         primary_test=args.primary_test,
         control=args.control,
         diary=args.diary,
+        diary_days=args.diary_days,
         figure_formats=tuple(formats),
         command=" ".join(["python -m msrelax_stats", *sys.argv[1:]]),
         **_reading_kwargs(args),
