@@ -190,6 +190,7 @@ def analyze(
     diary: str | PathLike[str] | pd.DataFrame | None = None,
     diary_days: int | None = None,
     figure_formats: Sequence[str] = ("png",),
+    figure_set: str = "headline",
     command: str | None = None,
     **scoring: Any,
 ) -> AnalysisResult:
@@ -220,6 +221,9 @@ def analyze(
         most participants (rows outside days 1..``diary_days`` are excluded and listed).
     figure_formats : sequence of {"png", "svg", "pdf"}
         Formats written for every figure.
+    figure_set : {"headline", "all"}
+        Outcomes with their own figures: the headline score of each instrument (subscales
+        and PSQI components are in the forest plot and the PSQI profile), or every outcome.
     command : str, optional
         The command line, recorded in the report.
     **scoring
@@ -270,6 +274,8 @@ def analyze(
         raise StudyDataError(
             Problem(f"primary_test must be 't' or 'wilcoxon', not {primary_test!r}")
         )
+    if figure_set not in ("headline", "all"):
+        raise StudyDataError(Problem(f"figure_set must be 'headline' or 'all', not {figure_set!r}"))
     study = read_study(
         source,
         layout=layout,
@@ -323,6 +329,7 @@ def analyze(
         "scoring": scoring,
         "layout": meta.get("layout"),
         "missing_codes": list(missing_codes) if missing_codes else None,
+        "figure_set": figure_set,
     }
     if designs is not None:
         options.update(design_options(designs, explicit_outcomes=chosen is not None))

@@ -1,4 +1,11 @@
-"""The standard set of figures of a study, and embedding figures in HTML."""
+"""The standard set of figures of a study, writing them once, and embedding them in HTML.
+
+Two figure sets: ``"headline"`` (the default) draws the per-outcome figures for the headline
+score of each instrument only (``fss_mean``, ``psqi_global``, ``mfis_total``, ``hads_anxiety``
+and ``hads_depression``, every ``nrs_*``, ...); subscales and PSQI components still appear in
+the forest plot and the PSQI profile. ``"all"`` draws them for every outcome but the PSQI
+components.
+"""
 
 from __future__ import annotations
 
@@ -28,27 +35,64 @@ from msrelax_stats.figures import (
     trajectory_plot,
 )
 from msrelax_stats.figures._common import style_context
-from msrelax_stats.figures.save import FIGURE_FORMATS, settle_layout
+from msrelax_stats.figures.save import FIGURE_FORMATS, render_figure, settle_layout
 
-__all__ = ["FigureSpec", "make_figures", "make_design_figures", "figure_data_uri", "main_outcomes"]
+__all__ = ["FigureSpec", "FIGURE_SETS", "make_figures", "make_design_figures", "figure_data_uri",
+           "main_outcomes", "headline_outcomes", "write_figures"]  # fmt: skip
 
 _COMPONENT = re.compile(r"psqi_c\d")
+
+#: Which outcomes get their own figures: the headline score of each instrument, or all.
+FIGURE_SETS = ("headline", "all")
 
 
 @dataclass(frozen=True)
 class FigureSpec:
-    """One figure of the report: file stem, caption, and the Figure (or a PNG file)."""
+    """One figure of the report: file stem, caption, and the Figure (or PNG file or bytes)."""
 
     name: str
     caption: str
-    figure: Figure | Axes | Path
+    figure: Figure | Axes | Path | bytes
 
 
 def main_outcomes(results: pd.DataFrame) -> list[str]:
-    """Outcomes that get their own figures (all but the PSQI components), each once."""
+    """Outcomes that get their own figures with ``"all"`` (all but the PSQI components)."""
     return list(
         dict.fromkeys(str(o) for o in results["outcome"] if not _COMPONENT.fullmatch(str(o)))
     )
+
+
+def headline_outcomes(results: pd.DataFrame) -> list[str]:
+    """The headline score of each instrument among the main outcomes, in table order.
+
+    A score is a subscale, and not a headline, when its items are a strict subset of the
+    items of another outcome of the same instrument in the table (``mfis_physical`` within
+    ``mfis_total``, ``fsmc_motor`` within ``fsmc_total``); disjoint scores (``hads_anxiety``
+    and ``hads_depression``, each ``nrs_*``) are all headlines, as are scores of unknown
+    instruments.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"outcome": ["fss_mean", "psqi_global", "psqi_c1", "mfis_total",
+    ...                                   "mfis_physical", "hads_anxiety", "hads_depression"]})
+    >>> headline_outcomes(table)
+    ['fss_mean', 'psqi_global', 'mfis_total', 'hads_anxiety', 'hads_depression']
+    """
+    from msrelax_stats.instruments.registry import all_instruments
+
+    outcomes = main_outcomes(results)
+    subscales: set[str] = set()
+    for spec in all_instruments():
+        scores = [s for s in spec.expanded(outcomes).scores if s.name in outcomes and s.items]
+        subscales |= {s.name for s in scores
+                      if any(set(s.items) < set(other.items) for other in scores)}  # fmt: skip
+    return [o for o in outcomes if o not in subscales]
+
+
+def _figure_outcomes(results: pd.DataFrame, figure_set: str) -> list[str]:
+    if figure_set not in FIGURE_SETS:
+        raise ValueError(f"figure_set must be one of {FIGURE_SETS}, not {figure_set!r}")
+    return headline_outcomes(results) if figure_set == "headline" else main_outcomes(results)
 
 
 def _mcid_points(outcome: str, responders: pd.DataFrame | None) -> float | None:
@@ -71,12 +115,14 @@ def make_figures(
     visits: Sequence[str] = ("pre", "post"),
     seed: int = 1,
     n_boot: int = 5000,
+    figure_set: str = "headline",
 ) -> list[FigureSpec]:
     """Every standard figure of a study, in report order.
 
-    Per main outcome (not the PSQI components): estimation plot, slope plot and change
-    distribution (MCID from ``responders`` or the registry when it is in points); then the
-    PSQI component profile when the components are present, the forest plot of d_z, and one
+    Per outcome of ``figure_set`` (:func:`headline_outcomes` by default, or every main
+    outcome with ``"all"``): estimation plot, slope plot and change distribution (MCID from
+    ``responders`` or the registry when it is in points); then the PSQI component profile
+    when the components are present, the forest plot of d_z (every outcome), and one
     caseness plot per row of ``caseness``.
 
     Examples
@@ -87,7 +133,7 @@ def make_figures(
     """
     specs: list[FigureSpec] = []
     pairs = results.set_index(results["outcome"].astype(str))["n"] if "n" in results else None
-    for outcome in main_outcomes(results):
+    for outcome in _figure_outcomes(results, figure_set):
         if outcome not in scored.columns or (pairs is not None and not pairs.get(outcome, 1) > 0):
             continue  # no complete pair: nothing to draw (the tables say why)
         label = outcome_info(outcome).label
@@ -125,9 +171,9 @@ def _has_row(frame: pd.DataFrame | None, outcome: str, column: str) -> bool:
 
 
 def make_design_figures(
-    scored: pd.DataFrame, results: pd.DataFrame, designs: Any
+    scored: pd.DataFrame, results: pd.DataFrame, designs: Any, figure_set: str = "headline"
 ) -> list[FigureSpec]:
-    """Figures of the designs beyond one group, per main outcome, in report order.
+    """Figures of the designs beyond one group, per outcome of ``figure_set``, in report order.
 
     With two arms: slopes coloured by arm (first vs last visit) and the ANCOVA-adjusted means;
     with more than two visits: the mean trajectories (per arm with two arms); with a diary:
@@ -145,7 +191,7 @@ def make_design_figures(
     arms_res, visits_res = designs.arms_result, designs.visits_result
     dose = designs.diary.dose_response if designs.diary is not None else None
     specs: list[FigureSpec] = []
-    for outcome in main_outcomes(results):
+    for outcome in _figure_outcomes(results, figure_set):
         if outcome not in scored.columns:
             continue
         label = outcome_info(outcome).label
@@ -183,9 +229,11 @@ def _level(results: pd.DataFrame) -> float:
     return 0.95
 
 
-def figure_data_uri(figure: Figure | Axes | Path, dpi: int = 150) -> str:
-    """``data:image/png;base64,...`` of a Figure/Axes (rendered) or a PNG file (read)."""
-    if isinstance(figure, Path | str):
+def figure_data_uri(figure: Figure | Axes | Path | bytes, dpi: int = 150) -> str:
+    """``data:image/png;base64,...`` of PNG bytes, a PNG file (read) or a Figure (rendered)."""
+    if isinstance(figure, bytes):
+        data = figure
+    elif isinstance(figure, Path | str):
         data = Path(figure).read_bytes()
     else:
         fig = figure.figure if isinstance(figure, Axes) else figure
@@ -195,6 +243,30 @@ def figure_data_uri(figure: Figure | Axes | Path, dpi: int = 150) -> str:
             fig.savefig(buffer, format="png", dpi=dpi, metadata=FIGURE_FORMATS["png"])
         data = buffer.getvalue()
     return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
+
+
+def write_figures(specs: Sequence[FigureSpec], folder: Path, formats: Sequence[str] = ("png",),
+                  dpi: int = 300) -> tuple[dict[str, Path], list[FigureSpec]]:  # fmt: skip
+    """Write ``folder/<name>.<fmt>`` for every figure, each format rendered once.
+
+    Returns the files written (keyed ``"figures/<name>.<fmt>"``) and the specs with the PNG
+    bytes in place of the Figure, ready for the report: the report embeds exactly the bytes
+    of the PNG file (a PNG is rendered for the report only when ``formats`` has none).
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    written: dict[str, Path] = {}
+    embedded = []
+    for spec in specs:
+        if isinstance(spec.figure, bytes | Path | str):
+            raise TypeError(f"figure {spec.name!r} must be a matplotlib Figure or Axes")
+        rendered = render_figure(spec.figure, formats, dpi)
+        for fmt, data in rendered.items():
+            path = folder / f"{spec.name}.{fmt}"
+            path.write_bytes(data)
+            written[f"figures/{path.name}"] = path
+        png = rendered.get("png") or render_figure(spec.figure, ("png",), 150)["png"]
+        embedded.append(FigureSpec(spec.name, spec.caption, png))
+    return written, embedded
 
 
 def as_specs(figures: Sequence[FigureSpec] | Mapping[str, Any]) -> list[FigureSpec]:

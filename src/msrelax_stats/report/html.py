@@ -21,7 +21,6 @@ import pandas as pd
 from msrelax_stats.errors import Problem
 from msrelax_stats.figures._common import outcome_info
 from msrelax_stats.figures._format import fmt_ci, fmt_int, fmt_num, fmt_p, is_missing
-from msrelax_stats.figures.save import save_figure
 from msrelax_stats.report.designs import DesignResults, design_context, design_methods
 from msrelax_stats.report.gallery import (
     FigureSpec,
@@ -29,6 +28,7 @@ from msrelax_stats.report.gallery import (
     figure_data_uri,
     make_design_figures,
     make_figures,
+    write_figures,
 )
 from msrelax_stats.report.tables import table2, to_csv, to_html, to_latex, to_markdown
 from msrelax_stats.report.text import (
@@ -352,9 +352,10 @@ def write_outputs(
 
     Writes ``figures/<name>.<fmt>`` for every standard figure (:func:`make_figures`; not the
     pooled paired figures in a two-arm study) and every design figure
-    (:func:`make_design_figures`) and format, ``table2.csv``, ``table2.md``, ``table2.tex``, ``table2.html`` and
-    ``report.html`` (which embeds the same figures). ``results.csv``/``results.json`` are
-    the caller's. Arguments as in :func:`write_report`; ``formats`` and ``dpi`` as in
+    (:func:`make_design_figures`) of ``options["figure_set"]`` (``"headline"`` by default,
+    or ``"all"``) and format, each rendered once; ``table2.csv``, ``table2.md``,
+    ``table2.tex``, ``table2.html`` and ``report.html`` (which embeds the bytes of the same
+    PNG files). ``results.csv``/``results.json`` are the caller's. Arguments as in :func:`write_report`; ``formats`` and ``dpi`` as in
     :func:`msrelax_stats.figures.save_figure`.
 
     Returns
@@ -365,10 +366,7 @@ def write_outputs(
     """
     out = Path(out_dir)
     specs = _figures(scored, results, caseness, responders, options, designs)
-    written: dict[str, Path] = {}
-    for spec in specs:
-        for path in save_figure(spec.figure, out / "figures" / spec.name, formats, dpi):
-            written[f"figures/{path.name}"] = path
+    written, specs = write_figures(specs, out / "figures", formats, dpi)
     table = _table2(results, decimals, primary=primary_test(options))
     caption = "Table 2. Pre/post comparison (change = post - pre)."
     if "group" in results.columns:
@@ -395,7 +393,8 @@ def _figures(scored: pd.DataFrame, results: pd.DataFrame, caseness: pd.DataFrame
              responders: pd.DataFrame | None, options: Mapping[str, Any],
              designs: DesignResults | None) -> list[FigureSpec]:  # fmt: skip
     """The standard figures (pooled paired ones left out with two arms) and the design ones."""
-    seed = int(options.get("seed", 1))
+    seed, figure_set = int(options.get("seed", 1)), str(options.get("figure_set", "headline"))
     specs = [] if "group" in results.columns else make_figures(
-        scored, results, caseness, responders, visits=paired_visits(options), seed=seed)  # fmt: skip
-    return specs + make_design_figures(scored, results, designs)
+        scored, results, caseness, responders, visits=paired_visits(options), seed=seed,
+        figure_set=figure_set)  # fmt: skip
+    return specs + make_design_figures(scored, results, designs, figure_set)

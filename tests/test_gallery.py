@@ -1,0 +1,88 @@
+"""report/gallery.py: which outcomes get their own figures, and figures rendered once.
+
+Reference for the headline rule: INSTRUMENTS.md item lists - the MFIS physical, cognitive and
+psychosocial subscales and the FSMC motor and cognitive subscales are parts of their totals;
+HADS anxiety and depression share no item; every NRS rating is its own score.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from msrelax_stats.report.gallery import headline_outcomes, make_figures, write_figures
+from msrelax_stats.report.html import write_outputs
+from msrelax_stats.stats.compare import compare
+
+
+def table(*outcomes: str) -> pd.DataFrame:
+    return pd.DataFrame({"outcome": list(outcomes)})
+
+
+def test_headline_outcomes_drop_subscales_and_psqi_components():
+    results = table("fss_mean", "psqi_global", "psqi_c1", "psqi_c7", "mfis_total",
+                    "mfis_physical", "mfis_cognitive", "mfis_psychosocial", "ess_total",
+                    "isi_total", "hads_anxiety", "hads_depression", "fsmc_total", "fsmc_motor",
+                    "fsmc_cognitive", "psfs_frequency", "nrs_pain", "nrs_spasticity")  # fmt: skip
+    assert headline_outcomes(results) == [
+        "fss_mean", "psqi_global", "mfis_total", "ess_total", "isi_total", "hads_anxiety",
+        "hads_depression", "fsmc_total", "psfs_frequency", "nrs_pain", "nrs_spasticity",
+    ]  # fmt: skip
+
+
+def test_a_subscale_without_its_total_is_a_headline():
+    # a file with only the MFIS physical items: nothing contains it, so it gets figures
+    assert headline_outcomes(table("mfis_physical", "fss_mean")) == ["mfis_physical", "fss_mean"]
+
+
+@pytest.fixture
+def scored() -> pd.DataFrame:
+    rng = np.random.default_rng(4)
+    pre = {"fss_mean": rng.uniform(3, 7, 6), "mfis_total": rng.integers(20, 60, 6),
+           "mfis_physical": rng.integers(5, 30, 6)}  # fmt: skip
+    rows = {k: np.concatenate([v, v - rng.uniform(0, 1, 6)]) for k, v in pre.items()}
+    return pd.DataFrame({"id": [f"P{i}" for i in range(6)] * 2,
+                         "time": pd.Categorical(["pre"] * 6 + ["post"] * 6, ["pre", "post"]),
+                         **rows})  # fmt: skip
+
+
+def test_figure_set_all_adds_the_subscales(scored):
+    results = compare(scored, n_boot=200).table
+    headline = [s.name for s in make_figures(scored, results, n_boot=200)]
+    everything = [s.name for s in make_figures(scored, results, n_boot=200, figure_set="all")]
+    per_outcome = ("estimation", "slopes", "changes")
+    expected = [f"{o}_{kind}" for o in ("fss_mean", "mfis_total") for kind in per_outcome]
+    assert headline == expected + ["forest_d_z"]
+    assert everything == expected + [f"mfis_physical_{k}" for k in per_outcome] + ["forest_d_z"]
+    with pytest.raises(ValueError, match="figure_set"):
+        make_figures(scored, results, figure_set="some")
+
+
+def test_written_png_is_the_png_the_report_embeds(scored, tmp_path):
+    results = compare(scored, outcomes=["fss_mean"], n_boot=200).table
+    specs = make_figures(scored, results, n_boot=200)[:1]
+    written, embedded = write_figures(specs, tmp_path, formats=("png", "svg"), dpi=100)
+    assert sorted(written) == ["figures/fss_mean_estimation.png", "figures/fss_mean_estimation.svg"]
+    assert embedded[0].figure == written["figures/fss_mean_estimation.png"].read_bytes()
+    # svg only: the report still gets a PNG, rendered for it
+    _, embedded = write_figures(make_figures(scored, results, n_boot=200)[:1], tmp_path / "s",
+                                formats=("svg",), dpi=100)  # fmt: skip
+    assert embedded[0].figure.startswith(b"\x89PNG")
+
+
+def test_report_embeds_the_bytes_of_the_figure_files(scored, tmp_path):
+    paired = compare(scored, outcomes=["fss_mean"], n_boot=200)
+    files = write_outputs(tmp_path, scored=scored, results=paired.table, caseness=None,
+                          responders=paired.responders, exclusions=paired.exclusions,
+                          options={"seed": 1, "n_boot": 200},
+                          versions={"msrelax_stats": "0"}, dpi=100)  # fmt: skip
+    html = files["report.html"].read_text(encoding="utf-8")
+    embedded = {
+        base64.b64decode(src) for src in re.findall(r"data:image/png;base64,([^\"']+)", html)
+    }
+    pngs = {path.read_bytes() for key, path in files.items() if key.endswith(".png")}
+    assert pngs and pngs <= embedded
