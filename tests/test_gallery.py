@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from msrelax_stats.report.gallery import headline_outcomes, make_figures, write_figures
+from msrelax_stats.report.gallery import figure_data_uri, headline_outcomes, make_figures
 from msrelax_stats.report.html import write_outputs
 from msrelax_stats.stats.compare import compare
 
@@ -62,16 +62,11 @@ def test_figure_set_all_adds_the_subscales(scored):
         make_figures(scored, results, figure_set="some")
 
 
-def test_written_png_is_the_png_the_report_embeds(scored, tmp_path):
-    results = compare(scored, outcomes=["fss_mean"], n_boot=200).table
-    specs = make_figures(scored, results, n_boot=200)[:1]
-    written, embedded = write_figures(specs, tmp_path, formats=("png", "svg"), dpi=100)
-    assert sorted(written) == ["figures/fss_mean_estimation.png", "figures/fss_mean_estimation.svg"]
-    assert embedded[0].figure == written["figures/fss_mean_estimation.png"].read_bytes()
-    # svg only: the report still gets a PNG, rendered for it
-    _, embedded = write_figures(make_figures(scored, results, n_boot=200)[:1], tmp_path / "s",
-                                formats=("svg",), dpi=100)  # fmt: skip
-    assert embedded[0].figure.startswith(b"\x89PNG")
+def test_data_uri_of_png_bytes_and_of_the_file_agree(tmp_path):
+    png = b"\x89PNG\r\n\x1a\n-not-a-real-image"
+    (tmp_path / "x.png").write_bytes(png)
+    expected = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+    assert figure_data_uri(png) == figure_data_uri(tmp_path / "x.png") == expected
 
 
 def test_report_embeds_the_bytes_of_the_figure_files(scored, tmp_path):
@@ -85,4 +80,5 @@ def test_report_embeds_the_bytes_of_the_figure_files(scored, tmp_path):
         base64.b64decode(src) for src in re.findall(r"data:image/png;base64,([^\"']+)", html)
     }
     pngs = {path.read_bytes() for key, path in files.items() if key.endswith(".png")}
-    assert pngs and pngs <= embedded
+    assert len(pngs) == 4 and pngs <= embedded  # estimation, slopes, changes, forest plot
+    assert len(embedded) == 4  # nothing rendered a second time for the report

@@ -1,4 +1,4 @@
-"""The standard set of figures of a study, writing them once, and embedding them in HTML.
+"""The standard set of figures of a study, and embedding figures in HTML.
 
 Two figure sets: ``"headline"`` (the default) draws the per-outcome figures for the headline
 score of each instrument only (``fss_mean``, ``psqi_global``, ``mfis_total``, ``hads_anxiety``
@@ -35,10 +35,10 @@ from msrelax_stats.figures import (
     trajectory_plot,
 )
 from msrelax_stats.figures._common import style_context
-from msrelax_stats.figures.save import FIGURE_FORMATS, render_figure, settle_layout
+from msrelax_stats.figures.save import FIGURE_FORMATS, settle_layout
 
 __all__ = ["FigureSpec", "FIGURE_SETS", "make_figures", "make_design_figures", "figure_data_uri",
-           "main_outcomes", "headline_outcomes", "write_figures"]  # fmt: skip
+           "main_outcomes", "headline_outcomes"]  # fmt: skip
 
 _COMPONENT = re.compile(r"psqi_c\d")
 
@@ -243,30 +243,6 @@ def figure_data_uri(figure: Figure | Axes | Path | bytes, dpi: int = 150) -> str
             fig.savefig(buffer, format="png", dpi=dpi, metadata=FIGURE_FORMATS["png"])
         data = buffer.getvalue()
     return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
-
-
-def write_figures(specs: Sequence[FigureSpec], folder: Path, formats: Sequence[str] = ("png",),
-                  dpi: int = 300) -> tuple[dict[str, Path], list[FigureSpec]]:  # fmt: skip
-    """Write ``folder/<name>.<fmt>`` for every figure, each format rendered once.
-
-    Returns the files written (keyed ``"figures/<name>.<fmt>"``) and the specs with the PNG
-    bytes in place of the Figure, ready for the report: the report embeds exactly the bytes
-    of the PNG file (a PNG is rendered for the report only when ``formats`` has none).
-    """
-    folder.mkdir(parents=True, exist_ok=True)
-    written: dict[str, Path] = {}
-    embedded = []
-    for spec in specs:
-        if isinstance(spec.figure, bytes | Path | str):
-            raise TypeError(f"figure {spec.name!r} must be a matplotlib Figure or Axes")
-        rendered = render_figure(spec.figure, formats, dpi)
-        for fmt, data in rendered.items():
-            path = folder / f"{spec.name}.{fmt}"
-            path.write_bytes(data)
-            written[f"figures/{path.name}"] = path
-        png = rendered.get("png") or render_figure(spec.figure, ("png",), 150)["png"]
-        embedded.append(FigureSpec(spec.name, spec.caption, png))
-    return written, embedded
 
 
 def as_specs(figures: Sequence[FigureSpec] | Mapping[str, Any]) -> list[FigureSpec]:

@@ -21,6 +21,7 @@ import pandas as pd
 from msrelax_stats.errors import Problem
 from msrelax_stats.figures._common import outcome_info
 from msrelax_stats.figures._format import fmt_ci, fmt_int, fmt_num, fmt_p, is_missing
+from msrelax_stats.figures.save import save_figure
 from msrelax_stats.report.designs import DesignResults, design_context, design_methods
 from msrelax_stats.report.gallery import (
     FigureSpec,
@@ -28,7 +29,6 @@ from msrelax_stats.report.gallery import (
     figure_data_uri,
     make_design_figures,
     make_figures,
-    write_figures,
 )
 from msrelax_stats.report.tables import table2, to_csv, to_html, to_latex, to_markdown
 from msrelax_stats.report.text import (
@@ -354,8 +354,8 @@ def write_outputs(
     pooled paired figures in a two-arm study) and every design figure
     (:func:`make_design_figures`) of ``options["figure_set"]`` (``"headline"`` by default,
     or ``"all"``) and format, each rendered once; ``table2.csv``, ``table2.md``,
-    ``table2.tex``, ``table2.html`` and ``report.html`` (which embeds the bytes of the same
-    PNG files). ``results.csv``/``results.json`` are the caller's. Arguments as in :func:`write_report`; ``formats`` and ``dpi`` as in
+    ``table2.tex``, ``table2.html`` and ``report.html`` (which embeds the bytes of the PNG
+    files, no second rendering). ``results.csv``/``results.json`` are the caller's. Arguments as in :func:`write_report`; ``formats`` and ``dpi`` as in
     :func:`msrelax_stats.figures.save_figure`.
 
     Returns
@@ -366,7 +366,13 @@ def write_outputs(
     """
     out = Path(out_dir)
     specs = _figures(scored, results, caseness, responders, options, designs)
-    written, specs = write_figures(specs, out / "figures", formats, dpi)
+    written: dict[str, Path] = {}
+    embedded = []
+    for spec in specs:  # each format rendered once; the report embeds the PNG file's bytes
+        paths = save_figure(spec.figure, out / "figures" / spec.name, formats, dpi)
+        written.update({f"figures/{path.name}": path for path in paths})
+        png = next((path for path in paths if path.suffix == ".png"), None)
+        embedded.append(FigureSpec(spec.name, spec.caption, png or spec.figure))
     table = _table2(results, decimals, primary=primary_test(options))
     caption = "Table 2. Pre/post comparison (change = post - pre)."
     if "group" in results.columns:
@@ -384,7 +390,7 @@ def write_outputs(
     written["report.html"] = write_report(
         out, scored=scored, results=results, caseness=caseness, responders=responders,
         exclusions=exclusions, flow=flow, options=options, versions=versions, command=command,
-        figures=specs, decimals=decimals, designs=designs,
+        figures=embedded, decimals=decimals, designs=designs,
     )  # fmt: skip
     return written
 
