@@ -94,6 +94,17 @@ def locate_problems(
     return out
 
 
+def _distinct(cells: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """``(codes, distinct)`` with ``distinct[codes]`` the cells (missing cells included).
+
+    Parsers read each distinct cell once and broadcast the result by ``codes``: a column of a
+    million answers holds few distinct texts. Cells that compare equal (``2330`` and
+    ``2330.0``) share one entry; they read the same.
+    """
+    codes, distinct = pd.factorize(cells.to_numpy(dtype=object), use_na_sentinel=False)
+    return codes, np.asarray(distinct, dtype=object)
+
+
 def _text_array(cells: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Stripped text of every cell (numpy unicode array) and the missing mask.
 
@@ -312,11 +323,17 @@ def parse_clock_times(
     elif pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype):
         minutes = _clock_from_numbers(cells.to_numpy(dtype="float64", na_value=np.nan))
     else:
-        text, missing = _text_array(cells)
+        # few distinct texts (at most 1,440 minutes x a few forms): read each one once
+        codes, distinct = _distinct(cells)
+        text, missing = _text_array(pd.Series(distinct, dtype=object))
         minutes, done = _clock_fast(text)
         rest = ~done & ~missing
         if rest.any():
             minutes[rest] = _clock_from_text(text[rest])
+        bad = (~missing & np.isnan(minutes))[codes]
+        problems = locate_problems(bad, cells, "is not a clock time", column, participants, visits)
+        canonical = pd.Series(_canonical_clock(minutes)[codes], index=cells.index, dtype=object)
+        return ParsedCells(canonical, problems, [])
     bad = ~missing & np.isnan(minutes)
     problems = locate_problems(bad, cells, "is not a clock time", column, participants, visits)
     canonical = pd.Series(_canonical_clock(minutes), index=cells.index, dtype=object)
@@ -332,9 +349,10 @@ def clock_minutes(clock: pd.Series) -> np.ndarray:
     >>> clock_minutes(pd.Series(["23:30", None])).tolist()
     [1410.0, nan]
     """
-    text, missing = _text_array(pd.Series(clock))
+    codes, distinct = _distinct(pd.Series(clock))
+    text, missing = _text_array(pd.Series(distinct, dtype=object))
     minutes, _ = _clock_fast(text)
-    return np.where(missing, np.nan, minutes)
+    return np.where(missing, np.nan, minutes)[codes]
 
 
 def is_canonical_clock(cells: pd.Series) -> bool:
@@ -375,8 +393,9 @@ def parse_text(cells: pd.Series) -> ParsedCells:
     ['cramps', nan, nan]
     """
     cells = pd.Series(cells)
-    obj = cells.to_numpy(dtype=object)
-    blank = pd.isna(obj)
-    text = pd.Series(np.where(blank, "", obj), index=cells.index, dtype=object).str.strip()
+    codes, distinct = _distinct(cells)  # each distinct text is stripped once
+    blank = pd.isna(distinct)
+    text = pd.Series(np.where(blank, "", distinct), dtype=object).str.strip()
     blank |= text.str.lower().isin(MISSING_TOKENS).to_numpy()
-    return ParsedCells(text.where(~blank).astype(object), [], [])
+    values = text.where(~blank).astype(object).to_numpy()[codes]
+    return ParsedCells(pd.Series(values, index=cells.index, dtype=object), [], [])

@@ -146,7 +146,7 @@ def prepare_items(
     from msrelax_stats.instruments.registry import all_instruments
 
     specs = all_instruments() if instruments is None else instruments
-    out = df.copy()
+    out = df.copy(deep=False)  # columns are replaced, never written into (copy-on-write)
     if "id" in df.columns:
         ids = df["id"]
     else:

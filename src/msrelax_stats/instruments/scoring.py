@@ -6,6 +6,7 @@ import copy
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from msrelax_stats.errors import Problem, StudyDataError
@@ -25,6 +26,26 @@ __all__ = ["score"]
 InstrumentLike = str | Path | dict[str, Any] | InstrumentSpec
 
 _SCORERS = {"psqi": score_psqi}
+
+#: Rows scored at once: every scorer works row by row, so scoring a large table in blocks
+#: gives the same columns with bounded temporary memory (item matrices, masks, flag text).
+BLOCK_ROWS = 2**16
+
+
+def _score_blocks(scorer: Any, table: pd.DataFrame, spec: InstrumentSpec) -> dict[str, Any]:
+    """``scorer(table, spec)`` computed on blocks of ``BLOCK_ROWS`` rows and joined."""
+    if len(table) <= BLOCK_ROWS:
+        return scorer(table, spec)
+    parts = [scorer(table.iloc[start : start + BLOCK_ROWS], spec)
+             for start in range(0, len(table), BLOCK_ROWS)]  # fmt: skip
+    joined: dict[str, Any] = {}
+    for name, first in parts[0].items():
+        pieces = [part[name] for part in parts]
+        if isinstance(first, np.ndarray):
+            joined[name] = np.concatenate(pieces)
+        else:  # pandas extension arrays (nullable boolean flags)
+            joined[name] = pd.concat([pd.Series(p) for p in pieces], ignore_index=True).array
+    return joined
 
 
 def _resolve(item: InstrumentLike) -> InstrumentSpec:
@@ -132,8 +153,8 @@ def score(
     new: dict[str, Any] = {}
     for spec in specs:
         scorer = _SCORERS.get(spec.scorer or "", score_spec)
-        new.update(scorer(prepared, spec))
-    added = pd.DataFrame(new, index=prepared.index)
+        new.update(_score_blocks(scorer, prepared, spec))
+    added = pd.DataFrame(new, index=prepared.index, copy=False)  # the arrays are new already
     result = pd.concat([prepared.drop(columns=[c for c in added if c in prepared]), added], axis=1)
     result.attrs = copy.deepcopy(data.attrs)
     meta = result.attrs.setdefault("msrelax", {})
