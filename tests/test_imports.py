@@ -66,3 +66,13 @@ def test_paired_statistics_import_neither_pingouin_nor_plotting():
         "assert 'statsmodels.api' not in sys.modules\n"
     )
     assert imported_after(code) <= {"statsmodels"}
+
+
+def test_one_group_analysis_never_imports_the_two_arm_models():
+    # analyze without an output folder: read, score, compare; one group, so no statsmodels.api
+    code = (
+        "from msrelax_stats.pipeline import analyze\n"
+        f"result = analyze({str(SAMPLE)!r}, n_boot=200)\n"
+        "assert result.arms is None and 'statsmodels.api' not in sys.modules\n"
+    )
+    assert imported_after(code) <= {"statsmodels", "matplotlib"}

@@ -294,7 +294,10 @@ def analyze(
 
     meta = study.attrs.get("msrelax", {})
     try:  # problems found after reading concern the same file: name it
-        arms, arm_notes = detect_arms(study, control)  # before scoring: a wrong group fails fast
+        if "group" in study.columns or control is not None:  # before scoring: fails fast
+            arms, arm_notes = detect_arms(study, control)
+        else:  # one group: skip the two-arm machinery (statsmodels.api costs ~0.5 s to import)
+            arms, arm_notes = None, []
         scored = score(study, **scoring)
         visit_labels = [str(v) for v in study["time"].cat.categories]
         paired_visits = (visit_labels[0], visit_labels[-1])
