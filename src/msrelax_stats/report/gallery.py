@@ -10,7 +10,6 @@ components.
 from __future__ import annotations
 
 import base64
-import io
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -34,8 +33,7 @@ from msrelax_stats.figures import (
     slope_plot,
     trajectory_plot,
 )
-from msrelax_stats.figures._common import style_context
-from msrelax_stats.figures.save import FIGURE_FORMATS, settle_layout
+from msrelax_stats.figures.save import render_figure
 
 __all__ = ["FigureSpec", "FIGURE_SETS", "make_figures", "make_design_figures", "figure_data_uri",
            "main_outcomes", "headline_outcomes"]  # fmt: skip
@@ -236,12 +234,7 @@ def figure_data_uri(figure: Figure | Axes | Path | bytes, dpi: int = 150) -> str
     elif isinstance(figure, Path | str):
         data = Path(figure).read_bytes()
     else:
-        fig = figure.figure if isinstance(figure, Axes) else figure
-        buffer = io.BytesIO()
-        settle_layout(fig)
-        with style_context({}):
-            fig.savefig(buffer, format="png", dpi=dpi, metadata=FIGURE_FORMATS["png"])
-        data = buffer.getvalue()
+        data = render_figure(figure, ("png",), dpi)["png"]
     return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
 
 
