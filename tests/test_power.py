@@ -121,8 +121,9 @@ def test_vectorised_signed_rank_p_matches_r(changes, r_p):
 def test_simulation_wilcoxon_decisions_equal_wilcoxon_power_sim_and_seeding():
     res = simulate_paired_trials(0.45, 20, n_sim=6000, seed=4, progress=False)
     assert res.power_wilcoxon == wilcoxon_power_sim(0.45, 20, n_sim=6000, seed=4)
-    again = simulate_paired_trials(0.45, 20, n_sim=6000, seed=4)
+    again = simulate_paired_trials(0.45, 20, n_sim=6000, seed=4, batch=777)
     np.testing.assert_array_equal(res.d_z, again.d_z)
+    np.testing.assert_array_equal(res.p_wilcoxon, again.p_wilcoxon)
     other = simulate_paired_trials(0.45, 20, n_sim=6000, seed=5)
     assert not np.array_equal(res.d_z, other.d_z)
     assert res.wilcoxon_method == "exact"

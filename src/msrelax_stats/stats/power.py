@@ -242,9 +242,9 @@ def simulate_paired_trials(d_z: float, n: int, n_sim: int = 10000, seed: int = 1
     alpha : float
         Two-sided significance level of both tests.
     batch : int
-        Trials simulated at once (memory bound: about 5 ``batch`` x ``n`` floats). The
-        draws depend on it; with the default the Wilcoxon decisions are exactly those of
-        :func:`wilcoxon_power_sim` with the same seed.
+        Trials simulated at once (memory bound: about 5 ``batch`` x ``n`` floats); the
+        result does not depend on it. The draws are those of :func:`wilcoxon_power_sim`
+        with the same seed, so its Wilcoxon decisions are exactly the same.
     progress : bool
         Progress bar on stderr for long runs (shown after about two seconds, only when
         stderr is a terminal); never changes the result.
