@@ -282,3 +282,25 @@ def test_render_figure_once_same_bytes_as_the_files(scored, tmp_path):
     assert [p.read_bytes() for p in paths] == [rendered["png"], rendered["svg"]]
     with Image.open(io.BytesIO(rendered["png"])) as image:
         assert image.info["dpi"] == pytest.approx((100, 100), abs=0.01)
+
+
+def test_save_figures_in_worker_processes_writes_the_same_bytes(tmp_path):
+    from msrelax_stats.figures.save import save_figure, save_figures
+
+    def make(i):
+        fig, ax = plt.subplots(figsize=(3, 2), layout="constrained")
+        ax.plot([0, 1, 2], [i, i + 1, i * 2])
+        ax.set_title(f"figure {i}")
+        return fig
+
+    serial = [save_figure(make(i), tmp_path / "serial" / f"f{i}", ("png", "svg"), 100)
+              for i in range(5)]  # fmt: skip
+    jobs = [(make(i), tmp_path / "parallel" / f"f{i}") for i in range(5)]
+    parallel = save_figures(jobs, ("png", "svg"), 100, workers=2)
+    plt.close("all")
+    assert [[p.name for p in paths] for paths in parallel] == [
+        [p.name for p in paths] for paths in serial
+    ]
+    for one, other in zip(serial, parallel, strict=True):
+        for a, b in zip(one, other, strict=True):
+            assert a.read_bytes() == b.read_bytes(), a.name

@@ -14,7 +14,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from msrelax_stats.report.gallery import figure_data_uri, headline_outcomes, make_figures
+from msrelax_stats.report.gallery import (
+    figure_data_uri,
+    headline_outcomes,
+    make_figures,
+    primary_outcomes,
+)
 from msrelax_stats.report.html import write_outputs
 from msrelax_stats.stats.compare import compare
 
@@ -50,9 +55,24 @@ def scored() -> pd.DataFrame:
                          **rows})  # fmt: skip
 
 
+def test_primary_outcomes_are_fss_and_psqi_else_the_first_headline():
+    results = table("fss_mean", "psqi_global", "psqi_c1", "mfis_total", "ess_total")
+    assert primary_outcomes(results) == ["fss_mean", "psqi_global"]
+    assert primary_outcomes(table("psqi_c1", "psqi_global", "isi_total")) == ["psqi_global"]
+    assert primary_outcomes(table("mfis_physical", "mfis_total", "ess_total")) == ["mfis_total"]
+
+
+def test_default_figure_set_is_the_primary_outcomes(scored):
+    # primary: estimation plot (it holds the slopes) and changes of fss_mean only; the MFIS
+    # scores are in the forest plot
+    results = compare(scored, n_boot=200).table
+    names = [s.name for s in make_figures(scored, results, n_boot=200)]
+    assert names == ["fss_mean_estimation", "fss_mean_changes", "forest_d_z"]
+
+
 def test_figure_set_all_adds_the_subscales(scored):
     results = compare(scored, n_boot=200).table
-    headline = [s.name for s in make_figures(scored, results, n_boot=200)]
+    headline = [s.name for s in make_figures(scored, results, n_boot=200, figure_set="headline")]
     everything = [s.name for s in make_figures(scored, results, n_boot=200, figure_set="all")]
     per_outcome = ("estimation", "slopes", "changes")
     expected = [f"{o}_{kind}" for o in ("fss_mean", "mfis_total") for kind in per_outcome]
@@ -73,7 +93,7 @@ def test_report_embeds_the_bytes_of_the_figure_files(scored, tmp_path):
     paired = compare(scored, outcomes=["fss_mean"], n_boot=200)
     files = write_outputs(tmp_path, scored=scored, results=paired.table, caseness=None,
                           responders=paired.responders, exclusions=paired.exclusions,
-                          options={"seed": 1, "n_boot": 200},
+                          options={"seed": 1, "n_boot": 200, "figure_set": "headline"},
                           versions={"msrelax_stats": "0"}, dpi=100)  # fmt: skip
     html = files["report.html"].read_text(encoding="utf-8")
     embedded = {

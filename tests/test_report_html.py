@@ -134,6 +134,7 @@ def test_report_sections_and_content(study, tmp_path):
 
 
 def test_write_outputs_files_and_determinism(study, tmp_path):
+    study = {**study, "options": {**study["options"], "figure_set": "headline"}}
     first = write_outputs(tmp_path / "a", formats=("png", "svg"), dpi=100, **study)
     second = write_outputs(tmp_path / "b", formats=("png", "svg"), dpi=100, **study)
     names = set(first)

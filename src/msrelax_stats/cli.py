@@ -137,6 +137,13 @@ def build_parser() -> argparse.ArgumentParser:
         "participants recorded); diary rows outside days 1..N are excluded and listed",
     )
     analyze.add_argument(
+        "--figures",
+        choices=["primary", "headline", "all"],
+        default="primary",
+        help="which outcomes get figures of their own: the primary outcomes (FSS mean, PSQI "
+        "global; default), the headline score of each instrument, or all",
+    )
+    analyze.add_argument(
         "--figure-formats",
         default="png",
         metavar="FORMATS",
@@ -264,6 +271,7 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
         diary=args.diary,
         diary_days=args.diary_days,
         figure_formats=tuple(formats),
+        figure_set=args.figures,
         command=" ".join(["python -m msrelax_stats", *sys.argv[1:]]),
         **_reading_kwargs(args),
         **_scoring_kwargs(args),

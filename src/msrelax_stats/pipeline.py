@@ -190,7 +190,7 @@ def analyze(
     diary: str | PathLike[str] | pd.DataFrame | None = None,
     diary_days: int | None = None,
     figure_formats: Sequence[str] = ("png",),
-    figure_set: str = "headline",
+    figure_set: str = "primary",
     command: str | None = None,
     **scoring: Any,
 ) -> AnalysisResult:
@@ -221,9 +221,11 @@ def analyze(
         most participants (rows outside days 1..``diary_days`` are excluded and listed).
     figure_formats : sequence of {"png", "svg", "pdf"}
         Formats written for every figure.
-    figure_set : {"headline", "all"}
-        Outcomes with their own figures: the headline score of each instrument (subscales
-        and PSQI components are in the forest plot and the PSQI profile), or every outcome.
+    figure_set : {"primary", "headline", "all"}
+        Outcomes with figures of their own: the primary outcomes (``fss_mean`` and
+        ``psqi_global`` when present), the headline score of each instrument, or every
+        outcome (see :mod:`msrelax_stats.report.gallery`). Every outcome is always in the
+        forest plot of effect sizes.
     command : str, optional
         The command line, recorded in the report.
     **scoring
@@ -274,8 +276,10 @@ def analyze(
         raise StudyDataError(
             Problem(f"primary_test must be 't' or 'wilcoxon', not {primary_test!r}")
         )
-    if figure_set not in ("headline", "all"):
-        raise StudyDataError(Problem(f"figure_set must be 'headline' or 'all', not {figure_set!r}"))
+    if figure_set not in ("primary", "headline", "all"):
+        raise StudyDataError(
+            Problem(f"figure_set must be 'primary', 'headline' or 'all', not {figure_set!r}")
+        )
     study = read_study(
         source,
         layout=layout,

@@ -1,10 +1,19 @@
 """The standard set of figures of a study, and embedding figures in HTML.
 
-Two figure sets: ``"headline"`` (the default) draws the per-outcome figures for the headline
-score of each instrument only (``fss_mean``, ``psqi_global``, ``mfis_total``, ``hads_anxiety``
-and ``hads_depression``, every ``nrs_*``, ...); subscales and PSQI components still appear in
-the forest plot and the PSQI profile. ``"all"`` draws them for every outcome but the PSQI
-components.
+Three figure sets, which differ only in the outcomes that get figures of their own (every
+outcome is always in the forest plot, the PSQI components in the PSQI profile):
+
+``"primary"`` (the default)
+    the primary outcomes, :func:`primary_outcomes` (``fss_mean`` and ``psqi_global`` when
+    present): a paired estimation plot (which holds the slope plot) and the distribution of the
+    changes each, and the caseness plots of their instruments (poor sleepers, fatigued). That
+    is what a results section shows, and it keeps ``analyze`` quick.
+``"headline"``
+    the headline score of each instrument (``fss_mean``, ``psqi_global``, ``mfis_total``,
+    ``hads_anxiety`` and ``hads_depression``, every ``nrs_*``, ...): estimation, slope and
+    change plots each, and every caseness plot.
+``"all"``
+    the same for every outcome but the PSQI components.
 """
 
 from __future__ import annotations
@@ -40,8 +49,11 @@ __all__ = ["FigureSpec", "FIGURE_SETS", "make_figures", "make_design_figures", "
 
 _COMPONENT = re.compile(r"psqi_c\d")
 
-#: Which outcomes get their own figures: the headline score of each instrument, or all.
-FIGURE_SETS = ("headline", "all")
+#: Which outcomes get their own figures: the primary outcomes, the headline score of each
+#: instrument, or all.
+FIGURE_SETS = ("primary", "headline", "all")
+#: The primary outcomes of the model study (fatigue and sleep quality), in report order.
+PRIMARY = ("fss_mean", "psqi_global")
 
 
 @dataclass(frozen=True)
@@ -87,9 +99,28 @@ def headline_outcomes(results: pd.DataFrame) -> list[str]:
     return [o for o in outcomes if o not in subscales]
 
 
+def primary_outcomes(results: pd.DataFrame) -> list[str]:
+    """The primary outcomes among the results: ``fss_mean`` and ``psqi_global`` when present
+    (the fatigue and sleep endpoints of the model study), else the first headline outcome.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"outcome": ["psqi_global", "psqi_c1", "ess_total"]})
+    >>> primary_outcomes(table)
+    ['psqi_global']
+    >>> primary_outcomes(pd.DataFrame({"outcome": ["ess_total", "isi_total"]}))
+    ['ess_total']
+    """
+    headline = headline_outcomes(results)
+    chosen = [o for o in headline if o in PRIMARY]
+    return chosen or headline[:1]
+
+
 def _figure_outcomes(results: pd.DataFrame, figure_set: str) -> list[str]:
     if figure_set not in FIGURE_SETS:
         raise ValueError(f"figure_set must be one of {FIGURE_SETS}, not {figure_set!r}")
+    if figure_set == "primary":
+        return primary_outcomes(results)
     return headline_outcomes(results) if figure_set == "headline" else main_outcomes(results)
 
 
@@ -113,7 +144,7 @@ def make_figures(
     visits: Sequence[str] = ("pre", "post"),
     seed: int = 1,
     n_boot: int = 5000,
-    figure_set: str = "headline",
+    figure_set: str = "primary",
 ) -> list[FigureSpec]:
     """Every standard figure of a study, in report order.
 
@@ -131,22 +162,23 @@ def make_figures(
     """
     specs: list[FigureSpec] = []
     pairs = results.set_index(results["outcome"].astype(str))["n"] if "n" in results else None
-    for outcome in _figure_outcomes(results, figure_set):
+    outcomes = _figure_outcomes(results, figure_set)
+    for outcome in outcomes:
         if outcome not in scored.columns or (pairs is not None and not pairs.get(outcome, 1) > 0):
             continue  # no complete pair: nothing to draw (the tables say why)
         label = outcome_info(outcome).label
         mcid = _mcid_points(outcome, responders)
-        specs += [
-            FigureSpec(f"{outcome}_estimation", f"{label}: paired estimation plot (bootstrap "
-                       f"distribution of the mean change, {n_boot} resamples, seed {seed}).",
-                       estimation_plot(scored, outcome, seed=seed, n_boot=n_boot, visits=visits)),
-            FigureSpec(f"{outcome}_slopes", f"{label}: one line per participant with both "
-                       "visits; mean and 95 % CI beside each visit.",
-                       slope_plot(scored, outcome, visits=visits).figure),
-            FigureSpec(f"{outcome}_changes", f"{label}: distribution of the changes (post - "
-                       "pre)" + ("; dashed line: MCID." if mcid is not None else "."),
-                       change_distribution(scored, outcome, mcid=mcid, visits=visits).figure),
-        ]  # fmt: skip
+        specs.append(FigureSpec(f"{outcome}_estimation", f"{label}: paired estimation plot "
+                     "(one line per participant; bootstrap distribution of the mean change, "
+                     f"{n_boot} resamples, seed {seed}).",
+                     estimation_plot(scored, outcome, seed=seed, n_boot=n_boot, visits=visits)))  # fmt: skip
+        if figure_set != "primary":  # the estimation plot already holds the slopes
+            specs.append(FigureSpec(f"{outcome}_slopes", f"{label}: one line per participant "
+                         "with both visits; mean and 95 % CI beside each visit.",
+                         slope_plot(scored, outcome, visits=visits).figure))  # fmt: skip
+        specs.append(FigureSpec(f"{outcome}_changes", f"{label}: distribution of the changes "
+                     "(post - pre)" + ("; dashed line: MCID." if mcid is not None else "."),
+                     change_distribution(scored, outcome, mcid=mcid, visits=visits).figure))  # fmt: skip
     if any(_COMPONENT.fullmatch(str(c)) for c in scored.columns):
         specs.append(FigureSpec("psqi_profile", "PSQI component scores before and after "
                                 "(mean and 95 % CI).", psqi_profile(scored, visits=visits).figure))  # fmt: skip
@@ -154,7 +186,13 @@ def make_figures(
         specs.append(FigureSpec("forest_d_z", "Effect sizes d_z with CIs, all outcomes.",
                                 forest_plot(results).figure))  # fmt: skip
     if caseness is not None:
+        instruments = {outcome_info(o).instrument for o in outcomes}
         for row in caseness.to_dict("records"):  # one per caseness flag
+            if (
+                figure_set == "primary"
+                and outcome_info(str(row["outcome"])).instrument not in instruments
+            ):
+                continue
             label = outcome_info(str(row["outcome"])).label
             specs.append(FigureSpec(f"{row['outcome']}_caseness", f"{label} before and after, "
                                     "with the exact McNemar test.", caseness_plot(row).figure))  # fmt: skip
@@ -169,7 +207,7 @@ def _has_row(frame: pd.DataFrame | None, outcome: str, column: str) -> bool:
 
 
 def make_design_figures(
-    scored: pd.DataFrame, results: pd.DataFrame, designs: Any, figure_set: str = "headline"
+    scored: pd.DataFrame, results: pd.DataFrame, designs: Any, figure_set: str = "primary"
 ) -> list[FigureSpec]:
     """Figures of the designs beyond one group, per outcome of ``figure_set``, in report order.
 

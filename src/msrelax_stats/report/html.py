@@ -21,7 +21,7 @@ import pandas as pd
 from msrelax_stats.errors import Problem
 from msrelax_stats.figures._common import outcome_info
 from msrelax_stats.figures._format import fmt_ci, fmt_int, fmt_num, fmt_p, is_missing
-from msrelax_stats.figures.save import save_figure
+from msrelax_stats.figures.save import save_figure, save_figures
 from msrelax_stats.report.designs import DesignResults, design_context, design_methods
 from msrelax_stats.report.gallery import (
     FigureSpec,
@@ -352,8 +352,8 @@ def write_outputs(
 
     Writes ``figures/<name>.<fmt>`` for every standard figure (:func:`make_figures`; not the
     pooled paired figures in a two-arm study) and every design figure
-    (:func:`make_design_figures`) of ``options["figure_set"]`` (``"headline"`` by default,
-    or ``"all"``) and format, each rendered once; ``table2.csv``, ``table2.md``,
+    (:func:`make_design_figures`) of ``options["figure_set"]`` (``"primary"`` by default,
+    ``"headline"`` or ``"all"``) and format, each rendered once; ``table2.csv``, ``table2.md``,
     ``table2.tex``, ``table2.html`` and ``report.html`` (which embeds the bytes of the PNG
     files, no second rendering). ``results.csv``/``results.json`` are the caller's. Arguments as in :func:`write_report`; ``formats`` and ``dpi`` as in
     :func:`msrelax_stats.figures.save_figure`.
@@ -368,8 +368,9 @@ def write_outputs(
     specs = _figures(scored, results, caseness, responders, options, designs)
     written: dict[str, Path] = {}
     embedded = []
-    for spec in specs:  # each format rendered once; the report embeds the PNG file's bytes
-        paths = save_figure(spec.figure, out / "figures" / spec.name, formats, dpi)
+    jobs = [(spec.figure, out / "figures" / spec.name) for spec in specs]
+    saved = save_figures(jobs, formats, dpi, save=save_figure)  # each format rendered once
+    for spec, paths in zip(specs, saved, strict=True):  # the report embeds the PNG bytes
         written.update({f"figures/{path.name}": path for path in paths})
         png = next((path for path in paths if path.suffix == ".png"), None)
         embedded.append(FigureSpec(spec.name, spec.caption, png or spec.figure))
@@ -399,7 +400,7 @@ def _figures(scored: pd.DataFrame, results: pd.DataFrame, caseness: pd.DataFrame
              responders: pd.DataFrame | None, options: Mapping[str, Any],
              designs: DesignResults | None) -> list[FigureSpec]:  # fmt: skip
     """The standard figures (pooled paired ones left out with two arms) and the design ones."""
-    seed, figure_set = int(options.get("seed", 1)), str(options.get("figure_set", "headline"))
+    seed, figure_set = int(options.get("seed", 1)), str(options.get("figure_set", "primary"))
     specs = [] if "group" in results.columns else make_figures(
         scored, results, caseness, responders, visits=paired_visits(options), seed=seed,
         figure_set=figure_set)  # fmt: skip
