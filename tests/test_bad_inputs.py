@@ -110,7 +110,8 @@ def test_corpus_case(case, command, tmp_path, capsys, fast_figures):
 
 def check_clean_result(case: dict[str, Any], out: Path, stdout: str) -> None:
     participants = case["participants"]
-    assert stdout.startswith(f"{participants} participants read,"), stdout
+    noun = "participant" if participants == 1 else "participants"
+    assert stdout.startswith(f"{participants} {noun} read,"), stdout
     results = pd.read_csv(out / "results.csv")
     exclusions = read_csv_cells(out / "exclusions.csv")
     scored = read_csv_cells(out / "scored.csv")

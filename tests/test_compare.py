@@ -135,3 +135,22 @@ def test_bad_input_raises_study_data_error():
     dup = pd.concat([s, s.iloc[:1]])
     with pytest.raises(StudyDataError, match="more than one row"):
         compare(dup, n_boot=100)
+
+
+def test_default_outcomes_are_those_of_the_instruments_scored():
+    # score(instruments=["fss"]) on a file that also holds an NRS rating: compare() reports the
+    # FSS only (reported outcomes per STATISTICS.md, restricted to what score() scored)
+    from msrelax_stats.instruments import score
+
+    rows = []
+    for i, (pre, post) in enumerate([(5, 4), (6, 5), (4, 4), (7, 5)]):
+        for time, level in (("pre", pre), ("post", post)):
+            rows.append({"id": f"P{i}", "time": time, "nrs_spasticity": level,
+                         **{f"fss_{k}": level for k in range(1, 10)}})  # fmt: skip
+    df = pd.DataFrame(rows)
+    df["time"] = pd.Categorical(df["time"], ["pre", "post"], ordered=True)
+    assert list(compare(score(df, instruments=["fss"]), n_boot=200).table["outcome"]) == [
+        "fss_mean"
+    ]
+    everything = compare(score(df), n_boot=200).table["outcome"]
+    assert list(everything) == ["fss_mean", "nrs_spasticity"]

@@ -52,25 +52,28 @@ class AnalysisResult:
         table = self.paired.table
         n_ids = self.study["id"].nunique()
         n_outcomes = table["outcome"].nunique() if len(table) else 0
-        lines = [f"{n_ids} participants read, {n_outcomes} outcomes compared."]
+        lines = [f"{_count(n_ids, 'participant')} read, {_count(n_outcomes, 'outcome')} compared."]
         if self.designs is not None:
             from msrelax_stats.pipeline_designs import design_summary
 
             lines += design_summary(self.designs, self.study)
         excluded = self.paired.exclusions if self.exclusions is None else self.exclusions
         if len(excluded):
+            scope = "analysis or outcome" if self.exclusions is not None else "outcome"
             lines.append(
-                f"{excluded['id'].nunique()} participants excluded from at least one "
-                "analysis or outcome (see exclusions.csv)."
-                if self.exclusions is not None
-                else f"{excluded['id'].nunique()} participants excluded from at least one "
-                "outcome (see exclusions.csv)."
+                f"{_count(excluded['id'].nunique(), 'participant')} excluded from at least one "
+                f"{scope} (see exclusions.csv)."
             )
         if self.notes:
-            lines.append(f"{len(self.notes)} note(s) on the analyses (see report.html).")
+            lines.append(f"{_count(len(self.notes), 'note')} on the analyses (see report.html).")
         if self.out is not None:
             lines.append(f"wrote {len(self.files)} files to {self.out}/ (open report.html)")
         return "\n".join(lines)
+
+
+def _count(n: int, noun: str) -> str:
+    """``1 participant``, ``2 participants``."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def package_versions() -> dict[str, str]:

@@ -102,19 +102,25 @@ def _reported(spec: InstrumentSpec, columns: list[str]) -> list[Score]:
     return full or short
 
 
-def outcome_columns(columns: Iterable[str]) -> list[str]:
+def outcome_columns(columns: Iterable[str], instruments: Iterable[str] | None = None) -> list[str]:
     """Reported outcomes present in ``columns``, in a fixed order (STATISTICS.md).
 
     Short forms (``mfis5_total``, ``fss7_mean``) only when the full form is absent.
+    ``instruments`` (names such as ``"fss"``) keeps the outcomes of those instruments only.
 
     Examples
     --------
     >>> outcome_columns(["id", "fss_sum", "psqi_global", "fss_mean", "psqi_c1"])
     ['fss_mean', 'psqi_global', 'psqi_c1']
+    >>> outcome_columns(["fss_mean", "psqi_global", "psqi_c1"], instruments=["psqi"])
+    ['psqi_global', 'psqi_c1']
     """
     columns = list(columns)
+    chosen = None if instruments is None else {str(name).lower() for name in instruments}
     out = []
     for spec in all_instruments():
+        if chosen is not None and spec.name.lower() not in chosen:
+            continue
         out += [s.name for s in _reported(spec.expanded(columns), columns)]
     return out
 

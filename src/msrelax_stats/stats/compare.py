@@ -215,7 +215,10 @@ def compare(scored: pd.DataFrame, outcomes: Sequence[str] | None = None,
         Scored long table (``id``, ``time`` and score columns; caseness flags optional).
     outcomes : sequence of str, optional
         Score columns to analyse; default every reported score present, in the registry's
-        order (STATISTICS.md "Which outcomes get a row").
+        order (STATISTICS.md "Which outcomes get a row"), of the instruments that
+        :func:`msrelax_stats.score` scored when the table says so
+        (``attrs["msrelax"]["scoring"]``): ``score(data, instruments=["fss"])`` then compares
+        the FSS only, even where the file also holds NRS items.
     visits : (str, str)
         The two visits compared; the change is second minus first.
     ci_level : float
@@ -254,8 +257,9 @@ def compare(scored: pd.DataFrame, outcomes: Sequence[str] | None = None,
     """
     visits = tuple(str(v) for v in visits)
     registry = _registry()
-    if outcomes is None:
-        outcomes = registry.outcome_columns(scored.columns) if registry else []
+    if outcomes is None:  # every reported score of the instruments that score() scored
+        scoring = scored.attrs.get("msrelax", {}).get("scoring") or None
+        outcomes = registry.outcome_columns(scored.columns, scoring) if registry else []
     outcomes = list(outcomes)
     _check(scored, visits, outcomes)
     rows = scored.assign(_visit=scored["time"].astype(str), id=scored["id"].astype(str))
