@@ -60,7 +60,9 @@ def main() -> None:
     frames.append(_frame("ties_zeros", pre, post, 1))
     # (d) n < 10, exact path (no ties, no zeros), values with one decimal
     pre, post = _distinct(rng, 7, -1.5, 2.0, 1)
-    frames.append(_frame("small7", np.round(pre * 10).astype(int), np.round(post * 10).astype(int), 10))
+    frames.append(
+        _frame("small7", np.round(pre * 10).astype(int), np.round(post * 10).astype(int), 10)
+    )
     # (e) exact path, n = 20, two decimals
     pre, post = _distinct(rng, 20, -2.0, 4.0, 2)
     frames.append(
