@@ -22,12 +22,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from msrelax_stats.data.safe import spreadsheet_safe
 from msrelax_stats.errors import Problem, StudyDataError
 
 __all__ = ["AnalysisResult", "analyze", "write_table", "package_versions"]
 
 _VERSIONED = ("msrelax-stats", "pandas", "numpy", "scipy", "statsmodels", "matplotlib", "pingouin")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -94,30 +94,10 @@ def package_versions() -> dict[str, str]:
     return versions
 
 
-def _neutralise(value: Any) -> Any:
-    """Make a text cell inert in a spreadsheet (formula injection): prefix with an apostrophe."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        try:
-            float(value.replace(",", "."))
-        except ValueError:
-            return "'" + value
-    return value
-
-
-def _safe_for_spreadsheet(frame: pd.DataFrame) -> pd.DataFrame:
-    out = frame.copy()
-    for column in out.columns:
-        dtype = out[column].dtype
-        if not (pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype)):
-            out[column] = out[column].astype(object).map(_neutralise)
-    out.columns = [_neutralise(str(c)) for c in out.columns]
-    return out
-
-
 def write_table(frame: pd.DataFrame, path: Path) -> Path:
     """Write a table as CSV (UTF-8, ``.csv``) or Excel (``.xlsx``), safe against formulas."""
     path = Path(path)
-    safe = _safe_for_spreadsheet(frame)
+    safe = spreadsheet_safe(frame)
     if path.suffix.lower() == ".xlsx":
         safe.to_excel(path, index=False)
     else:

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from msrelax_stats.data.safe import spreadsheet_safe as _inert_table
 from msrelax_stats.errors import Problem, StudyDataError
 from msrelax_stats.figures._common import outcome_info
 from msrelax_stats.figures._format import fmt_ci, fmt_int, fmt_num, fmt_p, is_missing
@@ -131,19 +132,6 @@ def _write(text: str, path: str | Path | None) -> str:
     return text
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _inert(value: Any) -> Any:
-    """A text cell a spreadsheet would run as a formula, prefixed with an apostrophe."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        try:
-            float(value.replace(",", "."))
-        except ValueError:
-            return "'" + value
-    return value
-
-
 def to_csv(
     table: pd.DataFrame, path: str | Path | None = None, *, spreadsheet_safe: bool = False
 ) -> str:
@@ -162,8 +150,7 @@ def to_csv(
     -0.5
     """
     if spreadsheet_safe:
-        table = table.astype(object).map(_inert)
-        table.columns = [_inert(str(c)) for c in table.columns]
+        table = _inert_table(table)
     return _write(table.to_csv(index=False, lineterminator="\n"), path)
 
 
