@@ -12,11 +12,9 @@ The BCa interval is checked against ``scipy.stats.bootstrap(paired=True, method=
 the same generator, seed and batch.
 """
 
-from pathlib import Path
-
 import numpy as np
-import pandas as pd
 import pytest
+from paired_reference import DATA, EXPECTED, ROWS, RTOL, pairs
 from scipy import stats
 
 from msrelax_stats.stats.bootstrap import bca_paired
@@ -29,18 +27,6 @@ from msrelax_stats.stats.effect_sizes import (
     hedges_j,
     rank_biserial,
 )
-
-REF = Path(__file__).parent / "reference"
-DATA = pd.read_csv(REF / "paired_data.csv", dtype={"id": str})
-EXPECTED = pd.read_csv(REF / "paired_reference.csv")
-RTOL = 1e-6
-ROWS = [pytest.param(r, id=f"{r.dataset}-{r.ci_level}") for r in EXPECTED.itertuples()]
-
-
-def pairs(name):
-    g = DATA[DATA["dataset"] == name]
-    div = g["divisor"].to_numpy()
-    return g["pre_raw"].to_numpy() / div, g["post_raw"].to_numpy() / div
 
 
 @pytest.mark.parametrize("ref", ROWS)

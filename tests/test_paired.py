@@ -5,11 +5,9 @@ paired = TRUE, conf.level = ci)``, ``mean``/``sd``/``median``, ``shapiro.test(po
 ``cor(pre, post)``; ``p.adjust`` from ``compare_reference.csv``.
 """
 
-from pathlib import Path
-
 import numpy as np
-import pandas as pd
 import pytest
+from paired_reference import ROWS, RTOL, pairs
 
 from msrelax_stats.stats.paired import (
     adjust_pvalues,
@@ -18,18 +16,6 @@ from msrelax_stats.stats.paired import (
     pearson_r,
     shapiro_differences,
 )
-
-REF = Path(__file__).parent / "reference"
-DATA = pd.read_csv(REF / "paired_data.csv", dtype={"id": str})
-EXPECTED = pd.read_csv(REF / "paired_reference.csv")
-RTOL = 1e-6
-ROWS = [pytest.param(r, id=f"{r.dataset}-{r.ci_level}") for r in EXPECTED.itertuples()]
-
-
-def pairs(name):
-    g = DATA[DATA["dataset"] == name]
-    div = g["divisor"].to_numpy()
-    return g["pre_raw"].to_numpy() / div, g["post_raw"].to_numpy() / div
 
 
 @pytest.mark.parametrize("ref", ROWS)

@@ -6,11 +6,9 @@ Reference values: ``tests/reference/paired_reference.R`` (R 4.2.2) on the synthe
 estimate, CI and the achieved conf.level) and ``binom.test(sum(d > 0), sum(d != 0))``.
 """
 
-from pathlib import Path
-
 import numpy as np
-import pandas as pd
 import pytest
+from paired_reference import EXPECTED, ROWS, RTOL, pairs
 
 from msrelax_stats.stats.wilcoxon import (
     hodges_lehmann,
@@ -18,21 +16,6 @@ from msrelax_stats.stats.wilcoxon import (
     signrank_pmf,
     wilcoxon_signed_rank,
 )
-
-REF = Path(__file__).parent / "reference"
-DATA = pd.read_csv(REF / "paired_data.csv", dtype={"id": str})
-EXPECTED = pd.read_csv(REF / "paired_reference.csv")
-RTOL = 1e-6
-
-
-def pairs(name):
-    g = DATA[DATA["dataset"] == name]
-    return g["pre_raw"].to_numpy() / g["divisor"].to_numpy(), g["post_raw"].to_numpy() / g[
-        "divisor"
-    ].to_numpy()
-
-
-ROWS = [pytest.param(r, id=f"{r.dataset}-{r.ci_level}") for r in EXPECTED.itertuples()]
 
 
 @pytest.mark.parametrize("ref", ROWS)
