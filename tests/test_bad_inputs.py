@@ -39,8 +39,9 @@ FORMULA_START = ("=", "+", "-", "@")
 def fast_figures(monkeypatch):
     """Draw every figure but do not rasterise it (PNG files and the report's data URIs)."""
     import msrelax_stats.report.html as html
+    import msrelax_stats.report.outputs as outputs
 
-    monkeypatch.setattr(html, "save_figure", lambda *args, **kwargs: [])
+    monkeypatch.setattr(outputs, "save_figure", lambda *args, **kwargs: [])
     monkeypatch.setattr(html, "figure_data_uri", lambda figure: "data:image/png;base64,")
 
 

@@ -116,3 +116,15 @@ def test_missing_codes_value_may_start_with_a_dash(tmp_path, capsys):
     assert main(["validate", str(data)]) == 2
     assert "'-99'" in capsys.readouterr().err
     assert main(["validate", str(data), "--missing-codes", "-99,999"]) == 0
+
+
+def test_analyze_in_process_leaves_the_garbage_collector_as_it_found_it(tmp_path):
+    # `analyze` freezes the objects of its imports (gc.freeze, a start-up saving); called
+    # in a long-lived process (a notebook, these tests) it must unfreeze them afterwards
+    import gc
+
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    status = main(["analyze", str(SAMPLE), "--out", str(tmp_path / "out"), "--n-boot", "200",
+                   "--outcomes", "fss_mean"])  # fmt: skip
+    assert status == 0
+    assert gc.isenabled() and gc.get_freeze_count() == 0

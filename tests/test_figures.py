@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from matplotlib.collections import LineCollection
+from matplotlib.figure import Figure
 from PIL import Image
 from scipy import stats
 
@@ -282,6 +283,34 @@ def test_render_figure_once_same_bytes_as_the_files(scored, tmp_path):
     assert [p.read_bytes() for p in paths] == [rendered["png"], rendered["svg"]]
     with Image.open(io.BytesIO(rendered["png"])) as image:
         assert image.info["dpi"] == pytest.approx((100, 100), abs=0.01)
+
+
+def _line_figure(i):
+    fig = Figure(figsize=(3, 2), layout="constrained")
+    ax = fig.add_subplot()
+    ax.plot([0, 1, 2], [i, i + 1, i * 2])
+    ax.set_title(f"figure {i}")
+    return fig
+
+
+def test_figures_added_to_running_workers_are_drawn_there_with_the_same_bytes(tmp_path):
+    # makers (functions that draw the figure) run in the workers: those of start_saving by
+    # fork, those of add() by pickle; either way the bytes are those of save_figure here
+    from functools import partial
+
+    from msrelax_stats.figures.save import save_figure, start_saving
+
+    serial = [save_figure(_line_figure(i), tmp_path / "serial" / f"f{i}", ("png",), 100)
+              for i in range(5)]  # fmt: skip
+    first = [(partial(_line_figure, i), tmp_path / "workers" / f"f{i}") for i in range(2)]
+    with start_saving(first, ("png",), 100, workers=2) as batch:
+        batch.add([(partial(_line_figure, i), tmp_path / "workers" / f"f{i}")
+                   for i in range(2, 5)], ("png",), 100)  # fmt: skip
+        parallel = batch.result()
+    assert [[p.name for p in paths] for paths in parallel] == [["f0.png"], ["f1.png"],
+                                                                ["f2.png"], ["f3.png"], ["f4.png"]]  # fmt: skip
+    for one, other in zip(serial, parallel, strict=True):
+        assert one[0].read_bytes() == other[0].read_bytes(), one[0].name
 
 
 def test_save_figures_in_worker_processes_writes_the_same_bytes(tmp_path):

@@ -20,7 +20,7 @@ from msrelax_stats.report.gallery import (
     make_figures,
     primary_outcomes,
 )
-from msrelax_stats.report.html import write_outputs
+from msrelax_stats.report.outputs import write_outputs
 from msrelax_stats.stats.compare import compare
 
 

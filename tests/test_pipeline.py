@@ -48,6 +48,10 @@ def test_same_input_same_bytes(two_runs):
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
     for name in ("table2.csv", "table2.md", "table2.tex", "table2.html"):
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
+    figures = sorted(path.name for path in (a / "figures").iterdir())
+    assert figures == sorted(path.name for path in (b / "figures").iterdir())
+    for name in figures:
+        assert (a / "figures" / name).read_bytes() == (b / "figures" / name).read_bytes(), name
     doc_a = json.loads((a / "results.json").read_text(encoding="utf-8"))
     doc_b = json.loads((b / "results.json").read_text(encoding="utf-8"))
     doc_a.pop("created")
@@ -104,3 +108,30 @@ def test_write_table_neutralises_formulas(tmp_path):
     path = write_table(frame, tmp_path / "t.csv")
     read = pd.read_csv(path, dtype=str)
     assert list(read["id"]) == ['\'=HYPERLINK("x")', "'+1+1", "-2", "'@SUM(A1)", "P1"]
+
+
+def test_figures_drawn_while_computing_equal_those_drawn_afterwards(two_runs, tmp_path):
+    # analyze() has the figures of the scored table drawn while it computes the statistics
+    # (report.html.start_paired_figures); write_outputs() alone draws every figure after them.
+    # Both must give the same files, bytes and report.
+    from msrelax_stats.report.outputs import write_outputs
+
+    run = two_runs[0]
+    written = write_outputs(tmp_path, scored=run.scored, results=run.paired.table,
+                            caseness=run.paired.caseness, responders=run.paired.responders,
+                            exclusions=run.paired.exclusions, options=run.options)  # fmt: skip
+    figures = sorted(name for name in written if name.startswith("figures/"))
+    assert figures == sorted(f"figures/{p.name}" for p in (run.out / "figures").iterdir())
+    assert len(figures) == 8  # primary set: 2 x (estimation, changes), profile, forest, 2 caseness
+    for name in figures:
+        assert (tmp_path / name).read_bytes() == (run.out / name).read_bytes(), name
+
+
+def test_error_while_figures_are_drawn_leaves_nothing_behind(tmp_path):
+    import multiprocessing
+
+    # the figures of the scored table start before compare() finds the unknown outcome
+    with pytest.raises(StudyDataError, match="outcome column not found"):
+        analyze(SAMPLE, out=tmp_path / "out", n_boot=200, outcomes=["fss_mean", "no_such"])
+    assert list(tmp_path.iterdir()) == []
+    assert multiprocessing.active_children() == []

@@ -252,7 +252,7 @@ def analyze(
     their notes and options.
     """
     from msrelax_stats.instruments import score
-    from msrelax_stats.stats.compare import compare
+    from msrelax_stats.stats.compare import compare, default_outcomes
     from msrelax_stats.study import read_study
 
     if primary_test not in ("t", "wilcoxon"):
@@ -280,71 +280,83 @@ def analyze(
     )
 
     meta = study.attrs.get("msrelax", {})
-    try:  # problems found after reading concern the same file: name it
-        if "group" in study.columns or control is not None:  # before scoring: fails fast
-            arms, arm_notes = detect_arms(study, control)
-        else:  # one group: skip the two-arm machinery (statsmodels.api costs ~0.5 s to import)
-            arms, arm_notes = None, []
-        scored = score(study, **scoring)
-        visit_labels = [str(v) for v in study["time"].cat.categories]
-        paired_visits = (visit_labels[0], visit_labels[-1])
-        chosen = list(outcomes) if outcomes else None
-        if arms is None:
-            paired = compare(scored, outcomes=chosen, visits=paired_visits, ci_level=ci_level,
-                             seed=seed, n_boot=n_boot)  # fmt: skip
-        else:
-            paired = paired_by_arm(scored, arms, chosen, paired_visits, ci_level=ci_level,
-                                   seed=seed, n_boot=n_boot)  # fmt: skip
-        outcome_names = list(dict.fromkeys(paired.table["outcome"])) if len(paired.table) else []
-        designs, ledger = None, None
-        if arms is not None or len(visit_labels) > 2 or diary is not None:
-            designs, ledger = run_designs(
-                scored, paired, arms=arms, visits=visit_labels, paired_visits=paired_visits,
-                outcomes=outcome_names, explicit_outcomes=chosen is not None, ci_level=ci_level,
-                seed=seed, n_boot=n_boot, diary=diary, diary_days=diary_days, notes=arm_notes,
-            )  # fmt: skip
-    except StudyDataError as error:
-        if isinstance(source, pd.DataFrame):
-            raise
-        raise error.with_file(os.fspath(source)) from None
-    options = {
-        "visits": visit_labels,
-        "paired_visits": list(paired_visits),
-        "outcomes": outcome_names,
-        "ci_level": ci_level,
-        "seed": seed,
-        "n_boot": n_boot,
-        "primary_test": primary_test,
-        "control": control,
-        "scoring": scoring,
-        "layout": meta.get("layout"),
-        "missing_codes": list(missing_codes) if missing_codes else None,
-        "figure_set": figure_set,
-    }
-    if designs is not None:
-        options.update(design_options(designs, explicit_outcomes=chosen is not None))
-    result = AnalysisResult(
-        study=study, scored=scored, paired=paired, out=None, options=options, designs=designs,
-        exclusions=ledger,
-        arms=designs.arms_result if designs else None,
-        visits=designs.visits_result if designs else None,
-        diary=designs.diary if designs else None,
-        notes=list(designs.notes) if designs else list(arm_notes),
-    )  # fmt: skip
-    if out is None:
-        return result
-
-    out = Path(out)
-    staging = _Staging(out)
+    staging = _Staging(Path(out)) if out is not None else None
+    started = None
     try:
-        result.files = _write_outputs(
-            staging.tmp, result, meta, figure_formats=tuple(figure_formats), command=command
-        )
+        try:  # problems found after reading concern the same file: name it
+            if "group" in study.columns or control is not None:  # before scoring: fails fast
+                arms, arm_notes = detect_arms(study, control)
+            else:  # one group: skip the two-arm machinery (statsmodels.api: ~0.5 s to import)
+                arms, arm_notes = None, []
+            scored = score(study, **scoring)
+            visit_labels = [str(v) for v in study["time"].cat.categories]
+            paired_visits = (visit_labels[0], visit_labels[-1])
+            chosen = list(outcomes) if outcomes else None
+            if staging is not None and arms is None:  # drawn and saved while we compute
+                from msrelax_stats.report.outputs import start_paired_figures
+
+                started = start_paired_figures(
+                    staging.tmp, scored, chosen or default_outcomes(scored), visits=paired_visits,
+                    seed=seed, figure_set=figure_set, formats=tuple(figure_formats),
+                )  # fmt: skip
+            if arms is None:
+                paired = compare(scored, outcomes=chosen, visits=paired_visits,
+                                 ci_level=ci_level, seed=seed, n_boot=n_boot)  # fmt: skip
+            else:
+                paired = paired_by_arm(scored, arms, chosen, paired_visits, ci_level=ci_level,
+                                       seed=seed, n_boot=n_boot)  # fmt: skip
+            outcome_names = (
+                list(dict.fromkeys(paired.table["outcome"])) if len(paired.table) else []
+            )
+            designs, ledger = None, None
+            if arms is not None or len(visit_labels) > 2 or diary is not None:
+                designs, ledger = run_designs(
+                    scored, paired, arms=arms, visits=visit_labels, paired_visits=paired_visits,
+                    outcomes=outcome_names, explicit_outcomes=chosen is not None,
+                    ci_level=ci_level, seed=seed, n_boot=n_boot, diary=diary,
+                    diary_days=diary_days, notes=arm_notes,
+                )  # fmt: skip
+        except StudyDataError as error:
+            if isinstance(source, pd.DataFrame):
+                raise
+            raise error.with_file(os.fspath(source)) from None
+        options = {
+            "visits": visit_labels,
+            "paired_visits": list(paired_visits),
+            "outcomes": outcome_names,
+            "ci_level": ci_level,
+            "seed": seed,
+            "n_boot": n_boot,
+            "primary_test": primary_test,
+            "control": control,
+            "scoring": scoring,
+            "layout": meta.get("layout"),
+            "missing_codes": list(missing_codes) if missing_codes else None,
+            "figure_set": figure_set,
+        }
+        if designs is not None:
+            options.update(design_options(designs, explicit_outcomes=chosen is not None))
+        result = AnalysisResult(
+            study=study, scored=scored, paired=paired, out=None, options=options,
+            designs=designs, exclusions=ledger,
+            arms=designs.arms_result if designs else None,
+            visits=designs.visits_result if designs else None,
+            diary=designs.diary if designs else None,
+            notes=list(designs.notes) if designs else list(arm_notes),
+        )  # fmt: skip
+        if staging is None:
+            return result
+        result.files = _write_outputs(staging.tmp, result, meta, started=started,
+                                      figure_formats=tuple(figure_formats), command=command)  # fmt: skip
         staging.commit()
     except BaseException:
-        staging.abort()
+        if staging is not None:
+            staging.abort()
         raise
-    result.out = out
+    finally:
+        if started is not None:
+            started.close()
+    result.out = Path(out)
     return result
 
 
@@ -355,6 +367,7 @@ def _write_outputs(
     *,
     figure_formats: tuple[str, ...],
     command: str | None,
+    started: Any = None,
 ) -> list[str]:
     paired = result.paired
     written: list[str] = []
@@ -420,6 +433,7 @@ def _write_outputs(
         command=command or "",
         formats=figure_formats,
         designs=result.designs,
+        started=started,
     )
     written.extend(sorted(report_files))
     return written

@@ -7,6 +7,7 @@ import multiprocessing as mp
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
@@ -17,6 +18,8 @@ from msrelax_stats.figures._common import style_context
 __all__ = [
     "save_figure",
     "save_figures",
+    "start_saving",
+    "FigureBatch",
     "render_figure",
     "settle_layout",
     "fix_layout",
@@ -143,46 +146,126 @@ def save_figure(
     return written
 
 
-# The figures a forked worker renders: set just before the pool forks, read by the children.
-_JOBS: list[tuple[Callable[..., list[Path]], Figure | Axes, Path, Sequence[str], int]] = []
+#: A figure to save: the Figure (or an Axes of it), or a function of no arguments that draws it
+#: (called in the worker process that saves it, so drawing is spread over the cores too).
+FigureOrMaker = Figure | Axes | Callable[[], Figure | Axes]
+
+#: One figure to save: the save function, the figure or its maker, path stem, formats, dpi.
+_Job = tuple[Callable[..., Any], FigureOrMaker, Path, tuple[str, ...], int]
+
+# The jobs of the pool being forked: set just before the fork, read by the children.
+_JOBS: list[_Job] = []
 
 
-def _save_job(index: int) -> list[Path]:
-    save, fig, stem, formats, dpi = _JOBS[index]
-    return save(fig, stem, formats, dpi)
+def _run_job(save: Callable[..., Any], fig: FigureOrMaker, stem: Path, formats: tuple[str, ...],
+             dpi: int) -> Any:  # fmt: skip
+    figure = fig if isinstance(fig, Figure | Axes) else fig()
+    return save(figure, stem, formats, dpi)
 
 
-def save_figures(
-    jobs: Sequence[tuple[Figure | Axes, str | Path]],
+def _save_job(index: int) -> Any:
+    return _run_job(*_JOBS[index])
+
+
+class FigureBatch:
+    """Figures being saved, by forked worker processes or (without them) on :meth:`result`.
+
+    Made by :func:`start_saving`; more figures can be added with :meth:`add` while the first
+    ones are being saved. Use it as a context manager, so that workers still running when
+    the block is left by an exception are stopped.
+    """
+
+    def __init__(self, jobs: list[_Job], workers: int) -> None:
+        global _JOBS
+        self._jobs: list[_Job] = []
+        self._pending: list[Any] = []  # AsyncResult per job (workers), or None (serial)
+        self._pool = None
+        if workers >= 2:
+            _JOBS = jobs
+            try:  # the children inherit these jobs at the fork: nothing of them is pickled
+                self._pool = mp.get_context("fork").Pool(workers)
+            finally:
+                _JOBS = []
+            self._pending = [self._pool.apply_async(_save_job, (i,)) for i in range(len(jobs))]
+        self._jobs = list(jobs)
+
+    def add(self, jobs: Sequence[tuple[FigureOrMaker, str | Path]], formats: Sequence[str] = ("png",),
+            dpi: int = 300, *, save: Callable[..., Any] = save_figure) -> None:  # fmt: skip
+        """Save more figures with the same workers (already warm: fonts loaded, caches
+        filled). These jobs travel to the workers by pickle: a maker must then be a picklable
+        function, such as a ``functools.partial`` of a module-level plotting function."""
+        prepared = [(save, fig, Path(stem), tuple(formats), dpi) for fig, stem in jobs]
+        if self._pool is not None:
+            self._pending += [self._pool.apply_async(_run_job, job) for job in prepared]
+        self._jobs += prepared
+
+    def result(self) -> list[Any]:
+        """What ``save`` returned for each job, in the order of the jobs (waits for them)."""
+        try:
+            if self._pool is None:
+                return [_run_job(*job) for job in self._jobs]
+            return [pending.get() for pending in self._pending]
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Stop the workers (they are done after :meth:`result`)."""
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+            self._pool = None
+
+    def __enter__(self) -> FigureBatch:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def start_saving(
+    jobs: Sequence[tuple[FigureOrMaker, str | Path]],
     formats: Sequence[str] = ("png",),
     dpi: int = 300,
     *,
-    save: Callable[..., list[Path]] = save_figure,
+    save: Callable[..., Any] = save_figure,
     workers: int | None = None,
-) -> list[list[Path]]:
-    """Save many figures (``[(figure, path_stem), ...]``), on every core the machine has.
+) -> FigureBatch:
+    """Start saving many figures (``[(figure or maker, path_stem), ...]``) on every core.
 
     Rendering a figure is pure CPU work in matplotlib; with several figures and cores the
     figures are split over forked worker processes (POSIX ``fork``: the children inherit the
-    figures, nothing is pickled but the file paths they return). Each figure is rendered by
-    ``save`` exactly as :func:`save_figure` would in this process, so the files are the same
-    bytes either way; where ``fork`` is not available, or with one core or few figures, the
-    figures are saved here, one after the other.
+    figures and the data of the makers, nothing is pickled but what ``save`` returns), and
+    this process can go on with other work until :meth:`FigureBatch.result`. Each figure is
+    drawn (a maker is called) and saved by ``save`` exactly as it would be in this process,
+    so the files are the same bytes either way; where ``fork`` is not available, or with one
+    core, the figures are saved here, one after the other, on :meth:`FigureBatch.result`.
+    """
+    if workers is None:
+        workers = min(os.cpu_count() or 1, 4)
+    if "fork" not in mp.get_all_start_methods():
+        workers = 1
+    prepared = [(save, fig, Path(stem), tuple(formats), dpi) for fig, stem in jobs]
+    return FigureBatch(prepared, workers)
+
+
+def save_figures(
+    jobs: Sequence[tuple[FigureOrMaker, str | Path]],
+    formats: Sequence[str] = ("png",),
+    dpi: int = 300,
+    *,
+    save: Callable[..., Any] = save_figure,
+    workers: int | None = None,
+) -> list[Any]:
+    """Save many figures (``[(figure or maker, path_stem), ...]``), on every core the machine
+    has (:func:`start_saving`), and wait for them.
 
     Returns
     -------
-    list of list of Path
-        The files of each job, in the order of ``jobs``.
+    list
+        What ``save`` returned for each job (with :func:`save_figure`: the files written), in
+        the order of ``jobs``.
     """
-    global _JOBS
-    if workers is None:
-        workers = min(os.cpu_count() or 1, 4)
-    workers = min(workers, len(jobs))
-    if workers < 2 or len(jobs) < 4 or "fork" not in mp.get_all_start_methods():
-        return [save(fig, stem, formats, dpi) for fig, stem in jobs]
-    _JOBS = [(save, fig, Path(stem), tuple(formats), dpi) for fig, stem in jobs]
-    try:
-        with mp.get_context("fork").Pool(workers) as pool:
-            return pool.map(_save_job, range(len(_JOBS)), chunksize=1)
-    finally:
-        _JOBS = []
+    if len(jobs) < 4:  # forking workers costs more than it saves
+        workers = 1
+    with start_saving(jobs, formats, dpi, save=save, workers=workers) as batch:
+        return batch.result()

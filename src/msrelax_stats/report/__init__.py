@@ -8,7 +8,8 @@ the two-arm, visits and diary analyses into them.
 
 from msrelax_stats.report.designs import DesignResults, DiaryAnalysis
 from msrelax_stats.report.gallery import FigureSpec, make_design_figures, make_figures
-from msrelax_stats.report.html import software_versions, write_outputs, write_report
+from msrelax_stats.report.html import software_versions, write_report
+from msrelax_stats.report.outputs import write_outputs
 from msrelax_stats.report.tables import table2, to_csv, to_html, to_latex, to_markdown
 from msrelax_stats.report.text import methods_paragraph, result_sentence
 

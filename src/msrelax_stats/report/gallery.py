@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import base64
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -42,10 +43,12 @@ from msrelax_stats.figures import (
     slope_plot,
     trajectory_plot,
 )
+from msrelax_stats.figures._common import paired_wide
 from msrelax_stats.figures.save import render_figure
 
-__all__ = ["FigureSpec", "FIGURE_SETS", "make_figures", "make_design_figures", "figure_data_uri",
-           "main_outcomes", "headline_outcomes"]  # fmt: skip
+__all__ = ["FigureSpec", "FIGURE_SETS", "make_figures", "paired_figures", "summary_figures",
+           "draw", "design_figures", "make_design_figures", "figure_data_uri", "main_outcomes",
+           "headline_outcomes"]  # fmt: skip
 
 _COMPONENT = re.compile(r"psqi_c\d")
 
@@ -58,11 +61,12 @@ PRIMARY = ("fss_mean", "psqi_global")
 
 @dataclass(frozen=True)
 class FigureSpec:
-    """One figure of the report: file stem, caption, and the Figure (or PNG file or bytes)."""
+    """One figure of the report: file stem, caption, and the Figure (or PNG file or bytes, or
+    a function of no arguments that draws the Figure)."""
 
     name: str
     caption: str
-    figure: Figure | Axes | Path | bytes
+    figure: Figure | Axes | Path | bytes | Callable[[], Figure | Axes]
 
 
 def main_outcomes(results: pd.DataFrame) -> list[str]:
@@ -135,6 +139,88 @@ def _mcid_points(outcome: str, responders: pd.DataFrame | None) -> float | None:
     return float(info.mcid) if info.mcid is not None and info.mcid_kind == "points" else None
 
 
+def paired_figures(
+    scored: pd.DataFrame,
+    outcomes: Sequence[str],
+    responders: pd.DataFrame | None = None,
+    *,
+    visits: Sequence[str] = ("pre", "post"),
+    seed: int = 1,
+    n_boot: int = 5000,
+    figure_set: str = "primary",
+) -> list[FigureSpec]:
+    """The figures drawn from the scored table alone, in report order, not drawn yet.
+
+    ``outcomes`` are the outcomes of the results table, in its order; those of ``figure_set``
+    with at least one complete pair get an estimation plot, a slope plot (not with
+    ``"primary"``: the estimation plot holds the slopes) and the distribution of the changes
+    (MCID from ``responders``, else from the registry, when it is in points); then the PSQI
+    component profile when the components are present. Each ``FigureSpec.figure`` is a
+    function of no arguments that draws the figure (:func:`make_figures` calls them; the
+    pipeline has them drawn by the processes that save them, while it computes the
+    statistics, since they do not depend on them).
+    """
+    specs: list[FigureSpec] = []
+    for outcome in _figure_outcomes(pd.DataFrame({"outcome": list(outcomes)}), figure_set):
+        if outcome not in scored.columns or paired_wide(scored, outcome, visits).empty:
+            continue  # no complete pair: nothing to draw (the tables say why)
+        label = outcome_info(outcome).label
+        mcid = _mcid_points(outcome, responders)
+        specs.append(FigureSpec(f"{outcome}_estimation", f"{label}: paired estimation plot "
+                     "(one line per participant; bootstrap distribution of the mean change, "
+                     f"{n_boot} resamples, seed {seed}).",
+                     partial(estimation_plot, scored, outcome, seed=seed, n_boot=n_boot,
+                             visits=visits)))  # fmt: skip
+        if figure_set != "primary":  # the estimation plot already holds the slopes
+            specs.append(FigureSpec(f"{outcome}_slopes", f"{label}: one line per participant "
+                         "with both visits; mean and 95 % CI beside each visit.",
+                         partial(slope_plot, scored, outcome, visits=visits)))  # fmt: skip
+        specs.append(FigureSpec(f"{outcome}_changes", f"{label}: distribution of the changes "
+                     "(post - pre)" + ("; dashed line: MCID." if mcid is not None else "."),
+                     partial(change_distribution, scored, outcome, mcid=mcid, visits=visits)))  # fmt: skip
+    if any(_COMPONENT.fullmatch(str(c)) for c in scored.columns):
+        specs.append(FigureSpec("psqi_profile", "PSQI component scores before and after "
+                                "(mean and 95 % CI).", partial(psqi_profile, scored, visits=visits)))  # fmt: skip
+    return specs
+
+
+def summary_figures(
+    results: pd.DataFrame, caseness: pd.DataFrame | None = None, *, figure_set: str = "primary"
+) -> list[FigureSpec]:
+    """The figures of the results tables, in report order, not drawn yet: the forest plot of
+    d_z (every outcome) and one caseness plot per row of ``caseness`` (with ``"primary"``,
+    those of the instruments of the primary outcomes). Each ``FigureSpec.figure`` is a
+    function of no arguments that draws the figure.
+    """
+    specs: list[FigureSpec] = []
+    if len(results):
+        specs.append(FigureSpec("forest_d_z", "Effect sizes d_z with CIs, all outcomes.",
+                                partial(forest_plot, results)))  # fmt: skip
+    if caseness is not None:
+        outcomes = _figure_outcomes(results, figure_set)
+        instruments = {outcome_info(o).instrument for o in outcomes}
+        for row in caseness.to_dict("records"):  # one per caseness flag
+            if (
+                figure_set == "primary"
+                and outcome_info(str(row["outcome"])).instrument not in instruments
+            ):
+                continue
+            label = outcome_info(str(row["outcome"])).label
+            specs.append(FigureSpec(f"{row['outcome']}_caseness", f"{label} before and after, "
+                                    "with the exact McNemar test.", partial(caseness_plot, row)))  # fmt: skip
+    return specs
+
+
+def draw(spec: FigureSpec) -> FigureSpec:
+    """``spec`` with its figure drawn (a Figure) when it holds a function that draws it."""
+    figure = spec.figure
+    if callable(figure):
+        figure = figure()
+    if isinstance(figure, Axes):
+        figure = figure.figure
+    return FigureSpec(spec.name, spec.caption, figure)
+
+
 def make_figures(
     scored: pd.DataFrame,
     results: pd.DataFrame,
@@ -146,57 +232,26 @@ def make_figures(
     n_boot: int = 5000,
     figure_set: str = "primary",
 ) -> list[FigureSpec]:
-    """Every standard figure of a study, in report order.
+    """Every standard figure of a study, drawn, in report order.
 
-    Per outcome of ``figure_set`` (:func:`headline_outcomes` by default, or every main
-    outcome with ``"all"``): estimation plot, slope plot and change distribution (MCID from
-    ``responders`` or the registry when it is in points); then the PSQI component profile
-    when the components are present, the forest plot of d_z (every outcome), and one
-    caseness plot per row of ``caseness``.
+    Per outcome of ``figure_set`` (:func:`primary_outcomes` by default,
+    :func:`headline_outcomes` with ``"headline"``, every main outcome with ``"all"``):
+    estimation plot, slope plot and change distribution (MCID from ``responders`` or the
+    registry when it is in points); then the PSQI component profile when the components are
+    present, the forest plot of d_z (every outcome), and the caseness plots
+    (:func:`paired_figures` and :func:`summary_figures`).
 
     Examples
     --------
     >>> specs = make_figures(scored, result.table, result.caseness)  # doctest: +SKIP
-    >>> [s.name for s in specs][:3]  # doctest: +SKIP
-    ['fss_mean_estimation', 'fss_mean_slopes', 'fss_mean_changes']
+    >>> [s.name for s in specs][:2]  # doctest: +SKIP
+    ['fss_mean_estimation', 'fss_mean_changes']
     """
-    specs: list[FigureSpec] = []
-    pairs = results.set_index(results["outcome"].astype(str))["n"] if "n" in results else None
-    outcomes = _figure_outcomes(results, figure_set)
-    for outcome in outcomes:
-        if outcome not in scored.columns or (pairs is not None and not pairs.get(outcome, 1) > 0):
-            continue  # no complete pair: nothing to draw (the tables say why)
-        label = outcome_info(outcome).label
-        mcid = _mcid_points(outcome, responders)
-        specs.append(FigureSpec(f"{outcome}_estimation", f"{label}: paired estimation plot "
-                     "(one line per participant; bootstrap distribution of the mean change, "
-                     f"{n_boot} resamples, seed {seed}).",
-                     estimation_plot(scored, outcome, seed=seed, n_boot=n_boot, visits=visits)))  # fmt: skip
-        if figure_set != "primary":  # the estimation plot already holds the slopes
-            specs.append(FigureSpec(f"{outcome}_slopes", f"{label}: one line per participant "
-                         "with both visits; mean and 95 % CI beside each visit.",
-                         slope_plot(scored, outcome, visits=visits).figure))  # fmt: skip
-        specs.append(FigureSpec(f"{outcome}_changes", f"{label}: distribution of the changes "
-                     "(post - pre)" + ("; dashed line: MCID." if mcid is not None else "."),
-                     change_distribution(scored, outcome, mcid=mcid, visits=visits).figure))  # fmt: skip
-    if any(_COMPONENT.fullmatch(str(c)) for c in scored.columns):
-        specs.append(FigureSpec("psqi_profile", "PSQI component scores before and after "
-                                "(mean and 95 % CI).", psqi_profile(scored, visits=visits).figure))  # fmt: skip
-    if len(results):
-        specs.append(FigureSpec("forest_d_z", "Effect sizes d_z with CIs, all outcomes.",
-                                forest_plot(results).figure))  # fmt: skip
-    if caseness is not None:
-        instruments = {outcome_info(o).instrument for o in outcomes}
-        for row in caseness.to_dict("records"):  # one per caseness flag
-            if (
-                figure_set == "primary"
-                and outcome_info(str(row["outcome"])).instrument not in instruments
-            ):
-                continue
-            label = outcome_info(str(row["outcome"])).label
-            specs.append(FigureSpec(f"{row['outcome']}_caseness", f"{label} before and after, "
-                                    "with the exact McNemar test.", caseness_plot(row).figure))  # fmt: skip
-    return specs
+    outcomes = [str(o) for o in results["outcome"]] if "outcome" in results else []
+    specs = paired_figures(scored, outcomes, responders, visits=visits, seed=seed,
+                           n_boot=n_boot, figure_set=figure_set)  # fmt: skip
+    specs += summary_figures(results, caseness, figure_set=figure_set)
+    return [draw(spec) for spec in specs]
 
 
 def _has_row(frame: pd.DataFrame | None, outcome: str, column: str) -> bool:
@@ -206,19 +261,17 @@ def _has_row(frame: pd.DataFrame | None, outcome: str, column: str) -> bool:
     return bool(len(rows)) and bool(pd.to_numeric(rows[column], errors="coerce").notna().any())
 
 
-def make_design_figures(
+def design_figures(
     scored: pd.DataFrame, results: pd.DataFrame, designs: Any, figure_set: str = "primary"
 ) -> list[FigureSpec]:
-    """Figures of the designs beyond one group, per outcome of ``figure_set``, in report order.
+    """Figures of the designs beyond one group, per outcome of ``figure_set``, in report
+    order, not drawn yet (each ``FigureSpec.figure`` is a function of no arguments that draws
+    it; :func:`make_design_figures` draws them).
 
     With two arms: slopes coloured by arm (first vs last visit) and the ANCOVA-adjusted means;
     with more than two visits: the mean trajectories (per arm with two arms); with a diary:
     the dose-response scatter. ``designs`` is a :class:`msrelax_stats.report.designs.
     DesignResults` (None gives no figure).
-
-    Examples
-    --------
-    >>> specs = make_design_figures(scored, result.paired.table, designs)  # doctest: +SKIP
     """
     if designs is None or not designs.active:
         return []
@@ -226,6 +279,7 @@ def make_design_figures(
     arms = list(designs.arms) if designs.arms else None
     arms_res, visits_res = designs.arms_result, designs.visits_result
     dose = designs.diary.dose_response if designs.diary is not None else None
+    level = _level(results)
     specs: list[FigureSpec] = []
     for outcome in _figure_outcomes(results, figure_set):
         if outcome not in scored.columns:
@@ -234,29 +288,41 @@ def make_design_figures(
         if arms is not None:
             specs.append(FigureSpec(f"{outcome}_arm_slopes", f"{label}: one line per participant "
                                     f"with both {first} and {last}, coloured by arm; arm means "
-                                    f"with {_level(results) * 100:g} % CIs beside the visits.",
-                                    arm_slope_plot(scored, outcome, (first, last), arms=arms,
-                                                   ci_level=_level(results)).figure))  # fmt: skip
+                                    f"with {level * 100:g} % CIs beside the visits.",
+                                    partial(arm_slope_plot, scored, outcome, (first, last),
+                                            arms=arms, ci_level=level)))  # fmt: skip
         if arms_res is not None and _has_row(arms_res.adjusted_means, outcome, "adjusted_mean"):
             row = arms_res.table[arms_res.table["outcome"].astype(str) == outcome].iloc[0]
             specs.append(FigureSpec(f"{outcome}_adjusted_means", f"{label} at {last}: ANCOVA-"
                                     f"adjusted mean per arm (at the mean {first} score) with CI.",
-                                    adjusted_means_plot(arms_res.adjusted_means, outcome,
-                                                        arms_row=row, visit=last).figure))  # fmt: skip
+                                    partial(adjusted_means_plot, arms_res.adjusted_means,
+                                            outcome, arms_row=row, visit=last)))  # fmt: skip
         if visits_res is not None and outcome in designs.visit_outcomes:
             specs.append(FigureSpec(f"{outcome}_trajectories", f"{label}: mean and CI band at "
                                     "each visit over the participants seen" + (" per arm" if arms
                                     else "") + "; each participant's values faint behind.",
-                                    trajectory_plot(scored, outcome, designs.visits, arms=arms,
-                                                    ci_level=_level(results)).figure))  # fmt: skip
+                                    partial(trajectory_plot, scored, outcome, designs.visits,
+                                            arms=arms, ci_level=level)))  # fmt: skip
         if dose is not None and _has_row(dose.table, outcome, "n") and outcome in dose.data:
             row = dose.table[dose.table["outcome"].astype(str) == outcome].iloc[0]
             specs.append(FigureSpec(f"{outcome}_dose_response", f"{label}: change ({last} - "
                                     f"{first}) against the share of days practised, OLS line "
                                     "with its confidence band.",
-                                    dose_response_plot(dose.data, outcome, row=row,
-                                                       ci_level=_level(results)).figure))  # fmt: skip
+                                    partial(dose_response_plot, dose.data, outcome, row=row,
+                                            ci_level=level)))  # fmt: skip
     return specs
+
+
+def make_design_figures(
+    scored: pd.DataFrame, results: pd.DataFrame, designs: Any, figure_set: str = "primary"
+) -> list[FigureSpec]:
+    """The figures of :func:`design_figures`, drawn.
+
+    Examples
+    --------
+    >>> specs = make_design_figures(scored, result.paired.table, designs)  # doctest: +SKIP
+    """
+    return [draw(spec) for spec in design_figures(scored, results, designs, figure_set)]
 
 
 def _level(results: pd.DataFrame) -> float:
@@ -265,12 +331,17 @@ def _level(results: pd.DataFrame) -> float:
     return 0.95
 
 
-def figure_data_uri(figure: Figure | Axes | Path | bytes, dpi: int = 150) -> str:
-    """``data:image/png;base64,...`` of PNG bytes, a PNG file (read) or a Figure (rendered)."""
+def figure_data_uri(
+    figure: Figure | Axes | Path | bytes | Callable[[], Figure | Axes], dpi: int = 150
+) -> str:
+    """``data:image/png;base64,...`` of PNG bytes, a PNG file (read) or a Figure (rendered;
+    a function that draws it is called first)."""
     if isinstance(figure, bytes):
         data = figure
     elif isinstance(figure, Path | str):
         data = Path(figure).read_bytes()
+    elif not isinstance(figure, Figure | Axes):
+        data = render_figure(figure(), ("png",), dpi)["png"]
     else:
         data = render_figure(figure, ("png",), dpi)["png"]
     return "data:image/png;base64," + base64.b64encode(data).decode("ascii")

@@ -1,4 +1,4 @@
-"""One self-contained ``report.html`` (jinja2, autoescaped) and the full set of outputs.
+"""One self-contained ``report.html`` (jinja2, autoescaped).
 
 The template is ``report/templates/report.html.j2`` and the stylesheet
 ``report/templates/report.css`` (inlined); figures are embedded as base64 PNG, so the file
@@ -21,7 +21,6 @@ import pandas as pd
 from msrelax_stats.errors import Problem
 from msrelax_stats.figures._common import outcome_info
 from msrelax_stats.figures._format import fmt_ci, fmt_int, fmt_num, fmt_p, is_missing
-from msrelax_stats.figures.save import save_figure, save_figures
 from msrelax_stats.report.designs import DesignResults, design_context, design_methods
 from msrelax_stats.report.gallery import (
     FigureSpec,
@@ -30,7 +29,7 @@ from msrelax_stats.report.gallery import (
     make_design_figures,
     make_figures,
 )
-from msrelax_stats.report.tables import table2, to_csv, to_html, to_latex, to_markdown
+from msrelax_stats.report.tables import table2_by_arm
 from msrelax_stats.report.text import (
     methods_paragraph,
     paired_visits,
@@ -38,7 +37,7 @@ from msrelax_stats.report.text import (
     result_sentence,
 )
 
-__all__ = ["write_report", "write_outputs", "software_versions"]
+__all__ = ["write_report", "software_versions"]
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -202,16 +201,6 @@ def _per_group(frame: pd.DataFrame | None, rows: Any, *args: Any) -> Any:
     return out
 
 
-def _table2(results: pd.DataFrame, decimals: int, **kwargs: Any) -> pd.DataFrame:
-    """Table 2, with a leading ``Group`` column and one block per arm in two-arm studies."""
-    if "group" not in results.columns:
-        return table2(results, decimals, **kwargs)
-    blocks = [table2(part.drop(columns="group"), decimals, **kwargs).assign(Group=name)
-              for name, part in results.groupby(results["group"].astype(str), sort=False)]  # fmt: skip
-    table = pd.concat(blocks, ignore_index=True)
-    return table[["Group", *[c for c in table.columns if c != "Group"]]]
-
-
 def _sentences(results: pd.DataFrame, primary: str, decimals: int) -> list[str]:
     return [("" if "group" not in row else f"{row['group']}: ")
             + result_sentence(row, primary=primary, decimals=decimals)
@@ -283,7 +272,7 @@ def write_report(
     primary = primary_test(options)
     if figures is None:
         figures = _figures(scored, results, caseness, responders, options, designs)
-    table = _table2(results, decimals, primary=primary, p_adjust="holm")
+    table = table2_by_arm(results, decimals, primary=primary, p_adjust="holm")
     n_outcomes = results["outcome"].nunique()
     context = {
         "title": "msrelax_stats report",
@@ -329,71 +318,6 @@ def write_report(
     path = out / "report.html"
     path.write_text(text, encoding="utf-8", newline="\n")
     return path
-
-
-def write_outputs(
-    out_dir: str | Path,
-    *,
-    scored: pd.DataFrame,
-    results: pd.DataFrame,
-    caseness: pd.DataFrame | None,
-    responders: pd.DataFrame | None,
-    exclusions: pd.DataFrame | None,
-    flow: Mapping[str, Any] | None = None,
-    options: Mapping[str, Any],
-    versions: Mapping[str, str] | None = None,
-    command: str | Sequence[str] = "",
-    formats: Sequence[str] = ("png",),
-    dpi: int = 300,
-    decimals: int = 2,
-    designs: DesignResults | None = None,
-) -> dict[str, Path]:
-    """Figures, Table 2 and the report, written into ``out_dir``.
-
-    Writes ``figures/<name>.<fmt>`` for every standard figure (:func:`make_figures`; not the
-    pooled paired figures in a two-arm study) and every design figure
-    (:func:`make_design_figures`) of ``options["figure_set"]`` (``"primary"`` by default,
-    ``"headline"`` or ``"all"``) and format, each rendered once; ``table2.csv``, ``table2.md``,
-    ``table2.tex``, ``table2.html`` and ``report.html`` (which embeds the bytes of the PNG
-    files, no second rendering). ``results.csv``/``results.json`` are the caller's. Arguments as in :func:`write_report`; ``formats`` and ``dpi`` as in
-    :func:`msrelax_stats.figures.save_figure`.
-
-    Returns
-    -------
-    dict of str -> Path
-        Every file written, keyed by ``"figures/<name>.<fmt>"``, ``"table2.<ext>"`` and
-        ``"report.html"``.
-    """
-    out = Path(out_dir)
-    specs = _figures(scored, results, caseness, responders, options, designs)
-    written: dict[str, Path] = {}
-    embedded = []
-    jobs = [(spec.figure, out / "figures" / spec.name) for spec in specs]
-    saved = save_figures(jobs, formats, dpi, save=save_figure)  # each format rendered once
-    for spec, paths in zip(specs, saved, strict=True):  # the report embeds the PNG bytes
-        written.update({f"figures/{path.name}": path for path in paths})
-        png = next((path for path in paths if path.suffix == ".png"), None)
-        embedded.append(FigureSpec(spec.name, spec.caption, png or spec.figure))
-    table = _table2(results, decimals, primary=primary_test(options))
-    caption = "Table 2. Pre/post comparison (change = post - pre)."
-    if "group" in results.columns:
-        caption = "Table 2. Pre/post comparison within each arm (change = post - pre)."
-    writers = {"csv": to_csv, "md": to_markdown, "tex": to_latex, "html": to_html}
-    for ext, writer in writers.items():
-        path = out / f"table2.{ext}"
-        if ext in ("tex", "html"):
-            writer(table, path, caption=caption)
-        elif ext == "csv":  # inert in a spreadsheet, like every CSV of the output folder
-            to_csv(table, path, spreadsheet_safe=True)
-        else:
-            writer(table, path)
-        written[f"table2.{ext}"] = path
-    written["report.html"] = write_report(
-        out, scored=scored, results=results, caseness=caseness, responders=responders,
-        exclusions=exclusions, flow=flow, options=options, versions=versions, command=command,
-        figures=embedded, decimals=decimals, designs=designs,
-    )  # fmt: skip
-    return written
 
 
 def _figures(scored: pd.DataFrame, results: pd.DataFrame, caseness: pd.DataFrame | None,

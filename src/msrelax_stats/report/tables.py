@@ -253,3 +253,14 @@ def to_html(
         lines.append("<tr>" + "".join(f"<td>{esc(v)}</td>" for v in row) + "</tr>")
     lines += ["</tbody>", "</table>"]
     return _write("\n".join(lines) + "\n", path)
+
+
+def table2_by_arm(results: pd.DataFrame, decimals: int = 2, **kwargs: Any) -> pd.DataFrame:
+    """:func:`table2`, with a leading ``Group`` column and one block per arm when ``results``
+    has a ``group`` column (two-arm studies)."""
+    if "group" not in results.columns:
+        return table2(results, decimals, **kwargs)
+    blocks = [table2(part.drop(columns="group"), decimals, **kwargs).assign(Group=name)
+              for name, part in results.groupby(results["group"].astype(str), sort=False)]  # fmt: skip
+    table = pd.concat(blocks, ignore_index=True)
+    return table[["Group", *[c for c in table.columns if c != "Group"]]]

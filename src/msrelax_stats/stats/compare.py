@@ -29,7 +29,7 @@ from msrelax_stats.stats.paired import (
 )
 from msrelax_stats.stats.wilcoxon import hodges_lehmann, sign_test, wilcoxon_signed_rank
 
-__all__ = ["PairedResult", "compare", "paired_row", "TABLE_COLUMNS"]
+__all__ = ["PairedResult", "compare", "default_outcomes", "paired_row", "TABLE_COLUMNS"]
 
 TABLE_COLUMNS = [
     "outcome", "n", "better",
@@ -142,6 +142,15 @@ def _registry():
     except ImportError:  # the instruments layer is optional for stats on raw tables
         return None
     return registry
+
+
+def default_outcomes(scored: pd.DataFrame) -> list[str]:
+    """The outcomes :func:`compare` analyses by default, in table order: every reported score
+    present, in the registry's order, of the instruments that :func:`msrelax_stats.score`
+    scored when the table says so (``attrs["msrelax"]["scoring"]``)."""
+    registry = _registry()
+    scoring = scored.attrs.get("msrelax", {}).get("scoring") or None
+    return list(registry.outcome_columns(scored.columns, scoring)) if registry else []
 
 
 def _check(scored: pd.DataFrame, visits: Sequence[str], outcomes: Sequence[str]) -> None:
@@ -257,10 +266,7 @@ def compare(scored: pd.DataFrame, outcomes: Sequence[str] | None = None,
     """
     visits = tuple(str(v) for v in visits)
     registry = _registry()
-    if outcomes is None:  # every reported score of the instruments that score() scored
-        scoring = scored.attrs.get("msrelax", {}).get("scoring") or None
-        outcomes = registry.outcome_columns(scored.columns, scoring) if registry else []
-    outcomes = list(outcomes)
+    outcomes = default_outcomes(scored) if outcomes is None else list(outcomes)
     _check(scored, visits, outcomes)
     rows = scored.assign(_visit=scored["time"].astype(str), id=scored["id"].astype(str))
     rows = rows[rows["_visit"].isin(visits)]
