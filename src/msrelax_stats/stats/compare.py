@@ -171,46 +171,51 @@ def _check(scored: pd.DataFrame, visits: Sequence[str], outcomes: Sequence[str])
         raise StudyDataError(problems)
 
 
-def _by_visit(rows: pd.DataFrame, visits: Sequence[str]) -> dict[str, pd.DataFrame]:
-    """The rows of each visit indexed by id (built once, shared by every outcome)."""
-    return {visit: rows[rows["_visit"] == visit].set_index("id") for visit in visits}
+class _Visits:
+    """The rows of each visit aligned to the sorted ids (built once, shared by every outcome)."""
 
+    def __init__(self, rows: pd.DataFrame, ids: pd.Index, visits: Sequence[str]) -> None:
+        self.ids, self.visits = ids, tuple(visits)
+        self.present, self.frames = {}, {}
+        for visit in visits:
+            at = rows[rows["_visit"] == visit].set_index("id")
+            self.present[visit] = ids.isin(at.index)
+            self.frames[visit] = at.reindex(ids)
 
-def _wide(by_visit: dict[str, pd.DataFrame], ids: pd.Index, column: str,
-          visits: Sequence[str]) -> pd.DataFrame:  # fmt: skip
-    """``column`` of every id at each visit (NaN when the row or the value is missing)."""
-    out = pd.DataFrame(index=ids)
-    for visit in visits:
-        at = by_visit[visit][column]
-        if isinstance(at.dtype, pd.BooleanDtype) or at.dtype == bool:
-            at = at.astype("Float64")
-        values = pd.to_numeric(at, errors="coerce").astype(float)
-        out[visit] = values.reindex(ids)
-    return out
+    def values(self, column: str) -> np.ndarray:
+        """``column`` of every id at each visit, as float (NaN: no row, no value, not a
+        number); one column per visit."""
+        out = []
+        for visit in self.visits:
+            at = self.frames[visit][column]
+            if isinstance(at.dtype, pd.BooleanDtype) or at.dtype == bool:
+                at = at.astype("Float64")
+            out.append(pd.to_numeric(at, errors="coerce").to_numpy(dtype=float, na_value=np.nan))
+        return np.column_stack(out)
 
-
-def _reasons(by_visit: dict[str, pd.DataFrame], ids: pd.Index, column: str,
-             visits: Sequence[str]) -> pd.Series:  # fmt: skip
-    """Why each id lacks a usable pair for ``column`` ("" when it has one)."""
-    prefix = column.split("_")[0]
-    reason = pd.Series("", index=ids, dtype=object)
-    for visit in visits:
-        at = by_visit[visit]
-        present = ids.isin(at.index)
-        value = pd.to_numeric(at[column].astype(object), errors="coerce").reindex(ids)
-        why = pd.Series("", index=ids, dtype=object)
-        if f"{prefix}_flags" in at:
-            flags = at[f"{prefix}_flags"].reindex(ids).fillna("").astype(str)
-            why = np.where(flags != "", " (" + flags + ")", "")
-        elif f"{prefix}_n_answered" in at:
-            why = pd.Series(" (items missing)", index=ids, dtype=object)
-        text = np.where(
-            ~present, f"missing visit {visit}",
-            np.where(value.isna(), f"score missing at visit {visit}" + pd.Series(why, index=ids), ""),
-        )  # fmt: skip
-        text = pd.Series(text, index=ids, dtype=object)
-        reason = reason.where(text == "", np.where(reason == "", text, reason + "; " + text))
-    return reason
+    def reasons(self, column: str, values: np.ndarray, rows: np.ndarray) -> list[str]:
+        """Why each id of ``rows`` (positions) lacks a usable pair for ``column``."""
+        prefix = column.split("_")[0]
+        why: dict[str, list[str]] = {}
+        for visit in self.visits:
+            at = self.frames[visit]
+            if f"{prefix}_flags" in at:
+                flags = at[f"{prefix}_flags"].iloc[rows].fillna("").astype(str)
+                why[visit] = [f" ({f})" if f != "" else "" for f in flags]
+            elif f"{prefix}_n_answered" in at:
+                why[visit] = [" (items missing)"] * len(rows)
+            else:
+                why[visit] = [""] * len(rows)
+        out = []
+        for k, row in enumerate(rows):
+            parts = []
+            for j, visit in enumerate(self.visits):
+                if not self.present[visit][row]:
+                    parts.append(f"missing visit {visit}")
+                elif np.isnan(values[row, j]):
+                    parts.append(f"score missing at visit {visit}{why[visit][k]}")
+            out.append("; ".join(parts))
+        return out
 
 
 def compare(scored: pd.DataFrame, outcomes: Sequence[str] | None = None,
@@ -270,9 +275,10 @@ def compare(scored: pd.DataFrame, outcomes: Sequence[str] | None = None,
     _check(scored, visits, outcomes)
     rows = scored.assign(_visit=scored["time"].astype(str), id=scored["id"].astype(str))
     rows = rows[rows["_visit"].isin(visits)]
+    rows.attrs = {}  # pandas deep-copies attrs into every frame derived from it
     # pairs in sorted id order: the bootstrap then does not depend on the order of the rows
     ids = pd.Index(sorted(pd.unique(scored["id"].astype(str))), name="id")
-    by_visit = _by_visit(rows, visits)
+    aligned = _Visits(rows, ids, visits)
     notes: list[str] = []
     table, ledger, resp = [], [], []
     with warnings.catch_warnings(), np.errstate(all="ignore"):
@@ -287,13 +293,13 @@ def compare(scored: pd.DataFrame, outcomes: Sequence[str] | None = None,
                 )
             if info is not None:
                 better = info.better
-            wide = _wide(by_visit, ids, outcome, visits)
-            complete = wide.notna().all(axis=1)
-            reasons = _reasons(by_visit, ids, outcome, visits)[~complete]
-            ledger.append(pd.DataFrame({"id": reasons.index, "outcome": outcome,
-                                        "reason": reasons.to_numpy()}))  # fmt: skip
-            pre = wide.loc[complete, visits[0]].to_numpy()
-            post = wide.loc[complete, visits[1]].to_numpy()
+            values = aligned.values(outcome)
+            complete = ~np.isnan(values).any(axis=1)
+            incomplete = np.flatnonzero(~complete)
+            ledger.append(pd.DataFrame({"id": ids[incomplete], "outcome": outcome,
+                                        "reason": aligned.reasons(outcome, values, incomplete)},
+                                       columns=EXCLUSION_COLUMNS))  # fmt: skip
+            pre, post = values[complete, 0], values[complete, 1]
             if pre.size == 0:
                 notes.append(
                     f"{outcome}: nobody has a score at both visits; every statistic is NaN"
@@ -310,8 +316,9 @@ def compare(scored: pd.DataFrame, outcomes: Sequence[str] | None = None,
         flags = registry.caseness_columns(scored.columns) if registry else []
         case = []
         for flag in flags:
-            wide = _wide(by_visit, ids, flag, visits).dropna()
-            res = mcnemar_exact(wide[visits[0]] == 1, wide[visits[1]] == 1, outcome=flag)
+            values = aligned.values(flag)
+            values = values[~np.isnan(values).any(axis=1)]
+            res = mcnemar_exact(values[:, 0] == 1, values[:, 1] == 1, outcome=flag)
             case.append(res.to_dict())
             notes += [res.note] if res.note else []
     result = pd.DataFrame(table, columns=TABLE_COLUMNS)
