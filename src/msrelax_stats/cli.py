@@ -256,6 +256,8 @@ _ANALYZE_MODULES = (
     "msrelax_stats.stats.compare",
     "msrelax_stats.report",
     "statsmodels.stats.multitest",
+    "matplotlib.backends.backend_agg",  # else imported by each figure worker
+    "PIL.PngImagePlugin",
 )
 
 

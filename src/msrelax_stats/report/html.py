@@ -8,6 +8,7 @@ column names, labels, reasons, options, the command) is HTML-escaped by jinja2's
 
 from __future__ import annotations
 
+import functools
 import json
 import platform
 from collections.abc import Mapping, Sequence
@@ -207,6 +208,19 @@ def _sentences(results: pd.DataFrame, primary: str, decimals: int) -> list[str]:
             for row in results.to_dict("records")]  # fmt: skip
 
 
+@functools.cache
+def report_template() -> jinja2.Template:
+    """The report's template (``templates/report.html.j2``, autoescaped), compiled once per
+    process."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    return env.get_template("report.html.j2")
+
+
 def write_report(
     out_dir: str | Path,
     *,
@@ -307,14 +321,8 @@ def write_report(
         "ci_pct": f"{float(options.get('ci_level', 0.95)) * 100:g}",
         **design_context(designs, exclusions, decimals),
     }
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-    )
     context["css"] = (TEMPLATES / "report.css").read_text(encoding="utf-8")
-    text = env.get_template("report.html.j2").render(**context)
+    text = report_template().render(**context)
     path = out / "report.html"
     path.write_text(text, encoding="utf-8", newline="\n")
     return path

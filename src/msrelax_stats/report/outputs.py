@@ -23,7 +23,7 @@ from msrelax_stats.report.gallery import (
     paired_figures,
     summary_figures,
 )
-from msrelax_stats.report.html import write_report
+from msrelax_stats.report.html import report_template, write_report
 from msrelax_stats.report.tables import table2_by_arm, to_csv, to_html, to_latex, to_markdown
 from msrelax_stats.report.text import paired_visits, primary_test
 
@@ -146,17 +146,31 @@ def write_outputs(
             specs, out, formats, dpi, workers=None if len(specs) >= 4 else 1
         )
     try:
+        tables = _write_table2(out, results, options, decimals)  # while the figures are drawn
+        report_template()  # compiled while the figures are drawn, too
         saved = figures.result()
     finally:
         figures.close()
     written = {f"figures/{path.name}": path for _, paths in saved for path in paths}
+    written.update(tables)
     embedded = [spec for spec, _ in saved]
+    written["report.html"] = write_report(
+        out, scored=scored, results=results, caseness=caseness, responders=responders,
+        exclusions=exclusions, flow=flow, options=options, versions=versions, command=command,
+        figures=embedded, decimals=decimals, designs=designs,
+    )  # fmt: skip
+    return written
+
+
+def _write_table2(out: Path, results: pd.DataFrame, options: Mapping[str, Any],
+                  decimals: int) -> dict[str, Path]:  # fmt: skip
+    """``table2.csv``, ``.md``, ``.tex`` and ``.html``."""
     table = table2_by_arm(results, decimals, primary=primary_test(options))
     caption = "Table 2. Pre/post comparison (change = post - pre)."
     if "group" in results.columns:
         caption = "Table 2. Pre/post comparison within each arm (change = post - pre)."
-    writers = {"csv": to_csv, "md": to_markdown, "tex": to_latex, "html": to_html}
-    for ext, writer in writers.items():
+    written = {}
+    for ext, writer in {"csv": to_csv, "md": to_markdown, "tex": to_latex, "html": to_html}.items():
         path = out / f"table2.{ext}"
         if ext in ("tex", "html"):
             writer(table, path, caption=caption)
@@ -165,9 +179,4 @@ def write_outputs(
         else:
             writer(table, path)
         written[f"table2.{ext}"] = path
-    written["report.html"] = write_report(
-        out, scored=scored, results=results, caseness=caseness, responders=responders,
-        exclusions=exclusions, flow=flow, options=options, versions=versions, command=command,
-        figures=embedded, decimals=decimals, designs=designs,
-    )  # fmt: skip
     return written
