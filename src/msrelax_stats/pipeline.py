@@ -7,27 +7,20 @@ everything succeeded, so a failed run never leaves a folder that looks complete.
 from __future__ import annotations
 
 import json
-import math
 import os
-import shutil
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from importlib import metadata
 from os import PathLike
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from msrelax_stats.data.safe import spreadsheet_safe
 from msrelax_stats.errors import Problem, StudyDataError
+from msrelax_stats.output_folder import Staging, jsonable, package_versions, write_table
 
 __all__ = ["AnalysisResult", "analyze", "write_table", "package_versions"]
-
-_VERSIONED = ("msrelax-stats", "pandas", "numpy", "scipy", "statsmodels", "matplotlib", "pingouin")
 
 
 @dataclass
@@ -74,84 +67,6 @@ class AnalysisResult:
 def _count(n: int, noun: str) -> str:
     """``1 participant``, ``2 participants``."""
     return f"{n} {noun}{'' if n == 1 else 's'}"
-
-
-def package_versions() -> dict[str, str]:
-    """Versions of Python and of the packages that produced the numbers."""
-    import platform
-
-    versions = {"python": platform.python_version()}
-    for name in _VERSIONED:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            if name == "msrelax-stats":  # running from a source tree (PYTHONPATH=src)
-                from msrelax_stats import __version__
-
-                versions[name] = f"{__version__} (source tree)"
-            else:
-                versions[name] = "not installed"
-    return versions
-
-
-def write_table(frame: pd.DataFrame, path: Path) -> Path:
-    """Write a table as CSV (UTF-8, ``.csv``) or Excel (``.xlsx``), safe against formulas."""
-    path = Path(path)
-    safe = spreadsheet_safe(frame)
-    if path.suffix.lower() == ".xlsx":
-        safe.to_excel(path, index=False)
-    else:
-        safe.to_csv(path, index=False, lineterminator="\n")
-    return path
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, pd.DataFrame):
-        return [_jsonable(r) for r in value.to_dict(orient="records")]
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, Path):
-        return str(value)
-    return value
-
-
-def _sha256(path: Path) -> str:
-    import hashlib
-
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-class _Staging:
-    """An output folder written under a temporary name and moved into place at the end."""
-
-    def __init__(self, out: Path):
-        self.out = out
-        out.parent.mkdir(parents=True, exist_ok=True)
-        self.tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
-
-    def commit(self) -> None:
-        if self.out.exists():
-            old = self.out.parent / f".{self.out.name}.old-{os.getpid()}"
-            self.out.rename(old)
-            self.tmp.rename(self.out)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            self.tmp.rename(self.out)
-
-    def abort(self) -> None:
-        shutil.rmtree(self.tmp, ignore_errors=True)
 
 
 def analyze(
@@ -280,7 +195,7 @@ def analyze(
     )
 
     meta = study.attrs.get("msrelax", {})
-    staging = _Staging(Path(out)) if out is not None else None
+    staging = Staging(Path(out)) if out is not None else None
     started = None
     try:
         try:  # problems found after reading concern the same file: name it
@@ -408,7 +323,7 @@ def _write_outputs(
         "notes": list(getattr(paired, "notes", [])) + list(result.notes),
         **design_json(result.designs),
     }
-    text = json.dumps(_jsonable(document), indent=2, sort_keys=True, allow_nan=False)
+    text = json.dumps(jsonable(document), indent=2, sort_keys=True, allow_nan=False)
     (folder / "results.json").write_text(text + "\n", encoding="utf-8")
     written.append("results.json")
 
