@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pyreadstat
 import pytest
 
 from msrelax_stats.cli import main
@@ -128,3 +129,26 @@ def test_analyze_in_process_leaves_the_garbage_collector_as_it_found_it(tmp_path
                    "--outcomes", "fss_mean"])  # fmt: skip
     assert status == 0
     assert gc.isenabled() and gc.get_freeze_count() == 0
+
+
+def test_coded_visits_of_a_sav_file_are_one_error_and_the_suggestion_works(tmp_path, capsys):
+    # SPSS users often keep the visit as codes with value labels (1 = "pre", 2 = "post")
+    frame, _ = pyreadstat.read_sav(str(SAMPLE.with_suffix(".sav")), apply_value_formats=False)
+    frame["time"] = frame["time"].map({"pre": 1.0, "post": 2.0})
+    coded = tmp_path / "coded.sav"
+    pyreadstat.write_sav(frame, str(coded), variable_value_labels={"time": {1: "pre", 2: "post"}})
+    out = tmp_path / "out"
+    assert main(["analyze", str(coded), "--out", str(out)]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f'error: {coded}, column time: visits are stored as codes 1, 2 (value labels: 1 = "pre", '
+        '2 = "post"); name them in visit order with --visits 1,2 (or visits = ["1", "2"] in '
+        "a column map)",
+        "1 problem found; nothing was written.",
+    ]
+    assert list(tmp_path.iterdir()) == [coded]  # no output folder, no temporary folder
+    status = main(["analyze", str(coded), "--visits", "1,2", "--out", str(out), "--n-boot", "200",
+                   "--outcomes", "fss_mean"])  # fmt: skip
+    assert status == 0
+    assert "32 participants read" in capsys.readouterr().out
+    results = (out / "results.csv").read_text(encoding="utf-8").splitlines()
+    assert results[1].startswith("fss_mean,31,")  # 31 complete pairs, as from the text file

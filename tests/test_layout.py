@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from msrelax_stats.data.layout import as_text, normalise_visits
+from msrelax_stats.data.layout import as_text, coded_visits_problem, normalise_visits
 from msrelax_stats.data.read import read_table
 from msrelax_stats.errors import StudyDataError
 
@@ -104,6 +104,36 @@ def test_structural_errors_are_all_collected(tmp_path):
         f"{path}, participant P1, visit pre, column id: appears 2 times "
         "(duplicate participant and visit)",
     ]
+
+
+def test_coded_visits_are_named_in_visit_order():
+    # labels decide the order: 1 is "post", 2 is "pre" -> --visits 2,1
+    swapped = coded_visits_problem(
+        pd.Series([1.0, 2.0, 2.0]), {1.0: "Post", 2.0: "Pre"}, ["pre", "post"], file="s.sav"
+    )
+    assert str(swapped) == (
+        's.sav, column time: visits are stored as codes 1, 2 (value labels: 1 = "Post", '
+        '2 = "Pre"); name them in visit order with --visits 2,1 (or visits = ["2", "1"] in '
+        "a column map)"
+    )
+    # a code already named as a visit keeps its place; a code without a label comes last
+    partial = coded_visits_problem(
+        pd.Series([3, 1, 2, 9]), {1: "baseline", 2: "week 6", 3: "week 12"}, ["3", "week 6"]
+    )
+    assert partial.message == (
+        'visits are stored as codes 1, 2, 3, 9 (value labels: 1 = "baseline", 2 = "week 6", '
+        '3 = "week 12", 9 (no label)); name them in visit order with --visits 3,2,1,9 '
+        '(or visits = ["3", "2", "1", "9"] in a column map)'
+    )
+    assert (partial.column, partial.participant, partial.value) == ("time", None, None)
+
+
+def test_coded_visits_need_two_numeric_codes_with_a_label():
+    labels = {1.0: "pre", 2.0: "post"}
+    assert coded_visits_problem(pd.Series([1.0, 1.0, np.nan]), labels, ["pre", "post"]) is None
+    assert coded_visits_problem(pd.Series([5.0, 6.0]), labels, ["pre", "post"]) is None
+    text = pd.Series(["1", "2"], dtype=object)
+    assert coded_visits_problem(text, {"1": "pre", "2": "post"}, ["pre", "post"]) is None
 
 
 def test_no_id_and_no_visit_information(tmp_path):

@@ -168,6 +168,84 @@ def test_sav_value_labels_do_not_replace_codes():
     assert set(table["psqi_6"].dropna()) <= {0.0, 1.0, 2.0, 3.0}
 
 
+VISIT_CODES = {"pre": 1, "post": 2}
+
+
+def _coded_study(path: Path, value_labels: dict | None) -> Path:
+    """The sample study with ``time`` stored as codes 1, 2, as SPSS or Stata users keep it."""
+    frame, _ = pyreadstat.read_sav(str(SAMPLE / "pmr_study.sav"), apply_value_formats=False)
+    frame["time"] = frame["time"].map(VISIT_CODES).astype(float)
+    labels = {} if value_labels is None else {"time": value_labels}
+    writer = pyreadstat.write_sav if path.suffix == ".sav" else pyreadstat.write_dta
+    writer(frame, str(path), variable_value_labels=labels)
+    return path
+
+
+@pytest.mark.parametrize("suffix", [".sav", ".dta"])
+def test_coded_visits_with_value_labels_are_one_problem(suffix, tmp_path):
+    path = _coded_study(tmp_path / f"coded{suffix}", {1: "pre", 2: "post"})
+    assert _message(path) == (
+        f'{path}, column time: visits are stored as codes 1, 2 (value labels: 1 = "pre", '
+        '2 = "post"); name them in visit order with --visits 1,2 (or visits = ["1", "2"] in '
+        "a column map)"
+    )
+
+
+@pytest.mark.parametrize("suffix", [".sav", ".dta"])
+def test_coded_visits_read_with_the_suggested_visits(suffix, reference, tmp_path):
+    path = _coded_study(tmp_path / f"coded{suffix}", {1: "pre", 2: "post"})
+    for options in ({"visits": ["1", "2"]}, {"column_map": {"visits": [1, 2]}}):
+        table = read_table(path, **options)
+        assert list(table["time"].cat.categories) == ["1", "2"]
+        assert table["time"].astype(str).tolist() == (
+            reference["time"].astype(str).map({"pre": "1", "post": "2"}).tolist()
+        )
+        rest = table.drop(columns=["time", "name"], errors="ignore")
+        pd.testing.assert_frame_equal(
+            _comparable(rest), _comparable(reference.drop(columns=["time"]))
+        )
+
+
+def test_coded_visits_keep_per_row_messages_for_blank_cells(tmp_path):
+    frame = pd.DataFrame(
+        {"id": ["P1", "P1", "P2"], "time": [1.0, 2.0, np.nan], "fss_1": [5.0, 4.0, 3.0]}
+    )
+    pyreadstat.write_sav(
+        frame, str(tmp_path / "s.sav"), variable_value_labels={"time": {1: "pre", 2: "post"}}
+    )
+    path = tmp_path / "s.sav"
+    assert _message(path).splitlines() == [
+        f'{path}, column time: visits are stored as codes 1, 2 (value labels: 1 = "pre", '
+        '2 = "post"); name them in visit order with --visits 1,2 (or visits = ["1", "2"] in '
+        "a column map)",
+        f"{path}, participant P2, column time: blank visit label",
+    ]
+
+
+def test_codes_without_value_labels_are_reported_per_row(tmp_path):
+    path = _coded_study(tmp_path / "plain.sav", None)
+    lines = _message(path).splitlines()
+    assert len(lines) == 63  # one per row of the sample study
+    assert lines[:2] == [
+        f"{path}, participant P01, column time: value '1' is not a known visit "
+        "(expected one of: pre, post)",
+        f"{path}, participant P01, column time: value '2' is not a known visit "
+        "(expected one of: pre, post)",
+    ]
+
+
+def test_visit_codes_in_a_csv_are_reported_per_row(tmp_path):
+    path = tmp_path / "coded.csv"
+    path.write_text("id,time,fss_1\nP1,1,5\nP1,2,4\nP2,,3\n", encoding="utf-8")
+    assert _message(path).splitlines() == [
+        f"{path}, participant P1, column time: value '1' is not a known visit "
+        "(expected one of: pre, post)",
+        f"{path}, participant P1, column time: value '2' is not a known visit "
+        "(expected one of: pre, post)",
+        f"{path}, participant P2, column time: blank visit label",
+    ]
+
+
 def test_dataframe_source_is_copied():
     frame = pd.DataFrame({"ID": [" a "], "Visit": ["Pre"], "FSS 1": ["5"]})
     table = read_table(frame)

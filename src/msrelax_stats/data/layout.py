@@ -21,13 +21,17 @@ Rules, in the order they are applied:
 - Ids are text: numbers from spreadsheets become ``"7"`` (not ``"7.0"``); text ids are kept
   as written, so ``"007"`` stays ``"007"``.
 - Errors (all collected): blank id, blank or unknown visit label (one problem per row,
-  naming participant, value and column ``time``), duplicate (id, visit) rows.
+  naming participant, value and column ``time``), duplicate (id, visit) rows. One exception:
+  a ``time`` column of two or more numeric codes with value labels (an SPSS or Stata file,
+  ``1 = "pre"``, ``2 = "post"``) whose codes are not known visits is reported once, with its
+  codes, their labels and the ``--visits`` value naming the codes in visit order.
   A participant without some visit is *not* an error.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -40,6 +44,7 @@ __all__ = [
     "DEFAULT_VISITS",
     "as_text",
     "check_keys",
+    "coded_visits_problem",
     "detect_layout",
     "normalise_visits",
     "wide_to_long",
@@ -197,8 +202,87 @@ def wide_to_long(
     return long[columns].reset_index(drop=True), problems
 
 
+def coded_visits_problem(
+    codes: pd.Series,
+    labels: Mapping[Any, str],
+    visits: Sequence[str],
+    *,
+    file: str | None = None,
+) -> Problem | None:
+    """One problem for a visit column of numeric codes with value labels, or ``None``.
+
+    SPSS and Stata files often store the visit as a code with a value label (1 = "pre",
+    2 = "post"); the codes are read, not the labels, so none of them is a known visit.
+
+    Parameters
+    ----------
+    codes : Series
+        The ``time`` column as read (numbers; missing cells as NaN).
+    labels : mapping
+        Value labels of the column, code -> label.
+    visits : sequence of str
+        The visit labels asked for, in order.
+    file : str, optional
+        Named in the problem.
+
+    Returns
+    -------
+    Problem or None
+        ``None`` when the column is not numeric, holds fewer than two distinct codes, or
+        none of its codes has a label. Otherwise the problem names the codes, their labels
+        and the ``--visits`` value that names the codes in visit order: a code that is
+        itself a requested visit, or whose label is one, takes that visit's place; the
+        others follow in ascending order.
+
+    Examples
+    --------
+    >>> problem = coded_visits_problem(
+    ...     pd.Series([1.0, 2.0, 1.0]), {1.0: "pre", 2.0: "post"}, ["pre", "post"]
+    ... )
+    >>> print(problem)
+    column time: visits are stored as codes 1, 2 (value labels: 1 = "pre", 2 = "post"); name them in visit order with --visits 1,2 (or visits = ["1", "2"] in a column map)
+    """
+    if not pd.api.types.is_numeric_dtype(codes) or pd.api.types.is_bool_dtype(codes):
+        return None
+    present = sorted(float(c) for c in codes.dropna().unique())
+    label_of = {
+        float(code): str(label)
+        for code, label in labels.items()
+        if isinstance(code, int | float | np.integer | np.floating)
+    }
+    if len(present) < 2 or not any(code in label_of for code in present):
+        return None
+    text = dict(zip(present, as_text(pd.Series(present, dtype=float)), strict=True))
+    place = {normalise_name(v): i for i, v in enumerate(visits)}
+
+    def visit_order(code: float) -> tuple[int, float]:
+        for name in (text[code], label_of.get(code, "")):  # the code itself, then its label
+            if normalise_name(name) in place:
+                return place[normalise_name(name)], code
+        return len(place), code
+
+    described = ", ".join(
+        f"{text[c]} = {json.dumps(label_of[c], ensure_ascii=False)}"
+        if c in label_of
+        else f"{text[c]} (no label)"
+        for c in present
+    )
+    ordered = [text[c] for c in sorted(present, key=visit_order)]
+    return Problem(
+        f"visits are stored as codes {', '.join(text[c] for c in present)} "
+        f"(value labels: {described}); name them in visit order with --visits "
+        f"{','.join(ordered)} (or visits = {json.dumps(ordered)} in a column map)",
+        column="time",
+        file=file,
+    )
+
+
 def check_keys(
-    df: pd.DataFrame, visits: Sequence[str], *, file: str | None = None
+    df: pd.DataFrame,
+    visits: Sequence[str],
+    *,
+    file: str | None = None,
+    time_labels: Mapping[Any, str] | None = None,
 ) -> tuple[pd.DataFrame, list[Problem]]:
     """Check ids and visit labels, then sort and type the key columns.
 
@@ -211,6 +295,11 @@ def check_keys(
         Visit labels in order.
     file : str, optional
         Named in every problem.
+    time_labels : mapping, optional
+        Value labels (code -> label) of a numeric ``time`` column, as an SPSS or Stata file
+        stores them. When given, and the column holds two or more codes of which some are not
+        known visits and at least one has a label, those codes are one problem for the column
+        instead of one per row (see :func:`coded_visits_problem`).
 
     Returns
     -------
@@ -236,6 +325,12 @@ def check_keys(
     known = {value: keys.get(normalise_name(value)) for value in raw_time.dropna().unique()}
     time = raw_time.map(known)  # normalise each distinct label once
     bad = time.isna() & out["id"].notna()
+    coded = None
+    if time_labels and (bad & raw_time.notna()).any():
+        coded = coded_visits_problem(out["time"], time_labels, visits, file=file)
+    if coded is not None:  # the codes are one problem; blank cells are still one per row
+        problems.append(coded)
+        bad &= raw_time.isna()
     expected = ", ".join(visits)
     for pid, value in zip(out.loc[bad, "id"], raw_time[bad], strict=True):
         message = (

@@ -18,7 +18,11 @@ Formats, by file extension
     used and which were ignored.
 ``.sav``, ``.dta``
     Read with pyreadstat with ``apply_value_formats=False``: value labels never replace the
-    numeric codes; SPSS user-missing values become missing.
+    numeric codes; SPSS user-missing values become missing. The value labels of the visit
+    column are kept for one purpose: when its codes are not known visits (``time`` coded
+    1 = "pre", 2 = "post" read with the default visits), the column is reported once, with
+    its codes, their labels and the ``--visits`` value that names them (see
+    :func:`msrelax_stats.data.layout.check_keys`).
 A ``pandas.DataFrame`` is copied (source ``"<DataFrame>"``, ``sha256`` ``None``).
 
 Encodings of text files
@@ -128,15 +132,15 @@ def read_table(
     labels = normalise_visits(visits if visits is not None else cmap.visits)
     codes = list(missing_codes if missing_codes is not None else cmap.missing_codes or [])
     if isinstance(source, pd.DataFrame):
-        name, digest, notes = None, None, []
+        name, digest, notes, value_labels = None, None, [], {}
         raw = source.copy()
         raw.columns = [str(c) for c in raw.columns]
         raw = raw.reset_index(drop=True)
     else:
         name = str(source)
-        raw, digest, notes = _load(Path(source), name, sheet=sheet, encoding=encoding)
+        raw, digest, notes, value_labels = _load(Path(source), name, sheet=sheet, encoding=encoding)
     try:
-        table, more = _canonical(raw, name, cmap, labels, layout, codes)
+        table, more = _canonical(raw, name, cmap, labels, layout, codes, value_labels)
     except StudyDataError as exc:
         raise (exc if name is None else exc.with_file(name)) from None
     table.attrs["msrelax"] = {
@@ -149,8 +153,11 @@ def read_table(
     return table
 
 
-def _canonical(raw, name, cmap, labels, layout, codes) -> tuple[pd.DataFrame, list]:
+def _canonical(raw, name, cmap, labels, layout, codes, value_labels) -> tuple[pd.DataFrame, list]:
     names, problems, notes = canonical_names(list(raw.columns), cmap, file=name)
+    time_labels = next(
+        (value_labels.get(c) for c, n in zip(raw.columns, names, strict=True) if n == "time"), None
+    )
     raw = _clean_cells(raw, names, codes)
     keep = [n != "" or raw.iloc[:, i].notna().any() for i, n in enumerate(names)]
     problems += [
@@ -192,7 +199,8 @@ def _canonical(raw, name, cmap, labels, layout, codes) -> tuple[pd.DataFrame, li
     raw = raw.assign(**{ROW: raw.index + 1})
     if found == "wide":
         raw, problems = wide_to_long(raw, labels, file=name)
-    table, more = check_keys(raw, labels, file=name)
+    time_labels = time_labels if found == "long" else None  # value labels of a coded visit column
+    table, more = check_keys(raw, labels, file=name, time_labels=time_labels)
     if problems + more:
         raise StudyDataError(problems + more)
     text = [c for c in table.columns if isinstance(table[c].dtype, pd.StringDtype)]
@@ -226,7 +234,11 @@ def _clean_cells(raw: pd.DataFrame, names: list[str], codes: Sequence[Any]) -> p
     return cleaned
 
 
-def _load(path: Path, name: str, *, sheet, encoding) -> tuple[pd.DataFrame, str, list[Problem]]:
+def _load(path: Path, name: str, *, sheet, encoding) -> tuple[pd.DataFrame, str, list, dict]:
+    """The raw cells, the sha256 of the bytes, notes, and value labels (column -> code -> label).
+
+    Value labels come from ``.sav``/``.dta`` files only; other formats give ``{}``.
+    """
     if path.is_dir():
         raise StudyDataError(Problem("is a directory, not a data file", file=name))
     if not path.exists():
@@ -239,19 +251,20 @@ def _load(path: Path, name: str, *, sheet, encoding) -> tuple[pd.DataFrame, str,
     if sheet is not None and suffix not in EXCEL_SUFFIXES:
         raise StudyDataError(Problem("sheet= applies to .xlsx files only", file=name))
     notes: list[Problem] = []
+    value_labels: dict[str, dict] = {}
     if suffix in TEXT_SUFFIXES:
         raw = _read_text(data, name, encoding, notes)
     elif suffix in EXCEL_SUFFIXES:
         raw = _read_excel(data, name, sheet, notes)
     elif suffix in (".sav", ".dta"):
-        raw = _read_stats(path, name, suffix, encoding)
+        raw, value_labels = _read_stats(path, name, suffix, encoding)
     else:
         raise StudyDataError(
             Problem(f"unsupported file type '{suffix}' (supported: {SUPPORTED})", file=name)
         )
     if raw.empty:
         raise StudyDataError(Problem("has a header row but no data rows", file=name))
-    return raw, digest, notes
+    return raw, digest, notes, value_labels
 
 
 def _decode(data: bytes, name: str, encoding: str | None, notes: list[Problem]) -> str:
@@ -367,12 +380,12 @@ def _read_excel(data: bytes, name: str, sheet, notes) -> pd.DataFrame:
     return body.infer_objects()
 
 
-def _read_stats(path: Path, name: str, suffix: str, encoding) -> pd.DataFrame:
+def _read_stats(path: Path, name: str, suffix: str, encoding) -> tuple[pd.DataFrame, dict]:
     import pyreadstat
 
     reader = pyreadstat.read_sav if suffix == ".sav" else pyreadstat.read_dta
     try:
-        frame, _ = reader(str(path), apply_value_formats=False, encoding=encoding)
+        frame, meta = reader(str(path), apply_value_formats=False, encoding=encoding)
     except pyreadstat.ReadstatError as exc:
         raise StudyDataError(Problem(f"is not a readable {suffix} file: {exc}", file=name)) from exc
-    return frame
+    return frame, dict(meta.variable_value_labels)
