@@ -2,7 +2,8 @@
 
 :func:`read_table` (in :mod:`msrelax_stats.data.read`) handles formats and encodings;
 :mod:`~msrelax_stats.data.columns` names columns, :mod:`~msrelax_stats.data.layout` handles
-long/wide layouts and checks ids and visits, :mod:`~msrelax_stats.data.values` parses cells.
+long/wide layouts and checks ids and visits, :mod:`~msrelax_stats.data.values` parses cells;
+:mod:`~msrelax_stats.data.diary` reads practice diaries.
 """
 
 from msrelax_stats.data.read import read_table

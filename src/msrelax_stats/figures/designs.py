@@ -20,7 +20,6 @@ from scipy import stats
 
 from msrelax_stats.errors import Problem, StudyDataError
 from msrelax_stats.figures._common import (
-    OKABE_ITO,
     _require_columns,
     axis_label,
     new_axes,
@@ -29,79 +28,19 @@ from msrelax_stats.figures._common import (
     style_context,
     tidy_axes,
 )
+from msrelax_stats.figures._designs_common import ARM_PALETTE as ARM_PALETTE
+from msrelax_stats.figures._designs_common import (
+    arm_colours,
+    arm_labels,
+    finish_axes,
+    participant_arms,
+    t_half_width,
+    visit_names,
+    wide_values,
+)
 from msrelax_stats.figures._format import fmt_ci, fmt_num, fmt_p
-from msrelax_stats.figures.save import settle_layout
 
 __all__ = ["arm_slope_plot", "adjusted_means_plot", "trajectory_plot", "dose_response_plot"]
-
-#: Arm colours (control first); override with ``palette={"control": ..., "treatment": ...}``.
-ARM_PALETTE = {
-    "control": OKABE_ITO["orange"],
-    "treatment": OKABE_ITO["blue"],
-    "all": OKABE_ITO["black"],
-}
-
-
-def _arm_colours(arms: Sequence[str], style: Mapping[str, Any]) -> dict[str, str]:
-    """Colour of each arm label: the first is the control role, the second the treatment."""
-    pal = {**ARM_PALETTE, **palette(style)}
-    roles = ["control", "treatment"] if len(arms) == 2 else ["all"] * len(arms)
-    return {str(arm): pal[role] for arm, role in zip(arms, roles, strict=True)}
-
-
-def _arms(scored: pd.DataFrame, arms: Sequence[str] | None) -> list[str]:
-    """Arm labels in the given order, else in order of first appearance."""
-    if arms is not None:
-        return [str(a) for a in arms]
-    if "group" not in scored.columns:
-        raise StudyDataError(Problem("no 'group' column: the figure needs each participant's arm"))
-    return [str(a) for a in pd.unique(scored["group"].dropna().astype(str))]
-
-
-def _wide(scored: pd.DataFrame, outcome: str, visits: Sequence[str]) -> pd.DataFrame:
-    """Participant x visit values of ``outcome`` (NaN when absent), sorted by id."""
-    _require_columns(scored, ["id", "time", outcome])
-    sub = pd.DataFrame(
-        {
-            "id": scored["id"].astype(str).to_numpy(),
-            "time": scored["time"].astype(str).to_numpy(),
-            "value": pd.to_numeric(scored[outcome], errors="coerce").to_numpy(dtype=float),
-        }
-    )
-    sub = sub[sub["time"].isin([str(v) for v in visits])]
-    wide = sub.pivot_table(index="id", columns="time", values="value", aggfunc="first")
-    wide = wide.reindex(columns=[str(v) for v in visits])
-    wide.columns.name = None
-    return wide.sort_index()
-
-
-def _arm_of(scored: pd.DataFrame) -> pd.Series:
-    return scored.groupby(scored["id"].astype(str), sort=True)["group"].first().astype(str)
-
-
-def _t_half(sd: np.ndarray, n: np.ndarray, ci_level: float) -> np.ndarray:
-    """Half-width of the t-based CI of a mean; NaN with fewer than 2 values."""
-    n = np.asarray(n, dtype=float)
-    half = np.full(n.shape, np.nan)
-    ok = n >= 2
-    half[ok] = stats.t.ppf(0.5 + ci_level / 2, n[ok] - 1) * np.asarray(sd)[ok] / np.sqrt(n[ok])
-    return half
-
-
-def _finish(ax: Axes, own: bool, handles: list[Line2D] | None = None) -> None:
-    """Legend under the plot (in the figure's margin when we made the figure, else inside);
-    then lay out a figure we made now, under our rcParams: a later layout pass under the
-    defaults would size the margins for other fonts and clip the y label."""
-    if handles and own:
-        ax.figure.legend(handles=handles, loc="outside lower center", ncols=len(handles))
-    elif handles:
-        ax.legend(handles=handles, loc="best")
-    if own:
-        settle_layout(ax.figure)
-
-
-def _visit_names(visits: Sequence[str]) -> list[str]:
-    return [str(v).capitalize() for v in visits]
 
 
 def arm_slope_plot(
@@ -147,12 +86,12 @@ def arm_slope_plot(
     --------
     >>> ax = arm_slope_plot(scored, "fss_mean", ("baseline", "week12"))  # doctest: +SKIP
     """
-    arms = _arms(scored, arms)
+    arms = arm_labels(scored, arms)
     visits = [str(v) for v in visits[:2]]
-    wide = _wide(scored, outcome, visits).dropna()
-    arm_of = _arm_of(scored).reindex(wide.index)
+    wide = wide_values(scored, outcome, visits).dropna()
+    arm_of = participant_arms(scored).reindex(wide.index)
     info = outcome_info(outcome)
-    colours = _arm_colours(arms, style)
+    colours = arm_colours(arms, style)
     own = ax is None
     with style_context(style):
         ax = new_axes(ax, style)
@@ -164,7 +103,7 @@ def arm_slope_plot(
                 xs = np.repeat([[0.0], [1.0]], n, axis=1)
                 ax.plot(xs, values.T, color=colours[arm], alpha=0.45, lw=0.7, gid="pair")
                 mean, sd = values.mean(axis=0), values.std(axis=0, ddof=1) if n > 1 else np.nan
-                half = _t_half(np.broadcast_to(sd, 2), np.array([n, n]), ci_level)
+                half = t_half_width(np.broadcast_to(sd, 2), np.array([n, n]), ci_level)
                 off = 0.12 + 0.1 * k
                 xm = np.array([-off, 1 + off])
                 ax.plot(xm, mean, "-o", color=colours[arm], lw=1.8, ms=4, gid="arm_mean",
@@ -173,12 +112,12 @@ def arm_slope_plot(
                 ax.vlines(xm[ok], (mean - half)[ok], (mean + half)[ok], color=colours[arm],
                           lw=1.2, gid="mean_ci", zorder=4)  # fmt: skip
             handles.append(Line2D([], [], color=colours[arm], lw=1.5, label=f"{arm} (n = {n})"))
-        ax.set_xticks([0, 1], _visit_names(visits))
+        ax.set_xticks([0, 1], visit_names(visits))
         ax.set_xlim(-0.5, 1.5)
         ax.set_ylabel(axis_label(info))
         ax.set_title(f"{info.instrument}: arm means, {ci_level * 100:g} % CI", loc="left")
         tidy_axes(ax)
-        _finish(ax, own, handles)
+        finish_axes(ax, own, handles)
     return ax
 
 
@@ -227,7 +166,7 @@ def adjusted_means_plot(
         raise StudyDataError(Problem("no adjusted means for this outcome", column=outcome))
     info = outcome_info(outcome)
     arms = [str(g) for g in rows["group"]]
-    colours = _arm_colours(arms, style)
+    colours = arm_colours(arms, style)
     own = ax is None
     with style_context(style):
         ax = new_axes(ax, style, height=2.6)
@@ -249,7 +188,7 @@ def adjusted_means_plot(
                      f"{fmt_p(r.get('ancova_p'), prefix=True)}\n{title}")  # fmt: skip
         ax.set_title(f"{info.instrument} ANCOVA: {title}", loc="left")
         tidy_axes(ax)
-        _finish(ax, own)
+        finish_axes(ax, own)
     return ax
 
 
@@ -300,14 +239,14 @@ def trajectory_plot(
     >>> ax = trajectory_plot(scored, "fss_mean", ["baseline", "week6", "week12"])  # doctest: +SKIP
     """
     visits = [str(v) for v in visits]
-    wide = _wide(scored, outcome, visits)
+    wide = wide_values(scored, outcome, visits)
     wide = wide[wide.notna().any(axis=1)]
     two = "group" in scored.columns and scored["group"].dropna().nunique() == 2
     if arms is None:
-        arms = _arms(scored, None) if two else ["all"]
+        arms = arm_labels(scored, None) if two else ["all"]
     arms = [str(a) for a in arms]
-    arm_of = _arm_of(scored).reindex(wide.index) if arms != ["all"] else None
-    colours = _arm_colours(arms, style)
+    arm_of = participant_arms(scored).reindex(wide.index) if arms != ["all"] else None
+    colours = arm_colours(arms, style)
     info = outcome_info(outcome)
     x = np.arange(len(visits), dtype=float)
     own = ax is None
@@ -325,7 +264,7 @@ def trajectory_plot(
             with np.errstate(all="ignore"):
                 mean = np.where(n > 0, np.nansum(values, axis=0) / np.maximum(n, 1), np.nan)
                 sd = pd.DataFrame(values).std(axis=0, ddof=1).to_numpy()
-            half = _t_half(sd, n, ci_level)
+            half = t_half_width(sd, n, ci_level)
             dodge = (k - (len(arms) - 1) / 2) * 0.04
             ax.fill_between(x + dodge, mean - half, mean + half, color=colour, alpha=0.2, lw=0,
                             gid="ci_band", zorder=2)  # fmt: skip
@@ -334,13 +273,13 @@ def trajectory_plot(
             name = "everybody" if arm == "all" else arm
             handles.append(Line2D([], [], color=colour, lw=1.8, marker="o", ms=4,
                                   label=f"{name} (n = {values.shape[0]})"))  # fmt: skip
-        ax.set_xticks(x, _visit_names(visits))
+        ax.set_xticks(x, visit_names(visits))
         ax.set_xlim(-0.3, len(visits) - 0.7)
         ax.set_ylabel(axis_label(info))
         ax.set_title(f"{info.instrument}: mean and {ci_level * 100:g} % CI per visit",
                      loc="left")  # fmt: skip
         tidy_axes(ax)
-        _finish(ax, own, handles)
+        finish_axes(ax, own, handles)
     return ax
 
 
@@ -430,5 +369,5 @@ def dose_response_plot(
                      f"{fmt_p(r.get('spearman_p'), prefix=True)}; {title}")  # fmt: skip
         ax.set_title(f"{info.instrument}: {title}", loc="left")
         tidy_axes(ax)
-        _finish(ax, own)
+        finish_axes(ax, own)
     return ax

@@ -2,25 +2,32 @@
 
 Input is the scored long table of ``docs/architecture.md``. The mixed model keeps every
 participant with at least one scored visit; the Friedman test and the pairwise contrasts use
-complete cases (all visits, or both visits of the pair) and list who was left out.
+complete cases (all visits, or both visits of the pair) and list who was left out. The pieces of
+the mixed model (design matrix, fit, lme4's standard errors) are in :mod:`._mixed_model`.
 """
 
 from __future__ import annotations
 
 import itertools
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from scipy import stats
 from statsmodels.stats.multitest import multipletests
 
 from msrelax_stats.errors import Problem, StudyDataError
 from msrelax_stats.stats._design_tables import resolve_arms, wide_scores
+from msrelax_stats.stats._mixed_model import (
+    FIXED_COLUMNS,
+    VARIANCE_COLUMNS,
+    design_matrix,
+    fit_mixed,
+    fixed_rows,
+    variance_row,
+)
 
 __all__ = ["VisitsResult", "compare_visits", "mean_trajectories"]
 
@@ -49,96 +56,6 @@ class VisitsResult:
     def to_frame(self) -> pd.DataFrame:
         """The fixed-effects table."""
         return self.fixed_effects
-
-
-def _design(
-    time: np.ndarray, visits: Sequence[str], arm: np.ndarray | None, treatment: str | None
-) -> tuple[np.ndarray, list[str], int]:
-    """Treatment-coded design: intercept, visits[1:], [treatment, visit x treatment].
-
-    Returns the matrix, the term names and the number of interaction columns.
-    """
-    cols = [np.ones(time.size)] + [(time == v).astype(float) for v in visits[1:]]
-    names = ["(Intercept)"] + [f"time[{v}]" for v in visits[1:]]
-    if arm is None:
-        return np.column_stack(cols), names, 0
-    treated = (arm == treatment).astype(float)
-    cols.append(treated)
-    names.append(f"group[{treatment}]")
-    cols += [(time == v) * treated for v in visits[1:]]
-    names += [f"time[{v}]:group[{treatment}]" for v in visits[1:]]
-    return np.column_stack(cols), names, len(visits) - 1
-
-
-def _fit(y: np.ndarray, x: np.ndarray, ids: np.ndarray, reml: bool, notes: list[str], what: str):
-    """Random-intercept MixedLM fit: BFGS, then Powell from there to polish the optimum.
-
-    The polish brings the variance components to ~1e-7 of lme4's on our references (BFGS
-    alone stops near 1e-5). Warnings and a failed convergence become notes.
-    """
-    model = sm.MixedLM(y, x, groups=ids, exog_re=np.ones((y.size, 1)))
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            first = model.fit(reml=reml, method="bfgs")
-            res = model.fit(reml=reml, method="powell", start_params=first.params_object)
-            if not res.converged or res.llf < first.llf:
-                res = first
-        except np.linalg.LinAlgError:
-            res = model.fit(reml=reml, method="powell")
-    for w in dict.fromkeys(str(w.message) for w in caught):
-        notes.append(f"{what}: {w}")
-    if not res.converged:
-        notes.append(f"{what}: the optimiser did not converge; treat its numbers with care")
-    return res
-
-
-def _fixed_rows(
-    res: Any,
-    x: np.ndarray,
-    ids: np.ndarray,
-    names: list[str],
-    outcome: str,
-    model: str,
-    ci_level: float,
-) -> pd.DataFrame:
-    """Fixed effects with the GLS covariance :math:`(X'\\hat V^{-1}X)^{-1}` (lme4's vcov)."""
-    tau2, sigma2 = float(np.asarray(res.cov_re)[0, 0]), float(res.scale)
-    codes, uniques = pd.factorize(ids)
-    sums = np.zeros((uniques.size, x.shape[1]))
-    np.add.at(sums, codes, x)
-    n_i = np.bincount(codes)
-    w = tau2 / (sigma2 + n_i * tau2)
-    info = (x.T @ x - sums.T @ (w[:, None] * sums)) / sigma2
-    se = np.sqrt(np.diag(np.linalg.inv(info)))
-    est = np.asarray(res.fe_params)
-    z = est / se
-    half = stats.norm.ppf(0.5 + ci_level / 2) * se
-    return pd.DataFrame(
-        {
-            "outcome": outcome,
-            "model": model,
-            "term": names,
-            "estimate": est,
-            "se": se,
-            "z": z,
-            "p": 2 * stats.norm.sf(np.abs(z)),
-            "ci_low": est - half,
-            "ci_high": est + half,
-        }
-    )
-
-
-def _variance_row(res: Any, outcome: str, model: str, ids: np.ndarray) -> dict[str, Any]:
-    return {
-        "outcome": outcome,
-        "model": model,
-        "intercept_var": float(np.asarray(res.cov_re)[0, 0]),
-        "residual_var": float(res.scale),
-        "n_participants": int(pd.unique(ids).size),
-        "n_observations": int(ids.size),
-        "converged": bool(res.converged),
-    }
 
 
 def _pairwise(values: pd.DataFrame, outcome: str, visits: Sequence[str], ci_level: float):
@@ -330,23 +247,23 @@ def compare_visits(
         if pd.unique(ids).size < 2:
             notes.append(f"{outcome}: fewer than 2 participants, no mixed model")
             continue
-        x, names, _ = _design(time, visits, None, None)
-        res = _fit(y, x, ids, True, notes, f"{outcome} visit model")
-        fixed.append(_fixed_rows(res, x, ids, names, outcome, "visit", ci_level))
-        variance.append(_variance_row(res, outcome, "visit", ids))
+        x, names, _ = design_matrix(time, visits, None, None)
+        res = fit_mixed(y, x, ids, True, notes, f"{outcome} visit model")
+        fixed.append(fixed_rows(res, x, ids, names, outcome, "visit", ci_level))
+        variance.append(variance_row(res, outcome, "visit", ids))
         if not two_arms:
             continue
         arm = arm_of.reindex(ids).to_numpy().astype(object)
         ok = pd.notna(arm)
-        xi, names_i, k_int = _design(time[ok], visits, arm[ok].astype(str), trt)
+        xi, names_i, k_int = design_matrix(time[ok], visits, arm[ok].astype(str), trt)
         if np.linalg.matrix_rank(xi) < xi.shape[1]:
             notes.append(f"{outcome}: an arm lacks a visit, no group x visit model")
             continue
-        resi = _fit(y[ok], xi, ids[ok], True, notes, f"{outcome} visit x group model")
-        fixed.append(_fixed_rows(resi, xi, ids[ok], names_i, outcome, "visit*group", ci_level))
-        variance.append(_variance_row(resi, outcome, "visit*group", ids[ok]))
-        full = _fit(y[ok], xi, ids[ok], False, notes, f"{outcome} ML visit x group model")
-        add = _fit(
+        resi = fit_mixed(y[ok], xi, ids[ok], True, notes, f"{outcome} visit x group model")
+        fixed.append(fixed_rows(resi, xi, ids[ok], names_i, outcome, "visit*group", ci_level))
+        variance.append(variance_row(resi, outcome, "visit*group", ids[ok]))
+        full = fit_mixed(y[ok], xi, ids[ok], False, notes, f"{outcome} ML visit x group model")
+        add = fit_mixed(
             y[ok], xi[:, :-k_int], ids[ok], False, notes, f"{outcome} ML visit + group model"
         )
         chisq = 2.0 * (full.llf - add.llf)
@@ -360,8 +277,8 @@ def compare_visits(
             }
         )
     return VisitsResult(
-        fixed_effects=_concat(fixed, _FIXED_COLUMNS),
-        variance=pd.DataFrame(variance, columns=_VARIANCE_COLUMNS),
+        fixed_effects=_concat(fixed, FIXED_COLUMNS),
+        variance=pd.DataFrame(variance, columns=VARIANCE_COLUMNS),
         friedman=pd.DataFrame(friedman, columns=_FRIEDMAN_COLUMNS),
         pairwise=_concat(pairwise, _PAIR_COLUMNS),
         interaction=pd.DataFrame(interaction, columns=_INTERACTION_COLUMNS),
@@ -387,16 +304,6 @@ def _concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-_FIXED_COLUMNS = ["outcome", "model", "term", "estimate", "se", "z", "p", "ci_low", "ci_high"]
-_VARIANCE_COLUMNS = [
-    "outcome",
-    "model",
-    "intercept_var",
-    "residual_var",
-    "n_participants",
-    "n_observations",
-    "converged",
-]
 _FRIEDMAN_COLUMNS = ["outcome", "n", "k", "statistic", "df", "p"]
 _PAIR_COLUMNS = [
     "outcome",
