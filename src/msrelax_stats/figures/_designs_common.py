@@ -18,7 +18,6 @@ from scipy import stats
 
 from msrelax_stats.errors import Problem, StudyDataError
 from msrelax_stats.figures._common import OKABE_ITO, _require_columns, palette
-from msrelax_stats.figures.save import settle_layout
 
 __all__ = [
     "ARM_PALETTE",
@@ -87,15 +86,16 @@ def t_half_width(sd: np.ndarray, n: np.ndarray, ci_level: float) -> np.ndarray:
 
 
 def finish_axes(ax: Axes, own: bool, handles: list[Line2D] | None = None) -> None:
-    """Legend under the plot (in the figure's margin when we made the figure, else inside);
-    then lay out a figure we made now, under our rcParams: a later layout pass under the
-    defaults would size the margins for other fonts and clip the y label."""
+    """Legend under the plot: in the figure's margin when we made the figure, else inside.
+
+    The layout is left to the figure's constrained layout, which runs once when the figure
+    is first rendered (:func:`msrelax_stats.figures.save.render_figure`), like every other
+    figure of the package.
+    """
     if handles and own:
         ax.figure.legend(handles=handles, loc="outside lower center", ncols=len(handles))
     elif handles:
         ax.legend(handles=handles, loc="best")
-    if own:
-        settle_layout(ax.figure)
 
 
 def visit_names(visits: Sequence[str]) -> list[str]:
