@@ -333,3 +333,20 @@ def test_save_figures_in_worker_processes_writes_the_same_bytes(tmp_path):
     for one, other in zip(serial, parallel, strict=True):
         for a, b in zip(one, other, strict=True):
             assert a.read_bytes() == b.read_bytes(), a.name
+
+
+def test_figures_are_saved_without_workers_where_fork_is_not_safe(tmp_path, monkeypatch):
+    # macOS (and anything but Linux): no forked workers; the same files, saved in this process
+    import multiprocessing
+    from functools import partial
+
+    from msrelax_stats.figures import save
+
+    monkeypatch.setattr(save.sys, "platform", "darwin")
+    jobs = [(partial(_line_figure, i), tmp_path / f"f{i}") for i in range(4)]
+    with save.start_saving(jobs, ("png",), 100, workers=2) as batch:
+        assert multiprocessing.active_children() == []
+        saved = batch.result()
+    expected = [save.save_figure(_line_figure(i), tmp_path / "here" / f"f{i}", ("png",), 100)
+                for i in range(4)]  # fmt: skip
+    assert [paths[0].read_bytes() for paths in saved] == [p[0].read_bytes() for p in expected]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import multiprocessing as mp
 import os
+import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -222,6 +223,10 @@ class FigureBatch:
         self.close()
 
 
+def _can_fork() -> bool:
+    return sys.platform.startswith("linux") and "fork" in mp.get_all_start_methods()
+
+
 def start_saving(
     jobs: Sequence[tuple[FigureOrMaker, str | Path]],
     formats: Sequence[str] = ("png",),
@@ -237,12 +242,15 @@ def start_saving(
     figures and the data of the makers, nothing is pickled but what ``save`` returns), and
     this process can go on with other work until :meth:`FigureBatch.result`. Each figure is
     drawn (a maker is called) and saved by ``save`` exactly as it would be in this process,
-    so the files are the same bytes either way; where ``fork`` is not available, or with one
+    so the files are the same bytes either way. Workers are forked on Linux only: on macOS a
+    forked child of a process that has used the system's frameworks (numpy's Accelerate BLAS,
+    for one) can crash, which is why Python stopped forking there by default; starting fresh
+    interpreters instead would cost more than drawing the figures. Elsewhere, or with one
     core, the figures are saved here, one after the other, on :meth:`FigureBatch.result`.
     """
     if workers is None:
         workers = min(os.cpu_count() or 1, 4)
-    if "fork" not in mp.get_all_start_methods():
+    if not _can_fork():
         workers = 1
     prepared = [(save, fig, Path(stem), tuple(formats), dpi) for fig, stem in jobs]
     return FigureBatch(prepared, workers)
