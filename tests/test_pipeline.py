@@ -135,3 +135,12 @@ def test_error_while_figures_are_drawn_leaves_nothing_behind(tmp_path):
         analyze(SAMPLE, out=tmp_path / "out", n_boot=200, outcomes=["fss_mean", "no_such"])
     assert list(tmp_path.iterdir()) == []
     assert multiprocessing.active_children() == []
+
+
+def test_svg_only_output_still_embeds_every_figure_in_the_report(tmp_path):
+    # without PNG files the workers also render each figure as PNG bytes for report.html
+    run = analyze(SAMPLE, out=tmp_path / "out", n_boot=200, figure_formats=("svg",))
+    figures = sorted((run.out / "figures").iterdir())
+    assert figures and all(path.suffix == ".svg" for path in figures)
+    html = (run.out / "report.html").read_text(encoding="utf-8")
+    assert html.count('src="data:image/png;base64,iVBOR') == len(figures)
