@@ -191,6 +191,33 @@ def test_forest_plot_one_interval_per_outcome():
     assert "d_z" in ax.get_xlabel() and "95 % CI" in ax.get_xlabel()
 
 
+def test_forest_plot_of_two_arms_has_one_interval_per_arm_and_outcome():
+    # the within-arm results table of a two-arm study: control block first, then treatment
+    from msrelax_stats.figures.designs import ARM_PALETTE
+
+    control = results_table().assign(group="control")
+    treated = results_table().assign(group="relaxation", d_z=[-1.5, -1.1, -0.2],
+                                     d_z_ci_low=[-2.0, -1.6, np.nan],
+                                     d_z_ci_high=[-1.0, -0.6, np.nan])  # fmt: skip
+    ax = forest_plot(pd.concat([control, treated], ignore_index=True))
+    segments = [c for c in ax.collections if c.get_gid() == "ci"][0].get_segments()
+    assert len(segments) == 5  # 2 arms x 3 outcomes, minus the undefined CI
+    by_arm = {line.get_label(): line for line in _lines(ax, "estimate")}
+    assert list(by_arm) == ["control", "relaxation"]
+    assert list(by_arm["relaxation"].get_xdata()) == [-1.5, -1.1, -0.2]
+    assert (
+        mpl.colors.to_hex(by_arm["control"].get_color()).upper() == ARM_PALETTE["control"].upper()
+    )
+    # each outcome once on the axis; its two arms just above and below its tick
+    ticks = ax.get_yticks()
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["FSS mean", "PSQI global", "NRS pain"]
+    control_y, treated_y = by_arm["control"].get_ydata(), by_arm["relaxation"].get_ydata()
+    assert np.all(control_y > ticks) and np.all(treated_y < ticks)
+    assert np.allclose(control_y - ticks, ticks - treated_y)
+    legend = ax.figure.legends[0]
+    assert [t.get_text() for t in legend.get_texts()] == ["control", "relaxation"]
+
+
 def test_forest_plot_mixed_directions_marked_per_row():
     results = results_table().assign(better=["lower", "higher", "lower"])
     ax = forest_plot(results)

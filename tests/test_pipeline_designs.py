@@ -45,6 +45,10 @@ def test_design_files_are_written(controlled):
     assert {"fss_mean_arm_slopes.png", "fss_mean_adjusted_means.png",
             "fss_mean_trajectories.png", "fss_mean_dose_response.png"} <= figures  # fmt: skip
     assert "fss_mean_estimation.png" not in figures  # no pooled paired figure with two arms
+    assert "forest_d_z.png" in figures  # the within-arm effect sizes, arms side by side
+    assert not any(name.endswith("_caseness.png") for name in figures)
+    html = (controlled.out / "report.html").read_text(encoding="utf-8")
+    assert "Effect sizes d_z with CIs within each arm" in html
 
 
 def test_results_csv_is_within_arm_first_vs_last(controlled):

@@ -28,6 +28,7 @@ from msrelax_stats.figures._common import (
     style_context,
     tidy_axes,
 )
+from msrelax_stats.figures._designs_common import arm_colours, finish_axes
 from msrelax_stats.figures._format import fmt_p
 
 __all__ = ["psqi_profile", "forest_plot", "caseness_plot", "caseness_counts"]
@@ -119,7 +120,10 @@ def forest_plot(
     ----------
     results : DataFrame
         The results table (``outcome``, ``better``, ``<effect>``, ``<effect>_ci_low``,
-        ``<effect>_ci_high``, ``ci_level``), first row drawn at the top.
+        ``<effect>_ci_high``, ``ci_level``), first outcome drawn at the top. With a ``group``
+        column of two or more arms (the within-arm table of a two-arm study), each outcome
+        gets one interval per arm, side by side, coloured by arm (control first, as in the
+        other arm figures) with a legend.
     ax : Axes, optional
     effect : str
         ``"d_z"`` (default), ``"g_av"`` or ``"rank_biserial"``.
@@ -129,10 +133,10 @@ def forest_plot(
     Returns
     -------
     Axes
-        The intervals are one ``LineCollection`` (gid ``"ci"``) with one segment per outcome
-        whose CI is defined, the estimates one ``Line2D`` (gid ``"estimate"``). The direction of
-        improvement is written on the plot (gid ``"direction"``): one arrow when all outcomes
-        share it, one per row otherwise. Signs are kept as computed.
+        The intervals are one ``LineCollection`` (gid ``"ci"``) with one segment per row
+        whose CI is defined, the estimates one ``Line2D`` per arm (gid ``"estimate"``). The
+        direction of improvement is written on the plot (gid ``"direction"``): one arrow when
+        all outcomes share it, one per outcome otherwise. Signs are kept as computed.
 
     Examples
     --------
@@ -144,40 +148,67 @@ def forest_plot(
         raise StudyDataError([Problem("is not a column of the results table", column=c)
                               for c in missing])  # fmt: skip
     pal = palette(style)
-    k = len(results)
-    y = np.arange(k, dtype=float)[::-1]
+    outcomes = list(dict.fromkeys(str(o) for o in results["outcome"]))
+    k = len(outcomes)
+    tick_y = np.arange(k, dtype=float)[::-1]
+    row_of = dict(zip(outcomes, tick_y, strict=True))
+    arms = _arms(results)
+    offsets = np.linspace(0.18, -0.18, len(arms)) if len(arms) > 1 else np.zeros(1)
+    group = results["group"].astype(str) if len(arms) > 1 else pd.Series("", index=results.index)
+    y = np.array([row_of[str(o)] + offsets[arms.index(g)]
+                  for o, g in zip(results["outcome"], group, strict=True)])  # fmt: skip
     est = results[effect].to_numpy(dtype=float)
     low = results[f"{effect}_ci_low"].to_numpy(dtype=float)
     high = results[f"{effect}_ci_high"].to_numpy(dtype=float)
     ok = np.isfinite(low) & np.isfinite(high)
-    labels = [outcome_info(str(o)).label for o in results["outcome"]]
-    level = float(results["ci_level"].iloc[0]) if "ci_level" in results and k else 0.95
+    level = float(results["ci_level"].iloc[0]) if "ci_level" in results and len(results) else 0.95
     names = {"d_z": "Cohen's $d_z$", "g_av": "Hedges' $g_{av}$", "rank_biserial": "rank-biserial r"}
-    better = results["better"].astype(str).to_numpy()
+    first = results.drop_duplicates("outcome")
+    better = dict(zip(first["outcome"].astype(str), first["better"].astype(str), strict=True))
+    colours = arm_colours(arms, style) if len(arms) > 1 else {"": pal["estimate"]}
+    own = ax is None
     with style_context(style):
-        ax = new_axes(
-            ax, style | {"figsize": style.get("figsize", (COLUMN_WIDTH_IN, 0.9 + 0.24 * k))}
-        )
-        ax.hlines(y[ok], low[ok], high[ok], color=pal["estimate"], lw=1.2, gid="ci")
-        ax.plot(est, y, "s", ms=4, color=pal["post"], gid="estimate")
+        height = 0.9 + (0.24 if len(arms) < 2 else 0.2 + 0.12 * len(arms)) * k
+        ax = new_axes(ax, style | {"figsize": style.get("figsize", (COLUMN_WIDTH_IN, height))})
+        ax.hlines(y[ok], low[ok], high[ok], color=[colours[g] for g in group[ok]], lw=1.2,
+                  gid="ci")  # fmt: skip
+        for arm in arms:
+            rows = (group == arm).to_numpy()
+            ax.plot(est[rows], y[rows], "s", ms=4, gid="estimate", label=arm or None,
+                    color=pal["post"] if len(arms) < 2 else colours[arm])  # fmt: skip
         ax.axvline(0, color=pal["reference"], lw=0.8, ls="--", gid="zero")
-        ax.set_yticks(y, labels)
+        ax.set_yticks(tick_y, [outcome_info(o).label for o in outcomes])
         ax.set_ylim(-0.7, k - 0.3)
         ax.set_xlabel(f"{names.get(effect, effect)}, {level * 100:g} % CI")
-        arrow = {"lower": "\u2190 improvement", "higher": "improvement \u2192"}
-        if k and (better == better[0]).all():
-            left = better[0] == "lower"
-            ax.text(0.0 if left else 1.0, 1.01, arrow.get(better[0], ""), transform=ax.transAxes,
-                    ha="left" if left else "right", va="bottom", color=pal["improved"],
-                    gid="direction")  # fmt: skip
-        else:
-            trans = blended_transform_factory(ax.transAxes, ax.transData)
-            short = {"lower": "\u2190 better", "higher": "better \u2192"}
-            for yi, b in zip(y, better, strict=True):  # one label per outcome row
-                ax.text(1.01, yi, short.get(b, ""), transform=trans, va="center",
-                        fontsize="small", color=pal["improved"], gid="direction")  # fmt: skip
+        _mark_direction(ax, [better[o] for o in outcomes], tick_y, pal)
+        if len(arms) > 1:  # under the plot when the figure is ours, as in the arm figures
+            finish_axes(ax, own, ax.get_legend_handles_labels()[0])
         tidy_axes(ax)
     return ax
+
+
+def _arms(results: pd.DataFrame) -> list[str]:
+    """Arm labels of a within-arm results table in order of appearance; ``[""]`` for one."""
+    if "group" not in results.columns:
+        return [""]
+    arms = [str(a) for a in pd.unique(results["group"].astype(str))]
+    return arms if len(arms) > 1 else [""]
+
+
+def _mark_direction(ax: Axes, better: Sequence[str], y: np.ndarray, pal: Mapping[str, str]) -> None:
+    """The direction of improvement: one arrow above the axes, or one label per row."""
+    arrow = {"lower": "\u2190 improvement", "higher": "improvement \u2192"}
+    if better and all(b == better[0] for b in better):
+        left = better[0] == "lower"
+        ax.text(0.0 if left else 1.0, 1.01, arrow.get(better[0], ""), transform=ax.transAxes,
+                ha="left" if left else "right", va="bottom", color=pal["improved"],
+                gid="direction")  # fmt: skip
+        return
+    trans = blended_transform_factory(ax.transAxes, ax.transData)
+    short = {"lower": "\u2190 better", "higher": "better \u2192"}
+    for yi, b in zip(y, better, strict=True):  # one label per outcome row
+        ax.text(1.01, yi, short.get(b, ""), transform=trans, va="center", fontsize="small",
+                color=pal["improved"], gid="direction")  # fmt: skip
 
 
 def caseness_counts(

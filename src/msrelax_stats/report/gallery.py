@@ -191,12 +191,17 @@ def summary_figures(
     d_z (every outcome) and one caseness plot per row of ``caseness`` (with ``"primary"``,
     those of the instruments of the primary outcomes). Each ``FigureSpec.figure`` is a
     function of no arguments that draws the figure.
+
+    A within-arm table (a ``group`` column: a two-arm study) gets the forest plot only, with
+    the two arms side by side for each outcome.
     """
     specs: list[FigureSpec] = []
+    by_arm = "group" in results.columns
     if len(results):
-        specs.append(FigureSpec("forest_d_z", "Effect sizes d_z with CIs, all outcomes.",
-                                partial(forest_plot, results)))  # fmt: skip
-    if caseness is not None:
+        caption = ("Effect sizes d_z with CIs within each arm (first against last visit), all "
+                   "outcomes." if by_arm else "Effect sizes d_z with CIs, all outcomes.")  # fmt: skip
+        specs.append(FigureSpec("forest_d_z", caption, partial(forest_plot, results)))
+    if caseness is not None and not by_arm:
         outcomes = _figure_outcomes(results, figure_set)
         instruments = {outcome_info(o).instrument for o in outcomes}
         for row in caseness.to_dict("records"):  # one per caseness flag

@@ -26,9 +26,11 @@ from msrelax_stats.report.designs import DesignResults, design_context, design_m
 from msrelax_stats.report.gallery import (
     FigureSpec,
     as_specs,
+    draw,
     figure_data_uri,
     make_design_figures,
     make_figures,
+    summary_figures,
 )
 from msrelax_stats.report.tables import table2_by_arm
 from msrelax_stats.report.text import (
@@ -331,9 +333,12 @@ def write_report(
 def _figures(scored: pd.DataFrame, results: pd.DataFrame, caseness: pd.DataFrame | None,
              responders: pd.DataFrame | None, options: Mapping[str, Any],
              designs: DesignResults | None) -> list[FigureSpec]:  # fmt: skip
-    """The standard figures (pooled paired ones left out with two arms) and the design ones."""
+    """The standard figures and the design ones, drawn, in report order; with two arms the
+    arm figures and the within-arm forest plot (no pooled paired figures)."""
     seed, figure_set = int(options.get("seed", 1)), str(options.get("figure_set", "primary"))
-    specs = [] if "group" in results.columns else make_figures(
-        scored, results, caseness, responders, visits=paired_visits(options), seed=seed,
-        figure_set=figure_set)  # fmt: skip
+    if "group" in results.columns:
+        arm_figures = make_design_figures(scored, results, designs, figure_set)
+        return arm_figures + [draw(spec) for spec in summary_figures(results, caseness)]
+    specs = make_figures(scored, results, caseness, responders, visits=paired_visits(options),
+                         seed=seed, figure_set=figure_set)  # fmt: skip
     return specs + make_design_figures(scored, results, designs, figure_set)

@@ -114,8 +114,9 @@ def write_outputs(
 ) -> dict[str, Path]:
     """Figures, Table 2 and the report, written into ``out_dir``.
 
-    Writes ``figures/<name>.<fmt>`` for every standard figure (:func:`make_figures`; not the
-    pooled paired figures in a two-arm study) and every design figure
+    Writes ``figures/<name>.<fmt>`` for every standard figure (:func:`make_figures`; in a
+    two-arm study, instead of the pooled paired figures, the forest plot of the within-arm
+    effect sizes with the arms side by side) and every design figure
     (:func:`make_design_figures`) of ``options["figure_set"]`` (``"primary"`` by default,
     ``"headline"`` or ``"all"``) and format, each rendered once; ``table2.csv``, ``table2.md``,
     ``table2.tex``, ``table2.html`` and ``report.html`` (which embeds the bytes of the PNG
@@ -135,9 +136,12 @@ def write_outputs(
     specs = [] if started is not None or "group" in results.columns else paired_figures(
         scored, [str(o) for o in results["outcome"]], responders, visits=paired_visits(options),
         seed=seed, figure_set=figure_set)  # fmt: skip
-    if "group" not in results.columns:
+    if "group" in results.columns:  # two arms: the arm figures, then the within-arm forest
+        specs += design_figures(scored, results, designs, figure_set)
         specs += summary_figures(results, caseness, figure_set=figure_set)
-    specs += design_figures(scored, results, designs, figure_set)
+    else:
+        specs += summary_figures(results, caseness, figure_set=figure_set)
+        specs += design_figures(scored, results, designs, figure_set)
     if started is not None:  # the same workers, while they may still draw the first ones
         started.add(specs)
         figures = started
