@@ -377,3 +377,17 @@ def test_figures_are_saved_without_workers_where_fork_is_not_safe(tmp_path, monk
     expected = [save.save_figure(_line_figure(i), tmp_path / "here" / f"f{i}", ("png",), 100)
                 for i in range(4)]  # fmt: skip
     assert [paths[0].read_bytes() for paths in saved] == [p[0].read_bytes() for p in expected]
+
+
+def test_batch_result_is_kept_and_closes_the_batch(tmp_path):
+    from functools import partial
+
+    from msrelax_stats.figures.save import start_saving
+
+    jobs = [(partial(_line_figure, i), tmp_path / f"f{i}") for i in range(4)]
+    with start_saving(jobs, ("png",), 100, workers=2) as batch:
+        first = batch.result()
+        assert batch.result() is first  # waited for once, not drawn again
+        with pytest.raises(RuntimeError, match="after result"):
+            batch.add([(partial(_line_figure, 9), tmp_path / "late")])
+    assert not (tmp_path / "late.png").exists()

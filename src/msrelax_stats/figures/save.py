@@ -7,6 +7,7 @@ import multiprocessing as mp
 import os
 import sys
 from collections.abc import Callable, Sequence
+from multiprocessing.pool import AsyncResult
 from pathlib import Path
 from typing import Any
 
@@ -178,8 +179,9 @@ class FigureBatch:
 
     def __init__(self, jobs: list[_Job], workers: int) -> None:
         global _JOBS
-        self._jobs: list[_Job] = []
-        self._pending: list[Any] = []  # AsyncResult per job (workers), or None (serial)
+        self._jobs: list[_Job] = list(jobs)
+        self._pending: list[AsyncResult] = []  # one per job with workers; none without
+        self._results: list[Any] | None = None
         self._pool = None
         if workers >= 2:
             _JOBS = jobs
@@ -188,13 +190,14 @@ class FigureBatch:
             finally:
                 _JOBS = []
             self._pending = [self._pool.apply_async(_save_job, (i,)) for i in range(len(jobs))]
-        self._jobs = list(jobs)
 
     def add(self, jobs: Sequence[tuple[FigureOrMaker, str | Path]], formats: Sequence[str] = ("png",),
             dpi: int = 300, *, save: Callable[..., Any] = save_figure) -> None:  # fmt: skip
         """Save more figures with the same workers (already warm: fonts loaded, caches
         filled). These jobs travel to the workers by pickle: a maker must then be a picklable
         function, such as a ``functools.partial`` of a module-level plotting function."""
+        if self._results is not None:
+            raise RuntimeError("add() after result(): start a new batch")
         prepared = [(save, fig, Path(stem), tuple(formats), dpi) for fig, stem in jobs]
         if self._pool is not None:
             self._pending += [self._pool.apply_async(_run_job, job) for job in prepared]
@@ -202,12 +205,15 @@ class FigureBatch:
 
     def result(self) -> list[Any]:
         """What ``save`` returned for each job, in the order of the jobs (waits for them)."""
-        try:
-            if self._pool is None:
-                return [_run_job(*job) for job in self._jobs]
-            return [pending.get() for pending in self._pending]
-        finally:
-            self.close()
+        if self._results is None:
+            try:
+                if self._pool is None:
+                    self._results = [_run_job(*job) for job in self._jobs]
+                else:
+                    self._results = [pending.get() for pending in self._pending]
+            finally:
+                self.close()
+        return self._results
 
     def close(self) -> None:
         """Stop the workers (they are done after :meth:`result`)."""
