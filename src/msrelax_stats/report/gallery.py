@@ -294,8 +294,8 @@ def design_figures(
             specs.append(FigureSpec(f"{outcome}_arm_slopes", f"{label}: one line per participant "
                                     f"with both {first} and {last}, coloured by arm; arm means "
                                     f"with {level * 100:g} % CIs beside the visits.",
-                                    partial(arm_slope_plot, scored, outcome, (first, last),
-                                            arms=arms, ci_level=level)))  # fmt: skip
+                                    partial(arm_slope_plot, _slim(scored, outcome), outcome,
+                                            (first, last), arms=arms, ci_level=level)))  # fmt: skip
         if arms_res is not None and _has_row(arms_res.adjusted_means, outcome, "adjusted_mean"):
             row = arms_res.table[arms_res.table["outcome"].astype(str) == outcome].iloc[0]
             specs.append(FigureSpec(f"{outcome}_adjusted_means", f"{label} at {last}: ANCOVA-"
@@ -306,8 +306,8 @@ def design_figures(
             specs.append(FigureSpec(f"{outcome}_trajectories", f"{label}: mean and CI band at "
                                     "each visit over the participants seen" + (" per arm" if arms
                                     else "") + "; each participant's values faint behind.",
-                                    partial(trajectory_plot, scored, outcome, designs.visits,
-                                            arms=arms, ci_level=level)))  # fmt: skip
+                                    partial(trajectory_plot, _slim(scored, outcome), outcome,
+                                            designs.visits, arms=arms, ci_level=level)))  # fmt: skip
         if dose is not None and _has_row(dose.table, outcome, "n") and outcome in dose.data:
             row = dose.table[dose.table["outcome"].astype(str) == outcome].iloc[0]
             specs.append(FigureSpec(f"{outcome}_dose_response", f"{label}: change ({last} - "
@@ -316,6 +316,13 @@ def design_figures(
                                     partial(dose_response_plot, dose.data, outcome, row=row,
                                             ci_level=level)))  # fmt: skip
     return specs
+
+
+def _slim(scored: pd.DataFrame, outcome: str) -> pd.DataFrame:
+    """The columns a design figure of ``outcome`` reads: its makers may travel to the figure
+    workers by pickle (:meth:`msrelax_stats.figures.save.FigureBatch.add`), so they do not
+    carry the whole scored table of a large study."""
+    return scored[[c for c in ("id", "time", "group", outcome) if c in scored.columns]]
 
 
 def make_design_figures(
