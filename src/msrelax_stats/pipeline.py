@@ -261,8 +261,14 @@ def analyze(
         )  # fmt: skip
         if staging is None:
             return result
-        result.files = _write_outputs(staging.tmp, result, meta, started=started,
-                                      figure_formats=tuple(figure_formats), command=command)  # fmt: skip
+        result.files = _write_outputs(
+            staging.tmp,
+            result,
+            meta,
+            started=started,
+            figure_formats=tuple(figure_formats),
+            command=command,
+        )
         staging.commit()
     except BaseException:
         if staging is not None:
