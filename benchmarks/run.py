@@ -25,21 +25,18 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 import _data  # noqa: E402
+from _processes import Unavailable, biopsykit_python, last_line, run_child, worker  # noqa: E402
 
-VENV = HERE / ".venv-biopsykit"
 SAMPLE = ROOT / "data" / "sample" / "pmr_study.csv"
 FLOOR = "import pandas, scipy.stats, matplotlib.pyplot"
 GIB = 2**30
@@ -49,10 +46,6 @@ BOOT_REPEATS = 25
 FULL = {"psqi": 1_000_000, "all": 1_000_000, "trials": 10_000, "pingouin": 300, "boot": 10_000}
 QUICK = {"psqi": 20_000, "all": 20_000, "trials": 500, "pingouin": 20, "boot": 1_000}
 ROWS = ("analyze", "psqi", "all", "power", "boot")
-
-
-class Unavailable(Exception):
-    """A measurement could not be made; the message goes into the table."""
 
 
 @dataclass
@@ -89,77 +82,6 @@ class Row:
         return f"{verdict} ({self.caveat})" if self.caveat else verdict
 
 
-# ----------------------------------------------------------------------------- processes
-def child_env() -> dict[str, str]:
-    env = dict(os.environ)
-    src = str(ROOT / "src")
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (src, env.get("PYTHONPATH")) if p)
-    env.setdefault("MPLBACKEND", "Agg")
-    return env
-
-
-def run_child(cmd: list[str], timeout: float = 3600) -> tuple[float, int, int, str, str]:
-    """Run ``cmd``; return (wall seconds, peak RSS bytes of that child, status, stdout, stderr).
-
-    The peak RSS comes from ``os.wait4`` (the child's own ``ru_maxrss``), not from the
-    cumulative ``RUSAGE_CHILDREN`` of this process.
-    """
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        start = time.perf_counter()
-        process = subprocess.Popen(cmd, stdout=out, stderr=err, env=child_env(), cwd=ROOT)
-        try:
-            _, status, usage = os.wait4(process.pid, 0)
-        except KeyboardInterrupt:
-            process.kill()
-            raise
-        wall = time.perf_counter() - start
-        process.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        stdout = out.read().decode(errors="replace")
-        stderr = err.read().decode(errors="replace")
-    return wall, usage.ru_maxrss * 1024, process.returncode, stdout, stderr
-
-
-def _last_line(text: str) -> str:
-    lines = [line for line in text.strip().splitlines() if line.strip()]
-    return lines[-1] if lines else ""
-
-
-def worker(python: str, script: str, *args: str) -> dict[str, Any]:
-    """Run a worker script and return its JSON report (raises Unavailable on failure)."""
-    _, maxrss, code, stdout, stderr = run_child([python, str(HERE / script), *args])
-    try:
-        report = json.loads(_last_line(stdout))
-    except json.JSONDecodeError:
-        raise Unavailable(f"{script} exited with {code}: {_last_line(stderr)[:200]}") from None
-    if "error" in report:
-        raise Unavailable(report["error"])
-    report["child_maxrss"] = maxrss
-    return report
-
-
-def biopsykit_python(create: bool) -> str:
-    """The Python of the BioPsyKit environment, created (venv + pip) when missing."""
-    python = VENV / "bin" / "python"
-    if python.exists():
-        check = run_child([str(python), "-c", "import biopsykit"])
-        if check[2] == 0:
-            return str(python)
-    if not create:
-        raise Unavailable(f"{VENV.name} not set up (run once without --quick)")
-    print(f"creating {VENV} (python -m venv + pip install biopsykit) ...", file=sys.stderr)
-    steps = (
-        [sys.executable, "-m", "venv", str(VENV)],
-        [str(python), "-m", "pip", "install", "--quiet", "biopsykit"],
-    )
-    for step in steps:
-        _, _, code, _, stderr = run_child(step)
-        if code != 0:
-            raise Unavailable(f"{' '.join(step[-3:])} failed: {_last_line(stderr)[:200]}")
-    return str(python)
-
-
 # ----------------------------------------------------------------------------- rows
 def _median(values: list[float]) -> float:
     return statistics.median(values)
@@ -185,7 +107,7 @@ def row_analyze(repeats: int, notes: list[str]) -> Row:
 
         wall, maxrss, code, _, stderr = run_child(analyze_cmd(0))  # warm-up, also a check
         if code != 0:
-            row.missing = f"analyze exited with {code}: {_last_line(stderr)[:200]}"
+            row.missing = f"analyze exited with {code}: {last_line(stderr)[:200]}"
             return row
         files = sorted(p.name for p in (Path(tmp) / "run0").rglob("*") if p.is_file())
         run_child(floor_cmd)
@@ -193,7 +115,7 @@ def row_analyze(repeats: int, notes: list[str]) -> Row:
         for i in range(1, repeats + 1):  # interleaved so drift hits both sides alike
             wall, maxrss, code, _, stderr = run_child(analyze_cmd(i))
             if code != 0:
-                row.missing = f"analyze exited with {code}: {_last_line(stderr)[:200]}"
+                row.missing = f"analyze exited with {code}: {last_line(stderr)[:200]}"
                 return row
             ours.append(wall)
             rss.append(maxrss)
