@@ -36,11 +36,10 @@ class FiguresInProgress:
 
     def __init__(self, specs: Sequence[FigureSpec], out_dir: Path, formats: Sequence[str],
                  dpi: int, workers: int | None = None) -> None:  # fmt: skip
-        self.specs: list[FigureSpec] = []
+        self.specs: list[FigureSpec] = list(specs)
         self._folder, self._formats, self._dpi = out_dir / "figures", tuple(formats), dpi
         self.batch = start_saving(self._jobs(specs), formats, dpi, save=_save_for_report,
                                   workers=workers)  # fmt: skip
-        self.specs += specs
 
     def _jobs(self, specs: Sequence[FigureSpec]) -> list[tuple[Any, Path]]:
         return [(spec.figure, self._folder / spec.name) for spec in specs]
@@ -48,7 +47,7 @@ class FiguresInProgress:
     def add(self, specs: Sequence[FigureSpec]) -> None:
         """More figures for the same workers (each figure a picklable maker or a Figure)."""
         self.batch.add(self._jobs(specs), self._formats, self._dpi, save=_save_for_report)
-        self.specs += specs
+        self.specs += list(specs)
 
     def result(self) -> list[tuple[FigureSpec, list[Path]]]:
         """Wait for the figures: per figure, its spec holding what the report embeds (the PNG
