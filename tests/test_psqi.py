@@ -7,26 +7,10 @@ INSTRUMENTS.md (the working is in the comments); none comes from running this co
 import numpy as np
 import pandas as pd
 import pytest
+from psqi_examples import DISTURBANCES, EXAMPLE_1, EXAMPLE_2, EXAMPLE_3
 
 from msrelax_stats.errors import StudyDataError
 from msrelax_stats.instruments import score
-
-DISTURBANCES = [f"psqi_5{c}" for c in "bcdefghi"]
-
-# Worked example 1 of INSTRUMENTS.md: a good sleeper with a 6-hour night.
-EXAMPLE_1 = {
-    "psqi_1": "23:30",
-    "psqi_2": 20,
-    "psqi_3": "06:30",
-    "psqi_4": 6,
-    "psqi_5a": 1,
-    **dict(zip(DISTURBANCES, [2, 1, 0, 0, 1, 0, 0, 0], strict=True)),
-    "psqi_5j": 0,
-    "psqi_6": 1,
-    "psqi_7": 0,
-    "psqi_8": 0,
-    "psqi_9": 1,
-}
 
 
 def psqi(**changes):
@@ -57,12 +41,7 @@ def test_worked_example_1():
 
 def test_worked_example_2():
     # 00:30 -> 07:00 = 6.5 h in bed, 7.5 h asleep: efficiency 115.4 % -> C4 0, flagged.
-    row = psqi(
-        psqi_1="00:30", psqi_2=45, psqi_3="07:00", psqi_4=7.5, psqi_5a=2,
-        **dict(zip(DISTURBANCES, [3, 2, 0, 1, 0, 1, 0, 2], strict=True)),
-        psqi_5j=0, psqi_6=2, psqi_7=1, psqi_8=1, psqi_9=2,
-    )  # fmt: skip
-    out = scored(row)
+    out = scored(EXAMPLE_2)
     assert components(out) == [2, 2, 0, 0, 1, 1, 2]
     assert out.loc[0, "psqi_efficiency"] == pytest.approx(7.5 / 6.5 * 100)
     assert round(out.loc[0, "psqi_efficiency"], 1) == 115.4
@@ -74,12 +53,7 @@ def test_worked_example_2():
 def test_worked_example_3_exact_85_percent_and_q5j_blank_text():
     # 22:30 -> 06:30 = 8 h, 6.8 h asleep = exactly 85 % -> C4 0. Q5j = 2 with a blank
     # description counts 0: disturbances 3+1+1+0+1+1+0+1 = 8 -> C5 1 (10 -> 2 if counted).
-    row = psqi(
-        psqi_1="22:30", psqi_2=15, psqi_3="06:30", psqi_4=6.8, psqi_5a=0,
-        **dict(zip(DISTURBANCES, [3, 1, 1, 0, 1, 1, 0, 1], strict=True)),
-        psqi_5j=2, psqi_5j_text="   ", psqi_6=1, psqi_7=0, psqi_8=1, psqi_9=1,
-    )  # fmt: skip
-    out = scored(row)
+    out = scored(EXAMPLE_3)
     assert components(out) == [1, 0, 1, 0, 1, 0, 1]
     assert out.loc[0, "psqi_global"] == 4
     assert not out.loc[0, "psqi_poor"]

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from psqi_examples import EXAMPLE_1, EXAMPLE_2
 
 from msrelax_stats.sample import make_sample, write_sample
 
@@ -58,36 +59,10 @@ def _psqi_global(df: pd.DataFrame) -> np.ndarray:
     return num("psqi_6") + c2 + c3 + c4 + c5 + num("psqi_7") + c7
 
 
-def test_psqi_helper_on_worked_example_1():
-    # INSTRUMENTS.md worked example 1: global 5
-    row = {
-        "psqi_1": "23:30",
-        "psqi_2": 20,
-        "psqi_3": "06:30",
-        "psqi_4": 6,
-        "psqi_5a": 1,
-        "psqi_5j": 0,
-        "psqi_6": 1,
-        "psqi_7": 0,
-        "psqi_8": 0,
-        "psqi_9": 1,
-    }
-    row |= dict(zip([f"psqi_5{x}" for x in "bcdefghi"], [2, 1, 0, 0, 1, 0, 0, 0], strict=True))
-    # worked example 2: global 8 (efficiency over 100 % scores C4 = 0)
-    second = {
-        "psqi_1": "00:30",
-        "psqi_2": 45,
-        "psqi_3": "07:00",
-        "psqi_4": 7.5,
-        "psqi_5a": 2,
-        "psqi_5j": 0,
-        "psqi_6": 2,
-        "psqi_7": 1,
-        "psqi_8": 1,
-        "psqi_9": 2,
-    }
-    second |= dict(zip([f"psqi_5{x}" for x in "bcdefghi"], [3, 2, 0, 1, 0, 1, 0, 2], strict=True))
-    assert _psqi_global(pd.DataFrame([row, second])).tolist() == [5.0, 8.0]
+def test_psqi_helper_on_worked_examples_1_and_2():
+    # INSTRUMENTS.md worked examples 1 (global 5) and 2 (global 8: efficiency over 100 %
+    # scores C4 = 0)
+    assert _psqi_global(pd.DataFrame([EXAMPLE_1, EXAMPLE_2])).tolist() == [5.0, 8.0]
 
 
 def test_same_seed_same_table_other_seed_other_table():
