@@ -11,17 +11,10 @@ import io
 import numpy as np
 import pandas as pd
 import pytest
+from statistics_columns import STATISTICS_MD as COLUMNS
 
 from msrelax_stats.figures._format import fmt_ci, fmt_num, fmt_p
 from msrelax_stats.report.tables import latex_escape, table2, to_csv, to_html, to_latex, to_markdown
-
-COLUMNS = (
-    "outcome n better pre_mean pre_sd post_mean post_sd pre_median post_median diff_mean diff_sd "
-    "diff_ci_low diff_ci_high t df p_t w_plus p_wilcoxon wilcoxon_method p_sign hl_shift "
-    "hl_ci_low hl_ci_high shapiro_w shapiro_p d_z d_z_ci_low d_z_ci_high d_av g_av g_av_ci_low "
-    "g_av_ci_high r_pre_post rank_biserial rank_biserial_ci_low rank_biserial_ci_high bf10 "
-    "p_holm p_fdr ci_level seed"
-).split()
 
 
 def results_table() -> pd.DataFrame:
