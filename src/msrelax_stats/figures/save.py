@@ -21,6 +21,7 @@ __all__ = [
     "save_figure",
     "save_figures",
     "start_saving",
+    "default_workers",
     "FigureBatch",
     "render_figure",
     "settle_layout",
@@ -229,6 +230,15 @@ class FigureBatch:
         self.close()
 
 
+#: Fewer figures than this are saved in this process unless ``workers`` is given.
+MIN_FIGURES_FOR_WORKERS = 4
+
+
+def default_workers() -> int:
+    """Worker processes for saving figures: one per core, at most four."""
+    return min(os.cpu_count() or 1, 4)
+
+
 def _can_fork() -> bool:
     return sys.platform.startswith("linux") and "fork" in mp.get_all_start_methods()
 
@@ -251,11 +261,13 @@ def start_saving(
     so the files are the same bytes either way. Workers are forked on Linux only: on macOS a
     forked child of a process that has used the system's frameworks (numpy's Accelerate BLAS,
     for one) can crash, which is why Python stopped forking there by default; starting fresh
-    interpreters instead would cost more than drawing the figures. Elsewhere, or with one
-    core, the figures are saved here, one after the other, on :meth:`FigureBatch.result`.
+    interpreters instead would cost more than drawing the figures. Elsewhere, with one core,
+    or with fewer than ``MIN_FIGURES_FOR_WORKERS`` figures and ``workers=None`` (pass
+    ``workers=default_workers()`` when more figures will be added), the figures are saved
+    here, one after the other, on :meth:`FigureBatch.result`.
     """
-    if workers is None:
-        workers = min(os.cpu_count() or 1, 4)
+    if workers is None:  # few figures: forking workers would cost more than it saves
+        workers = default_workers() if len(jobs) >= MIN_FIGURES_FOR_WORKERS else 1
     if not _can_fork():
         workers = 1
     prepared = [(save, fig, Path(stem), tuple(formats), dpi) for fig, stem in jobs]
@@ -279,7 +291,5 @@ def save_figures(
         What ``save`` returned for each job (with :func:`save_figure`: the files written), in
         the order of ``jobs``.
     """
-    if len(jobs) < 4:  # forking workers costs more than it saves
-        workers = 1
     with start_saving(jobs, formats, dpi, save=save, workers=workers) as batch:
         return batch.result()

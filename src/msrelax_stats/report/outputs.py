@@ -15,7 +15,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from msrelax_stats.figures.save import render_figure, save_figure, start_saving
+from msrelax_stats.figures.save import default_workers, render_figure, save_figure, start_saving
 from msrelax_stats.report.designs import DesignResults
 from msrelax_stats.report.gallery import (
     FigureSpec,
@@ -90,7 +90,8 @@ def start_paired_figures(
     ``outcomes`` are those the results table will hold, in its order.
     """
     specs = paired_figures(scored, outcomes, visits=visits, seed=seed, figure_set=figure_set)
-    return FiguresInProgress(specs, Path(out_dir), formats, dpi)
+    # workers even for a few figures: the figures of the results will be added to them
+    return FiguresInProgress(specs, Path(out_dir), formats, dpi, workers=default_workers())
 
 
 def write_outputs(
@@ -144,10 +145,8 @@ def write_outputs(
     if started is not None:  # the same workers, while they may still draw the first ones
         started.add(specs)
         figures = started
-    else:  # few figures: drawn here, forking workers would cost more than it saves
-        figures = FiguresInProgress(
-            specs, out, formats, dpi, workers=None if len(specs) >= 4 else 1
-        )
+    else:
+        figures = FiguresInProgress(specs, out, formats, dpi)
     try:
         tables = _write_table2(out, results, options, decimals)  # while the figures are drawn
         report_template()  # compiled while the figures are drawn, too
