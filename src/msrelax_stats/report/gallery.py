@@ -352,10 +352,9 @@ def figure_data_uri(
         data = figure
     elif isinstance(figure, Path | str):
         data = Path(figure).read_bytes()
-    elif not isinstance(figure, Figure | Axes):
-        data = render_figure(figure(), ("png",), dpi)["png"]
     else:
-        data = render_figure(figure, ("png",), dpi)["png"]
+        drawn = figure if isinstance(figure, Figure | Axes) else figure()
+        data = render_figure(drawn, ("png",), dpi)["png"]
     return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
 
 
