@@ -1,5 +1,5 @@
 """The output folder of ``analyze``: written under a temporary name and moved into place at
-the end; tables safe against spreadsheet formulas; JSON of every table; package versions."""
+the end; tables safe against spreadsheet formulas; JSON of every table."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import math
 import os
 import shutil
 import tempfile
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -16,27 +15,7 @@ import pandas as pd
 
 from msrelax_stats.data.safe import spreadsheet_safe
 
-__all__ = ["Staging", "write_table", "jsonable", "package_versions"]
-
-_VERSIONED = ("msrelax-stats", "pandas", "numpy", "scipy", "statsmodels", "matplotlib", "pingouin")
-
-
-def package_versions() -> dict[str, str]:
-    """Versions of Python and of the packages that produced the numbers."""
-    import platform
-
-    versions = {"python": platform.python_version()}
-    for name in _VERSIONED:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            if name == "msrelax-stats":  # running from a source tree (PYTHONPATH=src)
-                from msrelax_stats import __version__
-
-                versions[name] = f"{__version__} (source tree)"
-            else:
-                versions[name] = "not installed"
-    return versions
+__all__ = ["Staging", "write_table", "jsonable"]
 
 
 def write_table(frame: pd.DataFrame, path: Path) -> Path:

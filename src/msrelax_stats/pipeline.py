@@ -18,7 +18,8 @@ from typing import Any
 import pandas as pd
 
 from msrelax_stats.errors import Problem, StudyDataError
-from msrelax_stats.output_folder import Staging, jsonable, package_versions, write_table
+from msrelax_stats.output_folder import Staging, jsonable, write_table
+from msrelax_stats.versions import package_versions
 
 __all__ = ["AnalysisResult", "analyze", "write_table", "package_versions"]
 

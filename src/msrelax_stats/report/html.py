@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
-import platform
 from collections.abc import Mapping, Sequence
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +37,7 @@ from msrelax_stats.report.text import (
     primary_test,
     result_sentence,
 )
+from msrelax_stats.versions import package_versions
 
 __all__ = ["write_report", "software_versions"]
 
@@ -46,15 +45,9 @@ TEMPLATES = Path(__file__).parent / "templates"
 
 
 def software_versions() -> dict[str, str]:
-    """Python and the versions of the packages the analysis ran on."""
-    versions = {"Python": platform.python_version()}
-    for name in ("msrelax-stats", "numpy", "scipy", "pandas", "statsmodels", "matplotlib",
-                 "pingouin", "jinja2"):  # fmt: skip
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            continue
-    return versions
+    """Python and the versions of the packages the analysis ran on (the same as
+    ``results.json`` records: :func:`msrelax_stats.versions.package_versions`)."""
+    return package_versions()
 
 
 def _frame_rows(frame: pd.DataFrame | None) -> list[dict[str, Any]]:
