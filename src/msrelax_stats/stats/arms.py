@@ -7,6 +7,7 @@ everyone left out of an outcome is listed in ``exclusions`` with the reason.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -38,7 +39,10 @@ def _ncp_interval(t: float, df: float, ci_level: float) -> tuple[float, float]:
 
     def solve(prob: float) -> float:
         def f(ncp: float) -> float:
-            return float(stats.nct.cdf(t, df, ncp)) - prob
+            value = float(stats.nct.cdf(t, df, ncp))
+            if not np.isfinite(value):  # scipy's cdf can fail far in a tail; sf does not
+                value = 1.0 - float(stats.nct.sf(t, df, ncp))
+            return value - prob
 
         width = 2.0 + abs(t)
         lo, hi = t - width, t + width
@@ -46,9 +50,14 @@ def _ncp_interval(t: float, df: float, ci_level: float) -> tuple[float, float]:
             lo -= width
         while f(hi) > 0:
             hi += width
-        return float(optimize.brentq(f, lo, hi, xtol=1e-12, rtol=1e-12))
+        try:
+            return float(optimize.brentq(f, lo, hi, xtol=1e-12, rtol=1e-12))
+        except ValueError:  # scipy's noncentral t is NaN that far out (|t| ~ 1e5 at small df)
+            return np.nan
 
-    return solve(1.0 - alpha / 2.0), solve(alpha / 2.0)
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return solve(1.0 - alpha / 2.0), solve(alpha / 2.0)
 
 
 def hedges_g(x: np.ndarray, y: np.ndarray, ci_level: float = 0.95) -> HedgesG:
