@@ -14,16 +14,38 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from msrelax_stats import __version__
-from msrelax_stats.errors import StudyDataError
+from msrelax_stats.errors import StudyDataError, terminal_text
 
 __all__ = ["main", "build_parser"]
 
 
 class _UsageError(Exception):
     """A command-line option with a bad value (exit status 2)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with the values it quotes in its messages shown safely on the terminal."""
+
+    def error(self, message: str) -> NoReturn:
+        super().error(terminal_text(message))
+
+
+def _seed(text: str) -> int:
+    """A random seed: a whole number >= 0 (what numpy's generators accept)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number >= 0, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be a whole number >= 0, got {value}")
+    return value
+
+
+def _print_error(text: str) -> None:
+    print(f"error: {terminal_text(text)}", file=sys.stderr)
 
 
 def _split(text: str | None) -> list[str] | None:
@@ -92,14 +114,21 @@ def _add_scoring_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--psqi-max-missing-components",
         type=int,
+        choices=range(7),
         metavar="K",
         help="prorate the PSQI global when at most K components are missing (default: 0)",
     )
 
 
+_FORCE_HELP = (
+    "write into an --out folder that holds other files: replaces only the files this tool "
+    "wrote there before (listed in its .msrelax-output.json), never any other"
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``python -m msrelax_stats``."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="python -m msrelax_stats",
         description=(
             "Score MS fatigue, sleep and spasm questionnaires and analyse pre/post "
@@ -118,9 +147,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add_reading_options(analyze)
     _add_scoring_options(analyze)
     analyze.add_argument("--out", default="msrelax_results", help="output folder")
+    analyze.add_argument("--force", action="store_true", help=_FORCE_HELP)
     analyze.add_argument("--outcomes", metavar="NAMES", help="outcomes to compare (default: all)")
     analyze.add_argument("--ci-level", type=float, default=0.95, help="confidence level")
-    analyze.add_argument("--seed", type=int, default=1, help="bootstrap seed (default: 1)")
+    analyze.add_argument("--seed", type=_seed, default=1, help="bootstrap seed (default: 1)")
     analyze.add_argument(
         "--n-boot", type=int, default=10000, help="bootstrap resamples (default: 10000)"
     )
@@ -161,6 +191,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_reading_options(score)
     _add_scoring_options(score)
     score.add_argument("--out", required=True, help="output file (.csv or .xlsx)")
+    score.add_argument("--force", action="store_true", help="replace an existing --out file "
+                       "(never an input file)")  # fmt: skip
 
     validate = commands.add_parser(
         "validate",
@@ -175,8 +207,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Write the synthetic 32-participant example study (seeded, reproducible).",
     )
     sample.add_argument("--out", required=True, help="output folder, or a .csv file")
+    sample.add_argument("--force", action="store_true", help=_FORCE_HELP)
     sample.add_argument("--n", type=int, default=32, help="participants (default: 32)")
-    sample.add_argument("--seed", type=int, default=1, help="random seed (default: 1)")
+    sample.add_argument("--seed", type=_seed, default=1, help="random seed (default: 1)")
     return parser
 
 
@@ -207,6 +240,14 @@ def _scoring_kwargs(args: argparse.Namespace) -> dict[str, Any]:
     kwargs: dict[str, Any] = {}
     names = _split(args.instruments)
     specs = list(args.instrument_spec)
+    from msrelax_stats.instruments.registry import instrument_spec
+
+    for name in names or []:
+        if not name.lower().endswith(".toml"):
+            try:
+                instrument_spec(name)
+            except KeyError as unknown:
+                raise _UsageError(f"--instruments: {unknown.args[0]}") from None
     if names is not None or specs:
         kwargs["instruments"] = [*(names or []), *specs] if names is not None else None
         if specs:
@@ -222,10 +263,10 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     study = read_study(args.data, **_reading_kwargs(args))
     meta = study.attrs.get("msrelax", {})
     n_ids = study["id"].nunique()
-    print(
+    print(terminal_text(
         f"{args.data}: OK, {n_ids} participants, {len(study)} rows, "
         f"visits {', '.join(map(str, study['time'].cat.categories))} ({meta.get('layout')} layout)"
-    )
+    ))  # fmt: skip
     for note in meta.get("notes", []):
         print(f"note: {_note_text(note)}")
     return 0
@@ -239,13 +280,16 @@ def _note_text(note: dict[str, Any]) -> str:
 
 def _cmd_score(args: argparse.Namespace) -> int:
     from msrelax_stats.instruments import score
+    from msrelax_stats.output_folder import input_files, write_new_file
     from msrelax_stats.pipeline import write_table
     from msrelax_stats.study import read_study
 
     study = read_study(args.data, **_reading_kwargs(args))
     scored = score(study, **_scoring_kwargs(args))
-    out = write_table(scored, Path(args.out))
-    print(f"wrote {out}")
+    inputs = input_files(args.data, args.column_map, args.instrument_spec, _split(args.instruments))
+    write_new_file(Path(args.out), lambda path: write_table(scored, path), protect=inputs,
+                   force=args.force)  # fmt: skip
+    print(terminal_text(f"wrote {args.out}"))
     return 0
 
 
@@ -318,21 +362,36 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
         figure_formats=tuple(formats),
         figure_set=args.figures,
         command=" ".join(["python -m msrelax_stats", *sys.argv[1:]]),
+        force=args.force,
         **_reading_kwargs(args),
         **_scoring_kwargs(args),
     )
-    print(result.summary())
+    print(result.summary())  # each line shown through terminal_text
     return 0
 
 
 def _cmd_sample(args: argparse.Namespace) -> int:
+    from msrelax_stats.output_folder import Staging, write_new_file
     from msrelax_stats.sample import write_sample
 
     if args.n < 2:
         raise _UsageError(f"--n must be at least 2, got {args.n}")
-    written = write_sample(Path(args.out), n=args.n, seed=args.seed)
+    out = Path(args.out)
+    if out.suffix.lower() == ".csv":  # one file
+        write_new_file(out, lambda path: write_sample(path, n=args.n, seed=args.seed),
+                       force=args.force)  # fmt: skip
+        written = [out]
+    else:  # a folder: the output-folder rule, written atomically
+        staging = Staging(out, force=args.force)
+        try:
+            names = [p.name for p in write_sample(staging.tmp, n=args.n, seed=args.seed)]
+            staging.commit()
+        except BaseException:
+            staging.abort()
+            raise
+        written = [out / name for name in names]
     for path in written:
-        print(f"wrote {path}")
+        print(terminal_text(f"wrote {path}"))
     return 0
 
 
@@ -372,11 +431,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     program = argv is None
     argv = _attach_values(sys.argv[1:] if argv is None else argv)
     args = build_parser().parse_args(argv)  # usage errors exit with status 2
+    from msrelax_stats.interrupts import Interrupted, interrupts_raised
+    from msrelax_stats.output_folder import committed_outputs, remove_leftovers
+
+    before = len(committed_outputs())
     try:
-        if args.command == "analyze":
-            with _frozen_imports(_ANALYZE_MODULES, keep_frozen=program):
-                return _cmd_analyze(args)
-        return _COMMANDS[args.command](args)
+        with interrupts_raised():  # SIGINT/SIGTERM unwind through every cleanup
+            if args.command == "analyze":
+                with _frozen_imports(_ANALYZE_MODULES, keep_frozen=program):
+                    return _cmd_analyze(args)
+            return _COMMANDS[args.command](args)
+    except Interrupted as stop:
+        remove_leftovers()
+        done = committed_outputs()[before:]
+        status = (f"complete in {', '.join(map(str, done))}" if done
+                  else "nothing was written")  # fmt: skip
+        print(terminal_text(f"interrupted by {stop.args[0]}; {status}."), file=sys.stderr)
+        return stop.exit_status
     except StudyDataError as error:
         for problem in error.problems:
             print(f"error: {problem}", file=sys.stderr)
@@ -384,8 +455,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{n} problem{'s' if n != 1 else ''} found; nothing was written.", file=sys.stderr)
         return 2
     except _UsageError as error:
-        print(f"error: {error}", file=sys.stderr)
+        _print_error(str(error))
         return 2
     except OSError as error:  # an output path we cannot write, a disk full, ...
-        print(f"error: {error.strerror or error}: {error.filename or ''}".rstrip(), file=sys.stderr)
+        _print_error(f"{error.strerror or error}: {error.filename or ''}".rstrip(": "))
         return 2

@@ -1,29 +1,86 @@
-"""The output folder of ``analyze``: written under a temporary name and moved into place at
-the end; tables safe against spreadsheet formulas; JSON of every table."""
+"""Where the outputs go: a rule that cannot lose a user's files, and writes that are atomic.
+
+The output-folder rule (docs/data.md "Where the outputs go")
+------------------------------------------------------------
+``analyze --out`` (and ``sample --out`` for a folder) may name
+
+- a path that does not exist yet (it is created),
+- an empty folder, or
+- a folder this tool wrote before, recognised by the manifest :data:`MANIFEST`
+  (``.msrelax-output.json``) it writes there: every file it wrote with its SHA-256.
+
+Such a folder is replaced as a whole, atomically: the new outputs are written into a staging
+folder beside it and swapped in by two renames at the end (interrupts deferred meanwhile), so
+the folder is always either the old one or the complete new one. Anything else in the folder
+- a file the manifest does not list, a listed file changed since, no manifest at all, or a
+file where the folder should be - is refused (exit status 2) with a message naming what is
+there. ``force=True`` (``--force``) then writes into the folder anyway, replacing only files
+the manifest names and never any other: a file of the user's that has the name of an output
+is still refused. Whatever ``force`` says, ``--out`` may never be an input file (study, column
+map, instrument spec, diary) nor a folder holding one. OS clutter (``.DS_Store``,
+``Thumbs.db``, ``desktop.ini``) does not count as the user's files.
+
+A single output file (``score --out``, ``sample --out x.csv``) is written under a temporary
+name and renamed over the target; an existing file is replaced only with ``force=True``, and
+an input file never.
+
+Interrupts: staging folders and temporary files are registered while they exist;
+:func:`remove_leftovers` deletes them (the command line calls it when SIGINT or SIGTERM
+stops a run), so no ``.<name>.tmp-*`` or ``.<name>.old-*`` is left behind.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 import os
 import shutil
+import signal
 import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from msrelax_stats.data.safe import spreadsheet_safe
+from msrelax_stats.data.safe import spreadsheet_safe, xlsx_safe
+from msrelax_stats.errors import Problem, StudyDataError
 
-__all__ = ["Staging", "write_table", "jsonable"]
+__all__ = [
+    "MANIFEST",
+    "Staging",
+    "input_files",
+    "jsonable",
+    "committed_outputs",
+    "remove_leftovers",
+    "write_new_file",
+    "write_table",
+]
+
+#: The manifest of an output folder: which files this tool wrote there, with their SHA-256.
+MANIFEST = ".msrelax-output.json"
+#: Files an operating system leaves in folders it shows; never a user's work.
+OS_CLUTTER = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
+#: At most this many foreign entries are named in a refusal.
+SHOWN = 5
+
+_LIVE: set[Path] = set()  # staging folders and temporary files that exist right now
+_COMMITTED: list[Path] = []  # outputs moved into place by this process
 
 
 def write_table(frame: pd.DataFrame, path: Path) -> Path:
-    """Write a table as CSV (UTF-8, ``.csv``) or Excel (``.xlsx``), safe against formulas."""
+    """Write a table as CSV (UTF-8, ``.csv``) or Excel (``.xlsx``), safe against formulas.
+
+    Control characters, which an ``.xlsx`` cannot hold, are written there as visible
+    escapes (``\\x1b``) by :func:`msrelax_stats.data.safe.xlsx_safe`.
+    """
     path = Path(path)
     safe = spreadsheet_safe(frame)
     if path.suffix.lower() == ".xlsx":
-        safe.to_excel(path, index=False)
+        xlsx_safe(safe).to_excel(path, index=False)
     else:
         safe.to_csv(path, index=False, lineterminator="\n")
     return path
@@ -48,15 +105,203 @@ def jsonable(value: Any) -> Any:
     return value
 
 
-class Staging:
-    """An output folder written under a temporary name and moved into place at the end."""
+def input_files(*values: Any) -> list[Path]:
+    """The existing files among ``values`` (paths, lists of paths; anything else is skipped).
 
-    def __init__(self, out: Path):
-        self.out = out
-        out.parent.mkdir(parents=True, exist_ok=True)
-        self.tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    What the outputs must never overwrite or contain: the study file, the column map, the
+    instrument specs and the diary. Built-in instrument names, dicts and DataFrames are not
+    files and are skipped.
+    """
+    found: list[Path] = []
+    for value in values:
+        if isinstance(value, list | tuple):
+            found += input_files(*value)
+        elif isinstance(value, str | os.PathLike) and Path(value).is_file():
+            found.append(Path(value).resolve())
+    return found
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _files_under(folder: Path) -> list[str]:
+    """Every entry below ``folder`` that is not a directory, as POSIX paths relative to it."""
+    found = []
+    for root, dirs, files in os.walk(folder):  # links to folders are entries, not walked
+        base = Path(root)
+        links = [d for d in dirs if (base / d).is_symlink()]
+        found += [(base / name).relative_to(folder).as_posix() for name in files + links]
+    return sorted(found)
+
+
+def _read_manifest(folder: Path) -> dict[str, str] | None:
+    """``relative path -> sha256`` of a valid manifest in ``folder``, else None."""
+    try:
+        document = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    files = document.get("files") if isinstance(document, dict) else None
+    if document.get("tool") != "msrelax_stats" or not isinstance(files, dict):
+        return None
+    if not all(isinstance(k, str) and isinstance(v, str) for k, v in files.items()):
+        return None
+    return files
+
+
+def _write_manifest(folder: Path, files: dict[str, str]) -> None:
+    from msrelax_stats import __version__
+
+    document = {"tool": "msrelax_stats", "version": __version__, "files": dict(sorted(files.items()))}
+    text = json.dumps(document, indent=2) + "\n"
+    temporary = folder / f"{MANIFEST}.tmp-{os.getpid()}"
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, folder / MANIFEST)
+
+
+def _listing(names: list[str]) -> str:
+    shown = ", ".join(f"'{n}'" for n in names[:SHOWN])
+    return shown + (f" and {len(names) - SHOWN} more" if len(names) > SHOWN else "")
+
+
+def _check_inputs(out: Path, protect: Iterable[Path], option: str) -> None:
+    for path in protect:
+        if path == out:
+            raise StudyDataError(Problem(f"{option} is an input file; choose another {option} "
+                                         "(an input is never overwritten)", file=str(out)))  # fmt: skip
+        if out in path.parents:
+            raise StudyDataError(Problem(
+                f"{option} holds the input file '{path}'; choose an output folder that does "
+                "not contain your data (an input is never overwritten or deleted)",
+                file=str(out)))  # fmt: skip
+
+
+class _Plan:
+    """What may be done with an output folder: ``replace`` it, ``merge`` into it, or refuse."""
+
+    def __init__(self, out: Path, force: bool):
+        self.out, self.force = out, force
+        self.mode, self.manifest, self.foreign = "replace", {}, []
+        if out.is_symlink():
+            raise StudyDataError(Problem(
+                "--out is a symbolic link; name the folder itself", file=str(out)))  # fmt: skip
+        if out.exists() and not out.is_dir():
+            raise StudyDataError(Problem(
+                "--out exists and is a file, not a folder; choose another --out (it was not "
+                "changed)", file=str(out)))  # fmt: skip
+        if not out.exists():
+            return
+        entries = [e for e in _files_under(out) if Path(e).name not in OS_CLUTTER]
+        manifest = _read_manifest(out)
+        ours = manifest or {}
+        changed = [e for e in entries if e in ours and _sha256(out / e) != ours[e]]
+        self.foreign = [e for e in entries if e != MANIFEST and e not in ours]
+        self.manifest = ours
+        if not self.foreign and not changed and (manifest is not None or not entries):
+            return  # empty, or everything in it is our unchanged earlier output
+        if force:
+            self.mode = "merge"
+            return
+        if manifest is None:
+            what = (f"holds files this tool did not write ({_listing(entries)}) and no "
+                    f"{MANIFEST}")  # fmt: skip
+        elif self.foreign:
+            what = f"holds files this tool did not write: {_listing(self.foreign)}"
+        else:
+            what = f"holds output files changed since this tool wrote them: {_listing(changed)}"
+        raise StudyDataError(Problem(
+            f"--out {what}; choose a new or empty --out, or add --force to write beside them "
+            "(--force replaces only files named in the folder's manifest, never others)",
+            file=str(out)))  # fmt: skip
+
+    def collisions(self, names: Iterable[str]) -> list[str]:
+        """Outputs that would overwrite a file the manifest does not name, or cannot be
+        written because a file stands where a folder of theirs goes (merge mode)."""
+        clash = []
+        for name in names:
+            target = self.out / name
+            blocked = any(p.exists() and not p.is_dir() for p in target.parents
+                          if self.out in p.parents)  # fmt: skip
+            if blocked or target.is_dir() or (name not in self.manifest and target.exists()):
+                clash.append(name)
+        return clash
+
+
+@contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """SIGINT and SIGTERM held back for the ``with`` block (delivered when it ends)."""
+    usable = hasattr(signal, "pthread_sigmask")
+    held = {signal.SIGINT, signal.SIGTERM}
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, held) if usable else None
+    try:
+        yield
+    finally:
+        if usable:
+            signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+def _missing_parents(path: Path) -> list[Path]:
+    """The ancestors of ``path`` that do not exist, innermost first."""
+    return [p for p in path.parents if not p.exists()]
+
+
+class Staging:
+    """An output folder written under a temporary name and moved into place at the end.
+
+    Parameters
+    ----------
+    out : Path
+        The output folder; checked against the rule of this module when the staging starts
+        and again at :meth:`commit`.
+    protect : iterable of Path
+        Input files ``out`` may be neither equal to nor hold (:func:`input_files`).
+    force : bool
+        Write into a folder holding other files, replacing only those its manifest names.
+    option : str
+        How the output is named in messages (``"--out"``).
+
+    Raises
+    ------
+    StudyDataError
+        When the rule refuses ``out`` (nothing is created then).
+    """
+
+    def __init__(self, out: Path, *, protect: Iterable[Path] = (), force: bool = False,
+                 option: str = "--out") -> None:  # fmt: skip
+        self.out = Path(os.path.abspath(out))
+        _check_inputs(self.out.resolve(), list(protect), option)
+        self.force = force
+        self.plan = _Plan(self.out, force)
+        self._created = _missing_parents(self.out)
+        with _signals_deferred():
+            self.out.parent.mkdir(parents=True, exist_ok=True)
+            self.tmp = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.tmp-", dir=self.out.parent))
+            _LIVE.add(self.tmp)
 
     def commit(self) -> None:
+        """Move the staged files into place (the rule is checked once more first)."""
+        plan = _Plan(self.out, self.force)  # the folder may have changed since the start
+        files = {name: _sha256(self.tmp / name) for name in _files_under(self.tmp)}
+        if plan.mode == "merge":
+            clash = plan.collisions(files)
+            if clash:
+                raise StudyDataError(Problem(
+                    f"--out holds files of yours with the names of outputs: {_listing(clash)}; "
+                    "--force never replaces them: choose another --out", file=str(self.out)))  # fmt: skip
+        with _signals_deferred():
+            if plan.mode == "merge":
+                self._merge(plan, files)
+            else:
+                _write_manifest(self.tmp, files)
+                self._swap()
+            _LIVE.discard(self.tmp)
+            _COMMITTED.append(self.out)
+
+    def _swap(self) -> None:
         if self.out.exists():
             old = self.out.parent / f".{self.out.name}.old-{os.getpid()}"
             self.out.rename(old)
@@ -65,5 +310,84 @@ class Staging:
         else:
             self.tmp.rename(self.out)
 
-    def abort(self) -> None:
+    def _merge(self, plan: _Plan, files: dict[str, str]) -> None:
+        for name in files:
+            target = self.out / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(self.tmp / name, target)
+        for name, digest in plan.manifest.items():  # earlier outputs not written again
+            stale = self.out / name
+            if name not in files and stale.is_file() and _sha256(stale) == digest:
+                stale.unlink()
+        _write_manifest(self.out, files)
         shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def abort(self) -> None:
+        """Remove the staging folder (and the parent folders the staging created)."""
+        with _signals_deferred():
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            _LIVE.discard(self.tmp)
+            _remove_empty(self._created)
+
+
+def _remove_empty(folders: Iterable[Path]) -> None:
+    for folder in folders:  # innermost first
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+
+
+def write_new_file(out: Path, write: Callable[[Path], Any], *, protect: Iterable[Path] = (),
+                   force: bool = False, option: str = "--out") -> Path:  # fmt: skip
+    """Write one output file through ``write(temporary_path)`` and rename it over ``out``.
+
+    ``out`` may not be an input file nor a folder; an existing file is replaced only with
+    ``force``. The temporary file has the same suffix (writers choose the format by it).
+    """
+    out = Path(os.path.abspath(out))
+    _check_inputs(out.resolve(), list(protect), option)
+    if out.is_dir():
+        raise StudyDataError(Problem(f"{option} is a folder; name a file", file=str(out)))
+    if out.exists() and not force:
+        raise StudyDataError(Problem(
+            f"{option} exists; add --force to replace it, or choose another {option}",
+            file=str(out)))  # fmt: skip
+    created = _missing_parents(out)
+    with _signals_deferred():
+        out.parent.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(prefix=f".{out.stem}.tmp-", suffix=out.suffix,
+                                        dir=out.parent)  # fmt: skip
+        os.close(handle)
+        temporary = Path(name)
+        _LIVE.add(temporary)
+    try:
+        write(temporary)
+        with _signals_deferred():
+            os.replace(temporary, out)
+            _LIVE.discard(temporary)
+            _COMMITTED.append(out)
+    except BaseException:
+        with _signals_deferred():
+            temporary.unlink(missing_ok=True)
+            _LIVE.discard(temporary)
+            _remove_empty(created)
+        raise
+    return out
+
+
+def remove_leftovers() -> None:
+    """Delete every staging folder and temporary file of this process that still exists."""
+    with _signals_deferred():
+        for path in list(_LIVE):
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+            _LIVE.discard(path)
+
+
+def committed_outputs() -> list[Path]:
+    """Every output this process moved into place, in order (for the message after an
+    interrupt: which outputs are complete)."""
+    return list(_COMMITTED)

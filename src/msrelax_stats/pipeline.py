@@ -17,8 +17,8 @@ from typing import Any
 
 import pandas as pd
 
-from msrelax_stats.errors import Problem, StudyDataError
-from msrelax_stats.output_folder import Staging, jsonable, write_table
+from msrelax_stats.errors import Problem, StudyDataError, terminal_text
+from msrelax_stats.output_folder import Staging, input_files, jsonable, write_table
 from msrelax_stats.versions import package_versions
 
 __all__ = ["AnalysisResult", "analyze", "write_table", "package_versions"]
@@ -62,7 +62,7 @@ class AnalysisResult:
             lines.append(f"{_count(len(self.notes), 'note')} on the analyses (see report.html).")
         if self.out is not None:
             lines.append(f"wrote {len(self.files)} files to {self.out}/ (open report.html)")
-        return "\n".join(lines)
+        return "\n".join(terminal_text(line) for line in lines)  # input text: one line each
 
 
 def _count(n: int, noun: str) -> str:
@@ -91,6 +91,7 @@ def analyze(
     figure_formats: Sequence[str] = ("png",),
     figure_set: str = "primary",
     command: str | None = None,
+    force: bool = False,
     **scoring: Any,
 ) -> AnalysisResult:
     """Run the whole analysis of a pre/post study and (optionally) write every output.
@@ -127,6 +128,10 @@ def analyze(
         forest plot of effect sizes.
     command : str, optional
         The command line, recorded in the report.
+    force : bool
+        Write into an ``out`` folder that holds other files, replacing only the files of
+        this tool's manifest there (the output-folder rule of
+        :mod:`msrelax_stats.output_folder`; without it such a folder is refused).
     **scoring
         Passed to :func:`msrelax_stats.score` (``instruments=``, ``psqi={...}``, ...).
 
@@ -196,7 +201,11 @@ def analyze(
     )
 
     meta = study.attrs.get("msrelax", {})
-    staging = Staging(Path(out)) if out is not None else None
+    staging = None
+    if out is not None:  # the output-folder rule: never an input's folder, never user files
+        inputs = input_files(source, column_map, diary, scoring.get("custom"),
+                             scoring.get("instruments"))  # fmt: skip
+        staging = Staging(Path(out), protect=inputs, force=force)
     started = None
     try:
         try:  # problems found after reading concern the same file: name it

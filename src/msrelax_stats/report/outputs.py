@@ -15,6 +15,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from msrelax_stats.data.safe import unique_file_names
 from msrelax_stats.figures.save import default_workers, render_figure, save_figure, start_saving
 from msrelax_stats.report.designs import DesignResults
 from msrelax_stats.report.gallery import (
@@ -38,11 +39,15 @@ class FiguresInProgress:
                  dpi: int, workers: int | None = None) -> None:  # fmt: skip
         self.specs: list[FigureSpec] = list(specs)
         self._folder, self._formats, self._dpi = out_dir / "figures", tuple(formats), dpi
+        self._names: set[str] = set()  # file names given so far (input-derived: made safe)
+        self._stems: list[str] = []  # the file name of each spec
         self.batch = start_saving(self._jobs(specs), formats, dpi, save=_save_for_report,
                                   workers=workers)  # fmt: skip
 
     def _jobs(self, specs: Sequence[FigureSpec]) -> list[tuple[Any, Path]]:
-        return [(spec.figure, self._folder / spec.name) for spec in specs]
+        names = unique_file_names([spec.name for spec in specs], self._names)
+        self._stems += names
+        return [(spec.figure, self._folder / name) for spec, name in zip(specs, names, strict=True)]
 
     def add(self, specs: Sequence[FigureSpec]) -> None:
         """More figures for the same workers (each figure a picklable maker or a Figure)."""
@@ -53,8 +58,9 @@ class FiguresInProgress:
         """Wait for the figures: per figure, its spec holding what the report embeds (the PNG
         file, or PNG bytes) and the files written."""
         saved = self.batch.result()
-        return [(FigureSpec(spec.name, spec.caption, embed), paths)
-                for spec, (paths, embed) in zip(self.specs, saved, strict=True)]  # fmt: skip
+        return [(FigureSpec(stem, spec.caption, embed), paths)
+                for spec, stem, (paths, embed) in zip(self.specs, self._stems, saved,
+                                                      strict=True)]  # fmt: skip
 
     def close(self) -> None:
         """Stop the workers (an error elsewhere: the figures are not needed any more)."""
