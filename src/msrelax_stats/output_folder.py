@@ -156,7 +156,11 @@ def _read_manifest(folder: Path) -> dict[str, str] | None:
 def _write_manifest(folder: Path, files: dict[str, str]) -> None:
     from msrelax_stats import __version__
 
-    document = {"tool": "msrelax_stats", "version": __version__, "files": dict(sorted(files.items()))}
+    document = {
+        "tool": "msrelax_stats",
+        "version": __version__,
+        "files": dict(sorted(files.items())),
+    }
     text = json.dumps(document, indent=2) + "\n"
     temporary = folder / f"{MANIFEST}.tmp-{os.getpid()}"
     temporary.write_text(text, encoding="utf-8")

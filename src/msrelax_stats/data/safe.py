@@ -79,7 +79,6 @@ def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-
 # ---- XLSX ---------------------------------------------------------------------------------------
 
 #: Characters XML 1.0 (and so an .xlsx) cannot hold: openpyxl refuses them.
