@@ -120,6 +120,9 @@ def _add_scoring_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+#: Most bootstrap resamples asked for on the command line (time grows with them).
+MAX_N_BOOT = 1_000_000
+
 _FORCE_HELP = (
     "write into an --out folder that holds other files: replaces only the files this tool "
     "wrote there before (listed in its .msrelax-output.json), never any other"
@@ -240,14 +243,14 @@ def _scoring_kwargs(args: argparse.Namespace) -> dict[str, Any]:
     kwargs: dict[str, Any] = {}
     names = _split(args.instruments)
     specs = list(args.instrument_spec)
-    from msrelax_stats.instruments.registry import instrument_spec
+    if names is not None:  # every name a built-in instrument or one of --instrument-spec
+        from msrelax_stats.instruments import load_instrument
+        from msrelax_stats.instruments.registry import BUILTIN
 
-    for name in names or []:
-        if not name.lower().endswith(".toml"):
-            try:
-                instrument_spec(name)
-            except KeyError as unknown:
-                raise _UsageError(f"--instruments: {unknown.args[0]}") from None
+        known = [spec.name for spec in BUILTIN] + [load_instrument(path).name for path in specs]
+        unknown = [n for n in names if n.lower() not in known and not n.lower().endswith(".toml")]
+        if unknown:
+            raise _UsageError(f"--instruments: unknown instrument {unknown[0]!r}; known: {known}")
     if names is not None or specs:
         kwargs["instruments"] = [*(names or []), *specs] if names is not None else None
         if specs:
@@ -346,8 +349,8 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
         raise _UsageError(f"--ci-level must be between 0 and 1, got {args.ci_level}")
     if args.diary_days is not None and args.diary_days < 1:
         raise _UsageError(f"--diary-days must be at least 1, got {args.diary_days}")
-    if args.n_boot < 100:
-        raise _UsageError(f"--n-boot must be at least 100, got {args.n_boot}")
+    if not 100 <= args.n_boot <= MAX_N_BOOT:
+        raise _UsageError(f"--n-boot must be between 100 and {MAX_N_BOOT:,}, got {args.n_boot}")
     result = analyze(
         args.data,
         out=Path(args.out),

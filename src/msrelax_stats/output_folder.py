@@ -248,6 +248,13 @@ def _signals_deferred() -> Iterator[None]:
             signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
+def _umask() -> int:
+    """The process's umask (read by setting it, and set back at once)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def _missing_parents(path: Path) -> list[Path]:
     """The ancestors of ``path`` that do not exist, innermost first."""
     return [p for p in path.parents if not p.exists()]
@@ -285,6 +292,7 @@ class Staging:
             self.out.parent.mkdir(parents=True, exist_ok=True)
             self.tmp = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.tmp-", dir=self.out.parent))
             _LIVE.add(self.tmp)
+        self.tmp.chmod(0o777 & ~_umask())  # as a folder made by mkdir (mkdtemp gives 0700)
 
     def commit(self) -> None:
         """Move the staged files into place (the rule is checked once more first)."""
@@ -365,6 +373,7 @@ def write_new_file(out: Path, write: Callable[[Path], Any], *, protect: Iterable
         os.close(handle)
         temporary = Path(name)
         _LIVE.add(temporary)
+    temporary.chmod(0o666 & ~_umask())  # as a file made by open() (mkstemp gives 0600)
     try:
         write(temporary)
         with _signals_deferred():

@@ -153,10 +153,12 @@ def _rows(worksheet: Any, name: str) -> list[tuple[Any, ...]]:
 
 
 def _unsaved_formulas(data: bytes, worksheet: Any, name: str) -> list[Problem]:
-    """Formula cells of the sheet's XML without a saved value (no ``<v>`` element).
+    """Formula cells of the sheet's XML without a saved value.
 
     openpyxl reads a formula's empty result (``=IF(A1 = "", "", A1)``) and a formula never
-    calculated both as an empty cell; the XML tells them apart.
+    calculated both as an empty cell; the XML tells them apart: a saved value is a ``<v>``
+    with text, or an empty ``<v>`` of a text result (``t="str"``); a program that does not
+    calculate writes no ``<v>`` or an empty one (openpyxl: ``<v />``).
     """
     from xml.etree.ElementTree import iterparse
 
@@ -175,7 +177,10 @@ def _unsaved_formulas(data: bytes, worksheet: Any, name: str) -> list[Problem]:
         if tag != "c":
             continue
         children = {child.tag.rsplit("}", 1)[-1]: child for child in element}
-        if "f" in children and "v" not in children and "is" not in children:
+        value = children.get("v")
+        saved = "is" in children or (value is not None and (
+            bool(value.text) or element.get("t") == "str"))  # fmt: skip
+        if "f" in children and not saved:
             formula = (children["f"].text or "").strip()
             shown = f"={formula[:60]}" if formula else "(a shared formula)"
             problems.append(Problem(

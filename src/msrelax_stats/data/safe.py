@@ -104,8 +104,9 @@ def xlsx_safe(frame: pd.DataFrame) -> pd.DataFrame:
     """
     out = frame.copy()
     for column in out.columns:
-        if out[column].dtype == object:
-            out[column] = out[column].map(_xml_text)
+        dtype = out[column].dtype
+        if not (pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype)):
+            out[column] = out[column].astype(object).map(_xml_text)
     out.columns = [_xml_text(c) for c in out.columns]
     return out
 
