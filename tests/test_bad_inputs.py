@@ -19,8 +19,10 @@ import hashlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -370,3 +372,81 @@ def test_ten_thousand_participants(tmp_path, capsys, fast_figures):
     exclusions = pd.read_csv(out / "exclusions.csv", dtype=str)
     assert len(exclusions) == 100
     assert set(exclusions["reason"]) == {"missing visit post"}
+
+
+# ---- interrupts: SIGINT / SIGTERM in the middle of a run -----------------------------------------
+
+SAMPLE = HERE.parent / "data" / "sample" / "pmr_study.csv"
+
+
+def earlier_run(out: Path) -> None:
+    """An output folder of an earlier run: one file and the manifest listing it."""
+    out.mkdir()
+    (out / "results.csv").write_text("earlier\n", encoding="utf-8")
+    digest = hashlib.sha256(b"earlier\n").hexdigest()
+    manifest = {"tool": "msrelax_stats", "version": "0.1.0", "files": {"results.csv": digest}}
+    (out / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+
+
+def interrupted_run(folder: Path, signum: int, *, group: bool, delay: float):
+    """``analyze`` in a fresh process, stopped by ``signum`` ``delay`` seconds after its staging
+    folder appeared; to the whole process group (as a terminal's Ctrl-C) when ``group``."""
+    paths = [str(HERE.parent / "src"), os.environ.get("PYTHONPATH", "")]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in paths if p)}
+    args = [sys.executable, "-m", "msrelax_stats", "analyze", str(SAMPLE), "--out",
+            str(folder / "results"), "--n-boot", "100000", "--figures", "all"]  # fmt: skip
+    process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env=env, start_new_session=True)  # fmt: skip
+    started = time.monotonic()
+    while not any(p.name.startswith(".results.tmp-") for p in folder.iterdir()):
+        assert process.poll() is None, process.communicate()
+        assert time.monotonic() - started < 120, "no staging folder appeared"
+        time.sleep(0.02)
+    time.sleep(delay)
+    if group:
+        os.killpg(process.pid, signum)
+    else:
+        process.send_signal(signum)
+    _, stderr = process.communicate(timeout=300)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:  # the figure workers end with their parent
+        try:
+            os.killpg(process.pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.05)
+    else:
+        raise AssertionError("processes of the interrupted run are still alive")
+    return process.returncode, stderr
+
+
+@pytest.mark.parametrize(
+    ("signum", "group", "delay"),
+    [(signal.SIGTERM, False, 0.0), (signal.SIGTERM, False, 1.5), (signal.SIGINT, False, 1.0),
+     (signal.SIGINT, True, 1.5)],
+    ids=["SIGTERM at the start", "SIGTERM while computing", "SIGINT", "Ctrl-C (process group)"],
+)  # fmt: skip
+def test_interrupt_leaves_the_earlier_output_or_a_complete_one(tmp_path, signum, group, delay):
+    out = tmp_path / "results"
+    earlier_run(out)
+    code, stderr = interrupted_run(tmp_path, signum, group=group, delay=delay)
+    assert "Traceback" not in stderr and "Error" not in stderr, stderr
+    assert [p.name for p in tmp_path.iterdir()] == ["results"], "staging or .old-* folder left"
+    if code == 0:  # the run finished before the signal: the new output, complete
+        assert (out / "report.html").is_file() and (out / MANIFEST).is_file()
+        return
+    assert code == 128 + signum
+    name = signal.Signals(signum).name
+    assert stderr.splitlines() == [f"interrupted by {name}; nothing was written."]
+    assert sorted(p.name for p in out.iterdir()) == sorted([MANIFEST, "results.csv"])
+    assert (out / "results.csv").read_text("utf-8") == "earlier\n"  # untouched
+
+
+def test_interrupt_of_a_new_output_leaves_nothing(tmp_path):
+    code, stderr = interrupted_run(tmp_path, signal.SIGTERM, group=False, delay=0.5)
+    assert "Traceback" not in stderr
+    if code == 0:
+        assert (tmp_path / "results" / "report.html").is_file()
+    else:
+        assert code == 143
+        assert list(tmp_path.iterdir()) == []

@@ -11,6 +11,7 @@ import argparse
 import gc
 import importlib
 import sys
+import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -438,6 +439,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from msrelax_stats.output_folder import committed_outputs, remove_leftovers
 
     before = len(committed_outputs())
+    shown_warning = warnings.formatwarning
+    warnings.formatwarning = _warning_line  # one line, shown safely (figure text warnings)
     try:
         with interrupts_raised():  # SIGINT/SIGTERM unwind through every cleanup
             if args.command == "analyze":
@@ -463,3 +466,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as error:  # an output path we cannot write, a disk full, ...
         _print_error(f"{error.strerror or error}: {error.filename or ''}".rstrip(": "))
         return 2
+    finally:
+        warnings.formatwarning = shown_warning
+
+
+def _warning_line(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+                  line: str | None = None) -> str:  # fmt: skip
+    """A warning as one ``warning: ...`` line, its text shown through terminal_text (a label
+    drawn in a figure may hold control characters, which matplotlib quotes)."""
+    return f"warning: {terminal_text(f'{category.__name__}: {message}')}\n"

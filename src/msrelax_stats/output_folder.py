@@ -46,7 +46,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from msrelax_stats.data.safe import spreadsheet_safe, xlsx_safe
+from msrelax_stats.data.safe import csv_quoting, spreadsheet_safe, xlsx_safe
 from msrelax_stats.errors import Problem, StudyDataError
 
 __all__ = [
@@ -82,7 +82,7 @@ def write_table(frame: pd.DataFrame, path: Path) -> Path:
     if path.suffix.lower() == ".xlsx":
         xlsx_safe(safe).to_excel(path, index=False)
     else:
-        safe.to_csv(path, index=False, lineterminator="\n")
+        safe.to_csv(path, index=False, lineterminator="\n", quoting=csv_quoting(safe))
     return path
 
 

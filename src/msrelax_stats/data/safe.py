@@ -27,6 +27,7 @@ output. Each format has its own danger and its own helper here:
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import re
 import unicodedata
@@ -39,6 +40,7 @@ from msrelax_stats.errors import terminal_text
 
 __all__ = [
     "FORMULA_START",
+    "csv_quoting",
     "inert_cell",
     "spreadsheet_safe",
     "xlsx_safe",
@@ -79,6 +81,31 @@ def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def csv_quoting(frame: pd.DataFrame) -> int:
+    """The ``quoting`` for writing ``frame`` as CSV: every field quoted when a text cell holds
+    a carriage return, else only where needed.
+
+    Python's csv writer (and pandas') quotes a field holding a line feed, but not one holding
+    a lone carriage return when lines end in ``\\n``; Excel and most readers take that CR for
+    the end of the row, and the table falls apart. Quoting every field keeps it whole.
+
+    Examples
+    --------
+    >>> import csv
+    >>> csv_quoting(pd.DataFrame({"id": ["P1\\r"]})) == csv.QUOTE_ALL
+    True
+    """
+    for column in frame.columns:
+        dtype = frame[column].dtype
+        if pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype):
+            continue
+        if frame[column].map(lambda v: isinstance(v, str) and "\r" in v).any():
+            return csv.QUOTE_ALL
+    if any("\r" in str(c) for c in frame.columns):
+        return csv.QUOTE_ALL
+    return csv.QUOTE_MINIMAL
+
+
 # ---- XLSX ---------------------------------------------------------------------------------------
 
 #: Characters XML 1.0 (and so an .xlsx) cannot hold: openpyxl refuses them.
@@ -94,8 +121,9 @@ def _xml_text(value: Any) -> Any:
 def xlsx_safe(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` with the control characters an ``.xlsx`` cannot hold written as escapes.
 
-    Tabs and line breaks are kept (a cell may hold them). Apply after
-    :func:`spreadsheet_safe`; numbers are untouched.
+    Tabs and line feeds are kept (a cell may hold them); a carriage return is kept too and,
+    as in any XML text, read back as a line feed. Apply after :func:`spreadsheet_safe`;
+    numbers are untouched.
 
     Examples
     --------

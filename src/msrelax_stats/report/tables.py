@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from msrelax_stats.data.safe import latex_escape, markdown_text
+from msrelax_stats.data.safe import csv_quoting, latex_escape, markdown_text
 from msrelax_stats.data.safe import spreadsheet_safe as _inert_table
 from msrelax_stats.errors import Problem, StudyDataError
 from msrelax_stats.figures._common import outcome_info
@@ -151,7 +151,8 @@ def to_csv(
     """
     if spreadsheet_safe:
         table = _inert_table(table)
-    return _write(table.to_csv(index=False, lineterminator="\n"), path)
+    text = table.to_csv(index=False, lineterminator="\n", quoting=csv_quoting(table))
+    return _write(text, path)
 
 
 def _md_cell(value: Any) -> str:
