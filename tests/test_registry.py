@@ -60,10 +60,12 @@ def test_labels_and_units():
         outcome_info("age")
 
 
-def test_citation_and_rule_text_for_the_methods_paragraph():
+def test_references_and_rule_text_for_the_methods_paragraph():
     psqi = instrument_spec("PSQI")
-    assert psqi.citation.startswith("Buysse DJ")
-    assert "global > 5" in psqi.rule_text
+    assert psqi.references[0].text.startswith("Buysse DJ")
+    assert "global score above 5" in psqi.methods_text()  # Buysse 1989: > 5 is poor sleep
     for name in ["fss", "psqi", "mfis", "ess", "isi", "hads", "fsmc", "psfs", "nrs"]:
         spec = instrument_spec(name)
-        assert spec.citation and spec.rule_text and spec.licence
+        assert spec.references and spec.rule_text and spec.licence
+        text = spec.methods_text()
+        assert "{" not in text and all(ref.key in text for ref in spec.references[:1])

@@ -28,6 +28,7 @@ from msrelax_stats.stats._mixed_model import (
     fixed_rows,
     variance_row,
 )
+from msrelax_stats.stats.paired import mean_ci
 
 __all__ = ["VisitsResult", "compare_visits", "mean_trajectories"]
 
@@ -130,16 +131,9 @@ def mean_trajectories(
     summary = long.groupby(["outcome", "_arm", "time"], sort=False)["value"].agg(
         ["count", "mean", "std"]
     )
-    n = summary["count"].to_numpy(dtype=float)
-    half = np.full(n.size, np.nan)
-    big = n >= 2
-    half[big] = (
-        stats.t.ppf(0.5 + ci_level / 2, n[big] - 1)
-        * summary["std"].to_numpy()[big]
-        / np.sqrt(n[big])
-    )
+    low, high = mean_ci(summary["mean"], summary["std"], summary["count"], ci_level)
     out = summary.reset_index().rename(columns={"_arm": "group", "count": "n", "std": "sd"})
-    out = out.assign(ci_low=out["mean"] - half, ci_high=out["mean"] + half, ci_level=ci_level)
+    out = out.assign(ci_low=low, ci_high=high, ci_level=ci_level)
     order = {v: i for i, v in enumerate(visits)}
     out["_o"] = out["time"].map(order)
     out["_oc"] = out["outcome"].map({o: i for i, o in enumerate(outcomes)})
