@@ -1,7 +1,7 @@
 """The command line: argument parsing and exit codes only; the work is done by the public API.
 
 Exit status: 0 success, 2 bad input or usage (``error: ...`` lines on stderr, no traceback),
-1 only for a bug in msrelax_stats. Heavy libraries (statsmodels, matplotlib, pingouin) are
+1 only for a bug in msrelax_stats. Heavy libraries (statsmodels, matplotlib) are
 imported only by the commands that need them, so ``--help`` and ``validate`` start fast.
 """
 
