@@ -116,11 +116,22 @@ def _descriptives(results: pd.DataFrame, d: int, info: Mapping[str, Any]) -> lis
     return rows
 
 
-def _further(results: pd.DataFrame, d: int, info: Mapping[str, Any]) -> list[dict[str, str]]:
+#: The cells of "Further statistics" a caveat of each statistic marks.
+_CAVEAT_CELLS = {"wilcoxon": ("Wilcoxon V", "p (Wilcoxon)"), "hl": ("HL shift [CI]",),
+                 "rank_biserial": ("Rank-biserial [CI]",)}  # fmt: skip
+
+
+def _further(results: pd.DataFrame, d: int, info: Mapping[str, Any],
+             caveats: pd.DataFrame | None = None) -> list[dict[str, str]]:  # fmt: skip
+    marked = set()
+    if caveats is not None and len(caveats):
+        marked = set(
+            zip(caveats["outcome"].astype(str), caveats["statistic"].astype(str), strict=True)
+        )
     rows = []
     for r in results.to_dict("records"):  # one per outcome
         g = r.get
-        rows.append({
+        row = {
             "Outcome": labels(info, str(r["outcome"])).label,
             "Wilcoxon V": fmt_num(g("w_plus"), 1), "p (Wilcoxon)": fmt_p(g("p_wilcoxon")),
             "Wilcoxon method": "" if is_missing(g("wilcoxon_method")) else str(g("wilcoxon_method")),
@@ -130,8 +141,20 @@ def _further(results: pd.DataFrame, d: int, info: Mapping[str, Any]) -> list[dic
             "Rank-biserial [CI]": f"{fmt_num(g('rank_biserial'), d)} "
             f"{fmt_ci(g('rank_biserial_ci_low'), g('rank_biserial_ci_high'), d)}",
             "BF10": fmt_num(g("bf10"), 2), "p (Holm)": fmt_p(g("p_holm")), "p (BH)": fmt_p(g("p_fdr")),
-        })  # fmt: skip
+        }  # fmt: skip
+        for statistic, cells in _CAVEAT_CELLS.items():
+            if (str(r["outcome"]), statistic) in marked:
+                row.update({cell: row[cell] + " \u2020" for cell in cells})
+        rows.append(row)
     return rows
+
+
+def _caveat_lines(caveats: pd.DataFrame, info: Mapping[str, Any]) -> list[str]:
+    names = {"wilcoxon": "Wilcoxon", "hl": "Hodges-Lehmann", "rank_biserial": "rank-biserial"}
+    group = "group" in caveats.columns
+    return [(f"{r['group']}: " if group else "") + f"{labels(info, str(r['outcome'])).label}, "
+            f"{names.get(str(r['statistic']), r['statistic'])}: {r['caveat']}"
+            for r in caveats.to_dict("records")]  # fmt: skip
 
 
 def _count_pct(count: Any, n: Any) -> str:
@@ -173,12 +196,15 @@ def _responders(responders: pd.DataFrame | None, info: Mapping[str, Any],
 
 def _per_group(frame: pd.DataFrame | None, rows: Any, *args: Any) -> Any:
     """``rows(frame, *args)``, or with a leading ``Group`` cell per arm block when ``frame``
-    has a ``group`` column (two-arm studies: one block per arm)."""
+    has a ``group`` column (two-arm studies: one block per arm; a table among ``args`` with a
+    ``group`` column is cut to the same arm)."""
     if frame is None or "group" not in frame.columns:
         return rows(frame, *args)
     out = []
     for name, part in frame.groupby(frame["group"].astype(str), sort=False):
-        out += [{"Group": name, **r} for r in rows(part.drop(columns="group"), *args)]
+        same = [a[a["group"].astype(str) == name].drop(columns="group")
+                if isinstance(a, pd.DataFrame) and "group" in a.columns else a for a in args]  # fmt: skip
+        out += [{"Group": name, **r} for r in rows(part.drop(columns="group"), *same)]
     return out
 
 
@@ -265,7 +291,8 @@ def write_report(
         "descriptives": _per_group(results, _descriptives, d, info),
         "table2": table.to_dict("records"),
         "table2_columns": list(table.columns),
-        "further": _per_group(results, _further, d, info),
+        "further": _per_group(results, _further, d, info, paired.caveats),
+        "caveats": _caveat_lines(paired.caveats, info),
         "caseness": _per_group(paired.caseness, _caseness, info),
         "responders": _per_group(paired.responders, _responders, info, level),
         "exclusions": _frame_rows(analysis.exclusions),

@@ -31,6 +31,7 @@ from msrelax_stats.stats.effect_sizes import (
 from msrelax_stats.stats.paired import (
     adjust_pvalues,
     describe_pairs,
+    exact_differences,
     mean_ci,
     paired_t,
     pearson_r,
@@ -70,6 +71,7 @@ CASENESS_COLUMNS = ["outcome", "n", "pre_yes", "post_yes", "pre_yes_post_no", "p
 RESPONDER_COLUMNS = ["outcome", "n", "mcid", "mcid_kind", "responders", "proportion", "ci_low",
                      "ci_high", "source"]  # fmt: skip
 EXCLUSION_COLUMNS = ["id", "outcome", "reason"]
+CAVEAT_COLUMNS = ["outcome", "statistic", "caveat"]
 VISIT_MEANS_COLUMNS = ["outcome", "visit", "n", "mean", "sd", "ci_low", "ci_high", "ci_level"]
 
 
@@ -102,6 +104,11 @@ class PairedResult:
         Outcome or caseness column -> :class:`~msrelax_stats.instruments.registry.OutcomeInfo`
         (label, instrument, unit, direction, MCID) from the registry the table was scored
         with: what figures, tables and sentences name the outcomes by.
+    caveats : pandas.DataFrame
+        ``outcome``, ``statistic`` (``wilcoxon``, ``hl``, ``rank_biserial``), ``caveat``:
+        where a number is less than it looks (R would warn, an interval has zero width or
+        excludes its estimate, ranks taken on the exact scale); the report shows them beside
+        the numbers.
     """
 
     table: pd.DataFrame
@@ -115,6 +122,7 @@ class PairedResult:
     )
     bootstrap: dict[tuple[str | None, str], BootstrapResult] = field(default_factory=dict)
     info: dict[str, OutcomeInfo] = field(default_factory=dict)
+    caveats: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CAVEAT_COLUMNS))
 
     def to_frame(self) -> pd.DataFrame:
         """The per-outcome table (``results.csv``)."""
@@ -143,11 +151,14 @@ class PairedResult:
 
 
 class PairedRow(NamedTuple):
-    """One outcome's row of ``results.csv``, its notes and the bootstrap of the mean change."""
+    """One outcome's row of ``results.csv``, its notes, the bootstrap of the mean change, and
+    its caveats ``(statistic, text)`` (statistic ``"wilcoxon"``, ``"hl"``,
+    ``"rank_biserial"``)."""
 
     row: dict[str, Any]
     notes: list[str]
     bootstrap: BootstrapResult | None
+    caveats: list[tuple[str, str]]
 
 
 def paired_row(pre: np.ndarray, post: np.ndarray, *, outcome: str = "", better: str = "lower",
@@ -167,15 +178,17 @@ def paired_row(pre: np.ndarray, post: np.ndarray, *, outcome: str = "", better: 
     """
     desc = describe_pairs(pre, post)
     tt = paired_t(pre, post, ci_level)
-    wx = wilcoxon_signed_rank(pre, post)
-    sg = sign_test(pre, post)
-    hl = hodges_lehmann(pre, post, ci_level)
+    exact, grid = exact_differences(pre, post)
+    origin = np.zeros_like(exact)  # the rank-based statistics see the exact differences only
+    wx = wilcoxon_signed_rank(origin, exact)
+    sg = sign_test(origin, exact)
+    hl = hodges_lehmann(origin, exact, ci_level)
     sw = shapiro_differences(pre, post)
     dz = cohens_dz(pre, post, ci_level)
     boots = paired_bootstrap(pre, post, ci_level, n_boot=n_boot, seed=seed)
     dav, gav = g_av(pre, post, ci_level, n_boot=n_boot, seed=seed, boot=boots.get("g_av"))
     diff_boot = boots.get("diff_mean")
-    rb = rank_biserial(pre, post, ci_level)
+    rb = rank_biserial(origin, exact, ci_level)
     row: dict[str, Any] = {
         "outcome": outcome, "n": desc.n, "better": better,
         "pre_mean": desc.pre_mean, "pre_sd": desc.pre_sd,
@@ -207,7 +220,34 @@ def paired_row(pre: np.ndarray, post: np.ndarray, *, outcome: str = "", better: 
     if desc.n >= 3 and diff_boot is None:
         notes.append(f"{outcome}: bootstrap CI of the mean change undefined: every pair changed "
                      "by the same amount")  # fmt: skip
-    return PairedRow(row, notes, diff_boot)
+    caveats = _caveats(row, hl, rb, grid, exact, post - pre)
+    notes += [f"{outcome}: {statistic}: {text}" for statistic, text in caveats]
+    return PairedRow(row, notes, diff_boot, caveats)
+
+
+def _caveats(row: dict[str, Any], hl: Any, rb: Any, grid: int | None, exact: np.ndarray,
+             raw: np.ndarray) -> list[tuple[str, str]]:  # fmt: skip
+    """(statistic, caveat) where a number is less than it looks: where R would warn, an
+    interval has zero width or excludes its own estimate, or ranks were taken on the exact
+    scale instead of R's binary-rounded differences."""
+    out = []
+    if grid is not None and grid > 1 and not np.array_equal(exact, raw):
+        out.append(("wilcoxon", f"differences ranked on the exact scale of the score (multiples "
+                    f"of 1/{grid}); R's wilcox.test(post, pre, paired = TRUE) ranks binary "
+                    f"rounding noise: use wilcox.test((round({grid} * post) - round({grid} * "
+                    "pre)) / " + str(grid) + ") to reproduce this value"))  # fmt: skip
+    low, high, est = row["hl_ci_low"], row["hl_ci_high"], row["hl_shift"]
+    if "not achievable" in hl.note:  # R: "requested conf.level not achievable"
+        out.append(("hl", f"{hl.note} (R warns); the interval is not at the requested level"))
+    if np.isfinite(low) and np.isfinite(high) and (low == high or not low <= est <= high):
+        what = "has zero width" if low == high else "does not contain the estimate"
+        out.append(("hl", f"the Hodges-Lehmann interval {what}: too few distinct differences "
+                    "for an informative interval"))  # fmt: skip
+    low, high = row["rank_biserial_ci_low"], row["rank_biserial_ci_high"]
+    if np.isfinite(low) and np.isfinite(high) and (low == high or abs(row["rank_biserial"]) == 1):
+        out.append(("rank_biserial", "every non-zero change has the same sign: the Fisher-z "
+                    "interval collapses at the bound and carries no information"))  # fmt: skip
+    return out
 
 
 def default_outcomes(scored: pd.DataFrame) -> list[str]:
@@ -347,6 +387,7 @@ def compare(scored: pd.DataFrame, outcomes: Sequence[str] | None = None,
     notes: list[str] = []
     table, ledger, resp = [], [], []
     boots: dict[tuple[str | None, str], BootstrapResult] = {}
+    caveats: list[tuple[str, str, str]] = []
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore", RuntimeWarning)
         for outcome in outcomes:
@@ -367,10 +408,11 @@ def compare(scored: pd.DataFrame, outcomes: Sequence[str] | None = None,
                 notes.append(
                     f"{outcome}: nobody has a score at both visits; every statistic is NaN"
                 )
-            row, row_notes, boot = paired_row(pre, post, outcome=outcome, better=better,
-                                              ci_level=ci_level, seed=seed,
-                                              n_boot=n_boot)  # fmt: skip
+            row, row_notes, boot, row_caveats = paired_row(pre, post, outcome=outcome,
+                                                           better=better, ci_level=ci_level,
+                                                           seed=seed, n_boot=n_boot)  # fmt: skip
             table.append(row)
+            caveats += [(outcome, stat, text) for stat, text in row_caveats]
             if boot is not None:
                 boots[(None, outcome)] = boot
             notes += row_notes if pre.size else []
@@ -378,6 +420,11 @@ def compare(scored: pd.DataFrame, outcomes: Sequence[str] | None = None,
                 r = responders(pre, post, info.mcid, outcome=outcome, mcid_kind=info.mcid_kind,
                                better=better, source=info.mcid_source, ci_level=ci_level)  # fmt: skip
                 resp.append(r.to_dict())
+                if info.mcid_kind == "percent" and (pre == 0).any():  # not judged: say who
+                    ledger.append(pd.DataFrame({"id": ids[complete][pre == 0],
+                                                "outcome": f"{outcome} (responders)",
+                                                "reason": "baseline 0: a percent change is "
+                                                "undefined"}, columns=EXCLUSION_COLUMNS))  # fmt: skip
                 notes += [r.note] if r.note else []
         flags = registry.caseness_columns(scored.columns)
         case = []
@@ -406,6 +453,7 @@ def compare(scored: pd.DataFrame, outcomes: Sequence[str] | None = None,
         visit_means=visit_means(result, visits),
         bootstrap=boots,
         info={name: registry.describe(name) for name in [*outcomes, *flags]},
+        caveats=pd.DataFrame(caveats, columns=CAVEAT_COLUMNS),
     )
 
 

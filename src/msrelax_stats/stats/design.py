@@ -128,7 +128,7 @@ def paired_by_arm(
     each arm. Participants without an arm label are in ``exclusions`` ("no arm label").
     """
     group = scored["group"].astype("object")
-    names = ("table", "exclusions", "caseness", "responders", "visit_means")
+    names = ("table", "exclusions", "caseness", "responders", "visit_means", "caveats")
     parts: dict[str, list[pd.DataFrame]] = {name: [] for name in names}
     notes: list[str] = []
     options: dict = {}
@@ -160,7 +160,8 @@ def paired_by_arm(
     return PairedResult(table=frames["table"], exclusions=frames["exclusions"],
                         caseness=frames["caseness"], responders=frames["responders"],
                         options={**options, "by_arm": list(arms)}, notes=notes,
-                        visit_means=frames["visit_means"], bootstrap=boots, info=info)  # fmt: skip
+                        visit_means=frames["visit_means"], bootstrap=boots, info=info,
+                        caveats=frames["caveats"])  # fmt: skip
 
 
 def infer_study_days(diary: pd.DataFrame) -> tuple[int, str]:
