@@ -126,6 +126,8 @@ for (oc in outcomes) {
   fits <- list(
     visit = lmer(score ~ visit + (1 | id), data = m, REML = TRUE),
     "visit*group" = lmer(score ~ visit * group + (1 | id), data = m, REML = TRUE),
+    "visit+covariates" = lmer(score ~ visit + age + sex + edss + (1 | id), data = m,
+                              REML = TRUE),
     "visit*group+covariates" = lmer(score ~ visit * group + age + sex + edss + (1 | id),
                                     data = m, REML = TRUE)
   )
@@ -153,7 +155,7 @@ for (oc in outcomes) {
     put("lmer", oc, model, "icc", tau2 / (tau2 + sigma2))
     put("lmer", oc, model, "n_obs", nobs(fit))
     put("lmer", oc, model, "n_participants", length(unique(model.frame(fit)$id)))
-    if (model != "visit") {
+    if (grepl("group", model)) {
       # between-arm difference at each visit, Satterthwaite df (emmeans via lmerTest)
       emm <- emmeans(fit, ~ group | visit, lmer.df = "satterthwaite")
       ct <- summary(contrast(emm, "revpairwise"), infer = c(TRUE, TRUE), level = 0.95)
@@ -169,6 +171,18 @@ for (oc in outcomes) {
       }
     }
   }
+}
+
+# likelihood-ratio tests of the interaction with covariates (anova() refits both by ML)
+for (oc in outcomes) {
+  m <- long[!is.na(long[[oc]]) & complete.cases(long[, covariates]), ]
+  m$score <- m[[oc]]
+  m0 <- lmer(score ~ visit + group + age + sex + edss + (1 | id), data = m, REML = TRUE)
+  m1 <- lmer(score ~ visit * group + age + sex + edss + (1 | id), data = m, REML = TRUE)
+  lr <- anova(m0, m1)
+  put("lmer_interaction", oc, "covariates", "chisq", lr$Chisq[2])
+  put("lmer_interaction", oc, "covariates", "df", lr$Df[2])
+  put("lmer_interaction", oc, "covariates", "p", lr$`Pr(>Chisq)`[2])
 }
 
 # ---------------------------------------------------------------- Friedman and pairwise per arm
