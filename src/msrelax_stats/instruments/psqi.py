@@ -68,7 +68,7 @@ PSQI = InstrumentSpec(
             mcid_source=("commonly used, not MS-specific"),
         ),
         *(
-            Score(f"psqi_c{i}", (), label=f"PSQI C{i} {name}")
+            Score(f"psqi_c{i}", (), label=f"PSQI C{i} {name}", subscale_of="psqi_global")
             for i, name in enumerate(_COMPONENTS, start=1)
         ),
     ),

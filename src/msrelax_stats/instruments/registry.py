@@ -27,6 +27,7 @@ __all__ = [
     "OutcomeInfo",
     "all_instruments",
     "caseness_columns",
+    "headline_outcomes",
     "instrument_spec",
     "outcome_columns",
     "outcome_info",
@@ -122,6 +123,34 @@ def outcome_columns(columns: Iterable[str], instruments: Iterable[str] | None = 
         if chosen is not None and spec.name.lower() not in chosen:
             continue
         out += [s.name for s in _reported(spec.expanded(columns), columns)]
+    return out
+
+
+def headline_outcomes(columns: Iterable[str]) -> list[str]:
+    """The headline score(s) of each instrument among the reported outcomes in ``columns``.
+
+    A reported outcome is a *subscale*, not a headline, when its spec says so
+    (``Score.subscale_of``: the PSQI components) or when its items are a strict subset of the
+    items of another reported outcome of the same instrument (``mfis_physical`` within
+    ``mfis_total``, ``fsmc_motor`` within ``fsmc_total``). Disjoint scores (``hads_anxiety``
+    and ``hads_depression``, each ``nrs_*``) are all headlines; so is a short form reported
+    alone (``mfis5_total``). Order as :func:`outcome_columns`.
+
+    Examples
+    --------
+    >>> headline_outcomes(["fss_mean", "psqi_global", "psqi_c1", "mfis_total",
+    ...                    "mfis_physical", "hads_anxiety", "hads_depression"])
+    ['fss_mean', 'psqi_global', 'mfis_total', 'hads_anxiety', 'hads_depression']
+    """
+    columns = list(columns)
+    reported = set(outcome_columns(columns))
+    out = []
+    for spec in all_instruments():
+        scores = [s for s in spec.expanded(columns).scores if s.name in reported]
+        for score in scores:
+            within = any(score.items and set(score.items) < set(other.items) for other in scores)
+            if not score.subscale_of and not within:
+                out.append(score.name)
     return out
 
 

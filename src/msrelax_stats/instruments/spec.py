@@ -54,6 +54,9 @@ class Score:
     ``None`` takes the instrument's default (0 = strict). ``outcome`` says whether the score
     gets a row in the pre/post results table. ``short_form`` marks a score that is the whole
     of a short questionnaire (MFIS-5, FSS-7): a file holding only its items scores only it.
+    ``subscale_of`` names the total a score is a part of when its items cannot show it (the
+    PSQI components of the global score); a score whose items are a strict subset of another
+    score's is a subscale anyway (``registry.headline_outcomes``).
     """
 
     name: str
@@ -66,6 +69,7 @@ class Score:
     mcid: float | None = None
     mcid_kind: Literal["points", "percent"] = "points"
     mcid_source: str = ""
+    subscale_of: str = ""
 
 
 @dataclass(frozen=True)
@@ -281,6 +285,7 @@ def load_instrument(source: dict[str, Any] | str | Path) -> InstrumentSpec:
                 mcid=entry.get("mcid"),
                 mcid_kind=entry.get("mcid_kind", "points"),
                 mcid_source=str(entry.get("mcid_source", "")),
+                subscale_of=str(entry.get("subscale_of", "")),
             )
         )
     names = {s.name for s in scores}

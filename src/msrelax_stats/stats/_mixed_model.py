@@ -37,13 +37,32 @@ __all__ = [
 
 #: Columns of ``VisitsResult.fixed_effects`` by ``ddf``, and of ``VisitsResult.variance``.
 FIXED_COLUMNS = {
-    "satterthwaite": ["outcome", "model", "term", "label", "estimate", "se", "df", "t", "p",
-                      "ci_low", "ci_high"],
-    "wald": ["outcome", "model", "term", "label", "estimate", "se", "z", "p", "ci_low",
-             "ci_high"],
-}  # fmt: skip
-VARIANCE_COLUMNS = ["outcome", "model", "covariates", "intercept_var", "residual_var", "icc",
-                    "n_participants", "n_observations", "converged"]  # fmt: skip
+    "satterthwaite": [
+        "outcome",
+        "model",
+        "term",
+        "label",
+        "estimate",
+        "se",
+        "df",
+        "t",
+        "p",
+        "ci_low",
+        "ci_high",
+    ],
+    "wald": ["outcome", "model", "term", "label", "estimate", "se", "z", "p", "ci_low", "ci_high"],
+}
+VARIANCE_COLUMNS = [
+    "outcome",
+    "model",
+    "covariates",
+    "intercept_var",
+    "residual_var",
+    "icc",
+    "n_participants",
+    "n_observations",
+    "converged",
+]
 
 
 def design_matrix(
@@ -225,8 +244,16 @@ def fixed_rows(
     p = len(names)
     est, se, df = np.array([inference.contrast(np.eye(p)[k]) for k in range(p)]).T
     stat = est / se
-    out = pd.DataFrame({"outcome": outcome, "model": model, "term": names, "label": labels,
-                        "estimate": est, "se": se})  # fmt: skip
+    out = pd.DataFrame(
+        {
+            "outcome": outcome,
+            "model": model,
+            "term": names,
+            "label": labels,
+            "estimate": est,
+            "se": se,
+        }
+    )
     if ddf == "wald":
         half = stats.norm.ppf(0.5 + ci_level / 2) * se
         p_value = 2 * stats.norm.sf(np.abs(stat))

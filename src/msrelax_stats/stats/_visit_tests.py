@@ -19,8 +19,19 @@ from statsmodels.stats.multitest import multipletests
 __all__ = ["FRIEDMAN_COLUMNS", "PAIR_COLUMNS", "friedman_row", "pairwise_rows"]
 
 FRIEDMAN_COLUMNS = ["outcome", "n", "k", "statistic", "df", "p"]
-PAIR_COLUMNS = ["outcome", "visit_a", "visit_b", "n", "mean_diff", "ci_low", "ci_high", "t", "df",
-                "p", "p_holm"]  # fmt: skip
+PAIR_COLUMNS = [
+    "outcome",
+    "visit_a",
+    "visit_b",
+    "n",
+    "mean_diff",
+    "ci_low",
+    "ci_high",
+    "t",
+    "df",
+    "p",
+    "p_holm",
+]
 
 
 def pairwise_rows(
@@ -43,8 +54,14 @@ def pairwise_rows(
         if diff.size >= 2 and diff.std(ddof=1) > 0:
             res = stats.ttest_rel(both[b], both[a])
             ci = res.confidence_interval(ci_level)
-            row.update(mean_diff=float(diff.mean()), ci_low=float(ci.low), ci_high=float(ci.high),
-                       t=float(res.statistic), df=float(res.df), p=float(res.pvalue))  # fmt: skip
+            row.update(
+                mean_diff=float(diff.mean()),
+                ci_low=float(ci.low),
+                ci_high=float(ci.high),
+                t=float(res.statistic),
+                df=float(res.df),
+                p=float(res.pvalue),
+            )
         rows.append(row)
     out = pd.DataFrame(rows).reindex(columns=PAIR_COLUMNS)
     ok = out["p"].notna().to_numpy()
@@ -62,8 +79,14 @@ def friedman_row(values: pd.DataFrame, outcome: str, visits: Sequence[str]) -> d
     correction); NaN with fewer than 3 visits or 2 complete participants.
     """
     complete = values[list(visits)].dropna()
-    row = {"outcome": outcome, "n": int(len(complete)), "k": len(visits), "statistic": np.nan,
-           "df": float(len(visits) - 1), "p": np.nan}  # fmt: skip
+    row = {
+        "outcome": outcome,
+        "n": int(len(complete)),
+        "k": len(visits),
+        "statistic": np.nan,
+        "df": float(len(visits) - 1),
+        "p": np.nan,
+    }
     if len(visits) >= 3 and len(complete) >= 2:
         res = stats.friedmanchisquare(*(complete[v].to_numpy() for v in visits))
         row.update(statistic=float(res.statistic), p=float(res.pvalue))

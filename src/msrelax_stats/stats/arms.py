@@ -16,8 +16,8 @@ import pandas as pd
 from scipy import special, stats
 
 from msrelax_stats.errors import Problem, StudyDataError
+from msrelax_stats.stats._ancova_model import fit_ancova
 from msrelax_stats.stats._design_tables import resolve_arms, wide_scores
-from msrelax_stats.stats.ancova import fit_ancova
 from msrelax_stats.stats.effect_sizes import noncentral_t_interval
 
 __all__ = ["ArmsResult", "compare_arms", "resolve_arms", "wide_scores", "hedges_g"]

@@ -216,10 +216,18 @@ def compare_visits(
         partial = (reasons != "") & ~none_scored
         parts["excluded"] += [
             _ledger(values.index[none_scored], outcome, "all", f"no scored visit of {outcome}"),
-            _ledger(values.index[partial], outcome, "friedman (kept in mixed model)",
-                    reasons[partial].to_numpy()),
-        ]  # fmt: skip
-        groups = [(arm, arm_of.reindex(values.index).to_numpy() == arm) for arm in arms] if by_arm else [(None, slice(None))]  # fmt: skip
+            _ledger(
+                values.index[partial],
+                outcome,
+                "friedman (kept in mixed model)",
+                reasons[partial].to_numpy(),
+            ),
+        ]
+        groups = (
+            [(arm, arm_of.reindex(values.index).to_numpy() == arm) for arm in arms]
+            if by_arm
+            else [(None, slice(None))]
+        )
         for arm, rows in groups:
             fr = friedman_row(values[rows], outcome, visits)
             pw = pairwise_rows(values[rows], outcome, visits, ci_level)
@@ -228,16 +236,21 @@ def compare_visits(
             )
             parts["pairwise"].append(pw if arm is None else pw.assign(group=arm))
         missing_cov = ~none_scored & (cov.reasons.reindex(values.index) != "").to_numpy()
-        parts["excluded"].append(_ledger(values.index[missing_cov], outcome, "mixed model",
-                                         cov.reasons.reindex(values.index)[missing_cov].to_numpy()))  # fmt: skip
+        parts["excluded"].append(
+            _ledger(
+                values.index[missing_cov],
+                outcome,
+                "mixed model",
+                cov.reasons.reindex(values.index)[missing_cov].to_numpy(),
+            )
+        )
         long = values.rename_axis(columns="time").stack().rename("y").dropna().reset_index()
         long = long[long["id"].isin(cov.complete())]
         y, ids, time = long["y"].to_numpy(float), long["id"].to_numpy(), long["time"].to_numpy()
         if pd.unique(ids).size < 2:
             notes.append(f"{outcome}: fewer than 2 participants, no mixed model")
             continue
-        _mixed_models(parts, notes, outcome, y, ids, time, visits, cov, arms,
-                      arm_of, ci_level, ddf)  # fmt: skip
+        _mixed_models(parts, notes, outcome, y, ids, time, visits, cov, arms, arm_of, ci_level, ddf)
     friedman_cols = (["group"] if by_arm else []) + FRIEDMAN_COLUMNS
     pair_cols = (["group"] if by_arm else []) + PAIR_COLUMNS
     return VisitsResult(
@@ -259,11 +272,12 @@ def compare_visits(
             "covariate_kinds": dict(cov.kinds),
             "mixed_model": "random intercept per id, visit as factor, REML (MixedLM)",
             "interaction_test": "likelihood ratio, ML fits of visit+group vs visit*group",
-            "fixed_effect_inference": "Satterthwaite t (as lmerTest)" if ddf == "satterthwaite"
+            "fixed_effect_inference": "Satterthwaite t (as lmerTest)"
+            if ddf == "satterthwaite"
             else "Wald z",
             "friedman_pairwise": "within each arm" if by_arm else "all participants pooled",
         },
-    )  # fmt: skip
+    )
 
 
 def _mixed_models(parts, notes, outcome, y, ids, time, visits, cov, arms, arm_of, ci_level, ddf):
@@ -300,9 +314,15 @@ def _mixed_models(parts, notes, outcome, y, ids, time, visits, cov, arms, arm_of
     keep = [k for k, n in enumerate(names_i) if ":group[" not in n]
     add = fit_mixed(y, xi[:, keep], ids, False, notes, f"{outcome} ML visit + group model")
     chisq = 2.0 * (full.llf - add.llf)
-    parts["interaction"].append({"outcome": outcome, "test": "likelihood ratio (ML fits)",
-                                 "chisq": float(chisq), "df": k_int,
-                                 "p": float(stats.chi2.sf(chisq, k_int))})  # fmt: skip
+    parts["interaction"].append(
+        {
+            "outcome": outcome,
+            "test": "likelihood ratio (ML fits)",
+            "chisq": float(chisq),
+            "df": k_int,
+            "p": float(stats.chi2.sf(chisq, k_int)),
+        }
+    )
 
 
 def _arm_differences(inf, names, outcome, visits, arms, ci_level, ddf) -> pd.DataFrame:
@@ -318,10 +338,23 @@ def _arm_differences(inf, names, outcome, visits, arms, ci_level, ddf) -> pd.Dat
         df = df if ddf == "satterthwaite" else np.inf
         t = est / se
         half = stats.t.ppf(0.5 + ci_level / 2, df) * se
-        rows.append({"outcome": outcome, "model": "visit*group", "visit": v, "control": ctl,
-                     "treatment": trt, "label": f"{trt} vs {ctl} at {v}", "estimate": est,
-                     "se": se, "df": df, "t": t, "p": float(2 * stats.t.sf(abs(t), df)),
-                     "ci_low": est - half, "ci_high": est + half})  # fmt: skip
+        rows.append(
+            {
+                "outcome": outcome,
+                "model": "visit*group",
+                "visit": v,
+                "control": ctl,
+                "treatment": trt,
+                "label": f"{trt} vs {ctl} at {v}",
+                "estimate": est,
+                "se": se,
+                "df": df,
+                "t": t,
+                "p": float(2 * stats.t.sf(abs(t), df)),
+                "ci_low": est - half,
+                "ci_high": est + half,
+            }
+        )
     return pd.DataFrame(rows, columns=ARM_DIFFERENCE_COLUMNS)
 
 
@@ -336,9 +369,21 @@ def _concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-_PARTS = ("fixed", "variance", "friedman", "pairwise", "interaction", "excluded",
-          "arm_differences")  # fmt: skip
+_PARTS = ("fixed", "variance", "friedman", "pairwise", "interaction", "excluded", "arm_differences")
 _INTERACTION_COLUMNS = ["outcome", "test", "chisq", "df", "p"]
 #: Columns of ``VisitsResult.arm_differences``.
-ARM_DIFFERENCE_COLUMNS = ["outcome", "model", "visit", "control", "treatment", "label",
-                          "estimate", "se", "df", "t", "p", "ci_low", "ci_high"]  # fmt: skip
+ARM_DIFFERENCE_COLUMNS = [
+    "outcome",
+    "model",
+    "visit",
+    "control",
+    "treatment",
+    "label",
+    "estimate",
+    "se",
+    "df",
+    "t",
+    "p",
+    "ci_low",
+    "ci_high",
+]
