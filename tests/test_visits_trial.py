@@ -178,3 +178,15 @@ def test_wald_default_keeps_the_old_columns(trial):
     assert list(res.fixed_effects.columns) == ["outcome", "model", "term", "label", "estimate",
                                                "se", "z", "p", "ci_low", "ci_high"]  # fmt: skip
     assert np.isinf(res.arm_differences["df"]).all()
+
+
+def test_participant_without_arm_leaves_the_within_arm_tests_with_a_reason(trial):
+    unlabelled = trial.assign(group=trial["group"].where(trial["id"] != "t01"))
+    res = compare_visits(unlabelled, ["fss_mean"], VISITS, within_arms=True)
+    ex = res.exclusions.set_index(["id", "analysis"])["reason"]
+    assert ex[("t01", "friedman and pairwise (within arms)")] == "no arm label"
+    n_arm = res.friedman.set_index("group")["n"]
+    full = {
+        arm: trial_ref("friedman_arm", "fss_mean", arm, "n") for arm in ("control", "relaxation")
+    }
+    assert n_arm.sum() == sum(full.values()) - 1

@@ -223,11 +223,14 @@ def compare_visits(
                 reasons[partial].to_numpy(),
             ),
         ]
-        groups = (
-            [(arm, arm_of.reindex(values.index).to_numpy() == arm) for arm in arms]
-            if by_arm
-            else [(None, slice(None))]
-        )
+        groups: list = [(None, slice(None))]
+        if by_arm:
+            arm_here = arm_of.reindex(values.index)
+            groups = [(arm, (arm_here == arm).to_numpy()) for arm in arms]
+            no_arm = values.index[arm_here.isna().to_numpy() & ~none_scored.to_numpy()]
+            parts["excluded"].append(
+                _ledger(no_arm, outcome, "friedman and pairwise (within arms)", "no arm label")
+            )
         for arm, rows in groups:
             fr = friedman_row(values[rows], outcome, visits)
             pw = pairwise_rows(values[rows], outcome, visits, ci_level)
