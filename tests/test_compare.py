@@ -175,7 +175,7 @@ def test_uninformative_intervals_and_unjudged_responders_are_recorded():
                            "psqi_c6": [2, 2, 2, 1, 1, 0, 1, 1, 1, 0, 0, 0],
                            "nrs_spasticity": [0, 5, 6, 4, 7, 3, 2, 3, 3, 2, 4, 3]})  # fmt: skip
     res = compare(scored, n_boot=200)
-    stats_with_caveats = set(zip(res.caveats["outcome"], res.caveats["statistic"]))
+    stats_with_caveats = set(zip(res.caveats["outcome"], res.caveats["statistic"], strict=True))
     assert ("psqi_c6", "rank_biserial") in stats_with_caveats
     # five equal non-zero changes: no Hodges-Lehmann interval at all (NaN with a note)
     assert np.isnan(res.table.set_index("outcome").loc["psqi_c6", "hl_ci_low"])

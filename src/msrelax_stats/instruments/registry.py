@@ -230,8 +230,19 @@ class Registry:
 DEFAULT = Registry()
 
 
-def headline_outcomes(outcomes: Sequence[str], info: Mapping[str, OutcomeInfo]) -> list[str]:
-    """:meth:`Registry.headline` from the outcomes' descriptions (``PairedResult.info``)."""
+def headline_outcomes(outcomes: Sequence[str],
+                      info: Mapping[str, OutcomeInfo] | None = None) -> list[str]:  # fmt: skip
+    """:meth:`Registry.headline` from the outcomes' descriptions (``PairedResult.info``;
+    default: the built-in registry's).
+
+    Examples
+    --------
+    >>> headline_outcomes(["fss_mean", "psqi_global", "psqi_c1", "mfis_total",
+    ...                    "mfis_physical", "hads_anxiety", "hads_depression"])
+    ['fss_mean', 'psqi_global', 'mfis_total', 'hads_anxiety', 'hads_depression']
+    """
+    outcomes = list(outcomes)
+    info = DEFAULT.info(outcomes) if info is None else info
     led = {i.instrument for o, i in info.items() if o in outcomes and i.role == "headline"}
     return [o for o in outcomes if o not in info or info[o].role == "headline"
             or (info[o].role == "subscale" and info[o].instrument not in led)]  # fmt: skip

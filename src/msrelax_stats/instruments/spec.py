@@ -291,6 +291,12 @@ def _items(value: Any) -> tuple[str, ...]:
     return tuple(str(v) for v in value)
 
 
+def _inferred_role(items: tuple[str, ...], every: list[set[str]]) -> Role:
+    """A custom score without a ``role``: a subscale when its items are a strict subset of
+    another score's, else a headline score."""
+    return "subscale" if any(set(items) < other for other in every) else "headline"
+
+
 def load_instrument(source: dict[str, Any] | str | Path) -> InstrumentSpec:
     """Build an :class:`InstrumentSpec` from a dict or a TOML file (format in the module doc).
 
@@ -320,7 +326,9 @@ def load_instrument(source: dict[str, Any] | str | Path) -> InstrumentSpec:
         raise ValueError(f"instrument {name!r}: need an identifier name, min < max, items")
     default_missing = int(data.get("max_missing", 0))
     scores = []
-    for entry in data.get("scores") or [{"name": f"{name}_total", "method": "sum"}]:
+    entries = data.get("scores") or [{"name": f"{name}_total", "method": "sum"}]
+    entries_items = [set(_items(e.get("items", items))) for e in entries]
+    for entry in entries:
         chosen = _items(entry.get("items", items))
         if set(chosen) - set(items):
             raise ValueError(f"score {entry.get('name')!r} uses unknown items")
@@ -338,6 +346,7 @@ def load_instrument(source: dict[str, Any] | str | Path) -> InstrumentSpec:
                 mcid=entry.get("mcid"),
                 mcid_kind=entry.get("mcid_kind", "points"),
                 mcid_source=str(entry.get("mcid_source", "")),
+                role=entry.get("role") or _inferred_role(chosen, entries_items),
             )
         )
     names = {s.name for s in scores}

@@ -12,7 +12,10 @@ imported here so that the package stays light):
 - :mod:`~msrelax_stats.stats.bootstrap` - seeded vectorised BCa over pairs;
 - :mod:`~msrelax_stats.stats.caseness` - McNemar tables and responders with Wilson CIs;
 - :mod:`~msrelax_stats.stats.power` - sensitivity, sample size, simulated trials (t, Wilcoxon, d_z);
-- ``arms``, ``visits``, ``diary`` - designs beyond one group.
+- ``arms``, ``visits``, ``diary`` - designs beyond one group;
+- :mod:`~msrelax_stats.stats.ancova` - the between-arm ANCOVA of a trial at every visit;
+- :mod:`~msrelax_stats.stats.plan`, :mod:`~msrelax_stats.stats.multiplicity` - the analysis
+  plan and p-values adjusted by its families (docs/trial-analysis.md).
 """
 
 from typing import Any

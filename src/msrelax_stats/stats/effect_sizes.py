@@ -33,6 +33,7 @@ __all__ = [
     "EffectSize",
     "cohens_dz",
     "hedges_j",
+    "noncentral_t_interval",
     "d_av",
     "g_av",
     "paired_bootstrap",
@@ -80,8 +81,21 @@ def _ncp_bound(t: float, df: float, prob: float) -> float:
     return np.nan
 
 
-def _ncp_interval(t: float, df: float, ci_level: float) -> tuple[float, float]:
-    """(ncp_L, ncp_U) for an observed t; computed at |t| and reflected, so it is odd in t."""
+def noncentral_t_interval(t: float, df: float, ci_level: float) -> tuple[float, float]:
+    """Confidence interval of the noncentrality parameter of an observed t statistic.
+
+    Returns ``(ncp_low, ncp_high)`` with :math:`P(T_{df, ncp_{low}} \\le t) = 1 - \\alpha/2`
+    and :math:`P(T_{df, ncp_{high}} \\le t) = \\alpha/2` (Steiger & Fouladi 1997; the method of
+    R ``effectsize`` for t-based effect sizes), computed at :math:`|t|` and reflected, so it is
+    odd in t. A standardised effect whose t is :math:`d / k` has the CI
+    :math:`k \\cdot (ncp_{low}, ncp_{high})`.
+
+    Examples
+    --------
+    >>> low, high = noncentral_t_interval(0.0, 10, 0.95)
+    >>> round(low, 3), round(high, 3)  # t = 0: P(T <= 0) = Phi(-ncp)
+    (-1.96, 1.96)
+    """
     alpha = 1 - ci_level
     a = abs(t)
     low, high = _ncp_bound(a, df, 1 - alpha / 2), _ncp_bound(a, df, alpha / 2)
@@ -133,7 +147,7 @@ def cohens_dz(pre: ArrayLike, post: ArrayLike, ci_level: float = 0.95) -> Effect
         return EffectSize("d_z", np.nan, np.nan, np.nan, ci_level, "noncentral t", note)
     dz = float(np.mean(d) / np.std(d, ddof=1))
     t = dz * math.sqrt(n)
-    low, high = _ncp_interval(t, n - 1, ci_level)
+    low, high = noncentral_t_interval(t, n - 1, ci_level)
     return EffectSize("d_z", dz, low / math.sqrt(n), high / math.sqrt(n), ci_level, "noncentral t")
 
 
