@@ -42,8 +42,20 @@ PAPERS: dict[str, tuple[float, float, float]] = {
     "letter": (215.9, 279.4, 25.4),
 }
 _TABLE_PT = 9  # font size of table cells and notes
-_CHAR_MM = 1.75  # mean width of a 9 pt character (Calibri), for the width estimate
-_PAD_MM = 2.6  # left + right cell padding
+_FONT = "Times New Roman"  # metric-compatible Liberation Serif where Word is absent
+_EM_MM = _TABLE_PT * 25.4 / 72  # 1 em of the table font, in mm
+# advance widths of Times Roman (Adobe AFM, em/1000) for the width estimate of a column
+_TIMES = dict(
+    zip(
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ .,;:-()[]<>=%+",
+        [444, 500, 444, 500, 444, 333, 500, 500, 278, 278, 500, 278, 778, 500, 500, 500, 500,
+         333, 389, 278, 500, 500, 722, 500, 500, 444, 722, 667, 667, 722, 611, 556, 722, 722,
+         333, 389, 722, 611, 889, 722, 722, 556, 722, 667, 556, 611, 722, 722, 944, 722, 722,
+         611, 250, 250, 250, 278, 278, 333, 333, 333, 333, 333, 564, 564, 564, 833, 564],
+        strict=True,
+    )
+)  # fmt: skip
+_PAD_MM = 4.2  # left + right cell margins (Word's default 1.9 mm each) and a little air
 
 
 @dataclass(frozen=True)
@@ -174,19 +186,56 @@ def _row_flags(row: Any, header: bool) -> None:
         tr_pr.append(OxmlElement("w:tblHeader"))
 
 
+def _is_statistic(text: str) -> bool:
+    """A number or statistic ("t(30) = -4.24", "< .001", "22 (68.8)"): a third or more of
+    its non-space characters are digits."""
+    chars = text.replace(" ", "")
+    return bool(chars) and 3 * sum(c.isdigit() for c in chars) >= len(chars)
+
+
 def _is_text_column(values: Sequence[str]) -> bool:
+    """Text (may wrap, left-aligned) unless most of its cells are statistics."""
     filled = [v for v in values if v]
-    numeric = sum(v[0].isdigit() or v[0] in "-−<>.(" for v in filled)
-    return numeric * 2 < len(filled)
+    return 2 * sum(map(_is_statistic, filled)) < len(filled)
 
 
-def _widths_mm(frame: pd.DataFrame, cells: list[list[str]]) -> list[float]:
-    widths = []
+def _text_mm(text: str, bold: bool = False) -> float:
+    """Estimated printed width of ``text`` in the table font (digits 0.5 em)."""
+    ems = sum(_TIMES.get(c, 500) for c in text) / 1000
+    return ems * _EM_MM * (1.08 if bold else 1.0)
+
+
+def _natural_and_minimum(
+    frame: pd.DataFrame, cells: list[list[str]], text_columns: list[bool]
+) -> tuple[list[float], list[float]]:
+    """Per column (mm): its longest cell on one line, and the least it needs.
+
+    Both hold the longest header word (bold). A text column needs its longest word; any
+    other column its longest cell (numbers and statistics never wrap: no "t(30) =" above
+    "-4.24").
+    """
+    natural, minimum = [], []
     for j, column in enumerate(map(str, frame.columns)):
-        longest_word = max((len(w) for w in column.split()), default=1)
-        longest_cell = max((len(row[j]) for row in cells), default=0)
-        widths.append(max(longest_word, longest_cell, 2) * _CHAR_MM + _PAD_MM)
-    return widths
+        header_word = max((_text_mm(w, bold=True) for w in column.split()), default=0.0)
+        longest = max((_text_mm(row[j]) for row in cells), default=0.0)
+        longest_word = max((_text_mm(w) for row in cells for w in row[j].split()), default=0.0)
+        need = longest_word if text_columns[j] else longest
+        natural.append(max(header_word, longest, 3.0) + _PAD_MM)
+        minimum.append(max(header_word, need, 3.0) + _PAD_MM)
+    return natural, minimum
+
+
+def _widths_mm(natural: list[float], minimum: list[float], available: float) -> list[float]:
+    """Column widths that fit ``available``: text columns shrink towards their minimum
+    first; when that is not enough, every column is scaled down."""
+    excess = sum(natural) - available
+    if excess <= 0:
+        return natural
+    slack = sum(n - m for n, m in zip(natural, minimum, strict=True))
+    if slack >= excess:
+        share = excess / slack
+        return [n - (n - m) * share for n, m in zip(natural, minimum, strict=True)]
+    return [m * available / sum(minimum) for m in minimum]
 
 
 def _cell_paragraph(cell: Any, text: str, *, bold: bool = False, align: Any = None) -> None:
@@ -209,42 +258,42 @@ def _add_table(doc: Any, block: Table, layout: _Layout) -> None:
 
     frame = block.frame
     cells = [[cell_text(v) for v in row] for row in frame.itertuples(index=False)]
-    widths = _widths_mm(frame, cells)
+    columns = [str(c) for c in frame.columns]
+    text_columns = [_is_text_column([row[j] for row in cells]) for j in range(len(columns))]
+    text_columns = [t or j == 0 for j, t in enumerate(text_columns)]
+    natural, minimum = _natural_and_minimum(frame, cells, text_columns)
     landscape = block.landscape
-    if landscape is None:
-        portrait = PAPERS[layout.paper][0] - 2 * PAPERS[layout.paper][2]
-        landscape = sum(widths) > portrait
+    if landscape is None:  # landscape when wrapping the text columns cannot fit portrait
+        landscape = sum(minimum) > PAPERS[layout.paper][0] - 2 * PAPERS[layout.paper][2]
     _orient(doc, layout, bool(landscape))
+    widths = _widths_mm(natural, minimum, layout.text_width_mm())
     layout.tables += 1
     label = block.label or f"Table {layout.tables}"
     caption = doc.add_paragraph(style="Caption")
     caption.add_run(f"{label}. ").bold = True
     caption.add_run(block.caption)
     caption.paragraph_format.keep_with_next = True
-    columns = [str(c) for c in frame.columns]
     if not columns:
         doc.add_paragraph("(nothing to show)")
         layout.started = True
         return
-    scale = min(1.0, layout.text_width_mm() / sum(widths))
     table = doc.add_table(rows=1 + len(cells), cols=len(columns))
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
-    text_columns = [_is_text_column([row[j] for row in cells]) for j in range(len(columns))]
     left, centre = WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.CENTER
     for i, row in enumerate(table.rows):
         _row_flags(row, header=i == 0)
         values = columns if i == 0 else cells[i - 1]
         for j, cell in enumerate(row.cells):
-            cell.width = Mm(widths[j] * scale)
-            align = left if text_columns[j] or j == 0 else centre
+            cell.width = Mm(widths[j])
+            align = left if text_columns[j] else centre
             _cell_paragraph(cell, values[j], bold=i == 0, align=align)
             if i == 0:
                 _border(cell, top=1.0, bottom=0.75)
             if cells and i == len(cells):
                 _border(cell, bottom=1.0)
     for j, column in enumerate(table.columns):
-        column.width = Mm(widths[j] * scale)
+        column.width = Mm(widths[j])
     if block.notes:
         note = doc.add_paragraph()
         note.paragraph_format.space_before = Pt(3)
@@ -284,6 +333,23 @@ def _add_references(doc: Any, block: References, layout: _Layout) -> None:
     layout.started = True
 
 
+def _use_font(doc: Any) -> None:
+    """Body, headings and captions in :data:`_FONT` (theme fonts removed, which win over it)."""
+    from docx.oxml.ns import qn
+    from docx.shared import Pt, RGBColor
+
+    for name in ("Normal", "Title", "Heading 1", "Heading 2", "Heading 3", "Caption"):
+        style = doc.styles[name]
+        style.font.name = _FONT
+        fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
+        for attribute in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"):
+            fonts.attrib.pop(qn(f"w:{attribute}"), None)
+        fonts.set(qn("w:eastAsia"), _FONT)
+        fonts.set(qn("w:cs"), _FONT)
+    caption = doc.styles["Caption"].font  # the template's is small, blue: a journal's is not
+    caption.size, caption.color.rgb, caption.italic = Pt(10), RGBColor(0, 0, 0), False
+
+
 def build_document(blocks: Sequence[Block], *, title: str = "", paper: Paper = "a4") -> Any:
     """A ``docx.Document`` with ``blocks`` laid out in order (see :func:`write_docx`)."""
     import docx
@@ -293,6 +359,7 @@ def build_document(blocks: Sequence[Block], *, title: str = "", paper: Paper = "
     doc = docx.Document()
     layout = _Layout(paper)
     _set_page(doc.sections[0], paper, False)
+    _use_font(doc)
     props = doc.core_properties
     props.title, props.author, props.comments = title, "msrelax_stats", ""
     props.last_modified_by = "msrelax_stats"
