@@ -19,6 +19,12 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from msrelax_stats.report._docx_layout import (
+    TABLE_PT,
+    is_text_column,
+    natural_and_minimum,
+    widths_mm,
+)
 from msrelax_stats.report._ooxml import deterministic_package
 
 __all__ = [
@@ -41,21 +47,7 @@ PAPERS: dict[str, tuple[float, float, float]] = {
     "a4": (210.0, 297.0, 25.0),
     "letter": (215.9, 279.4, 25.4),
 }
-_TABLE_PT = 9  # font size of table cells and notes
 _FONT = "Times New Roman"  # metric-compatible Liberation Serif where Word is absent
-_EM_MM = _TABLE_PT * 25.4 / 72  # 1 em of the table font, in mm
-# advance widths of Times Roman (Adobe AFM, em/1000) for the width estimate of a column
-_TIMES = dict(
-    zip(
-        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ .,;:-()[]<>=%+",
-        [444, 500, 444, 500, 444, 333, 500, 500, 278, 278, 500, 278, 778, 500, 500, 500, 500,
-         333, 389, 278, 500, 500, 722, 500, 500, 444, 722, 667, 667, 722, 611, 556, 722, 722,
-         333, 389, 722, 611, 889, 722, 722, 556, 722, 667, 556, 611, 722, 722, 944, 722, 722,
-         611, 250, 250, 250, 278, 278, 333, 333, 333, 333, 333, 564, 564, 564, 833, 564],
-        strict=True,
-    )
-)  # fmt: skip
-_PAD_MM = 4.2  # left + right cell margins (Word's default 1.9 mm each) and a little air
 
 
 @dataclass(frozen=True)
@@ -186,58 +178,6 @@ def _row_flags(row: Any, header: bool) -> None:
         tr_pr.append(OxmlElement("w:tblHeader"))
 
 
-def _is_statistic(text: str) -> bool:
-    """A number or statistic ("t(30) = -4.24", "< .001", "22 (68.8)"): a third or more of
-    its non-space characters are digits."""
-    chars = text.replace(" ", "")
-    return bool(chars) and 3 * sum(c.isdigit() for c in chars) >= len(chars)
-
-
-def _is_text_column(values: Sequence[str]) -> bool:
-    """Text (may wrap, left-aligned) unless most of its cells are statistics."""
-    filled = [v for v in values if v]
-    return 2 * sum(map(_is_statistic, filled)) < len(filled)
-
-
-def _text_mm(text: str, bold: bool = False) -> float:
-    """Estimated printed width of ``text`` in the table font (digits 0.5 em)."""
-    ems = sum(_TIMES.get(c, 500) for c in text) / 1000
-    return ems * _EM_MM * (1.08 if bold else 1.0)
-
-
-def _natural_and_minimum(
-    frame: pd.DataFrame, cells: list[list[str]], text_columns: list[bool]
-) -> tuple[list[float], list[float]]:
-    """Per column (mm): its longest cell on one line, and the least it needs.
-
-    Both hold the longest header word (bold). A text column needs its longest word; any
-    other column its longest cell (numbers and statistics never wrap: no "t(30) =" above
-    "-4.24").
-    """
-    natural, minimum = [], []
-    for j, column in enumerate(map(str, frame.columns)):
-        header_word = max((_text_mm(w, bold=True) for w in column.split()), default=0.0)
-        longest = max((_text_mm(row[j]) for row in cells), default=0.0)
-        longest_word = max((_text_mm(w) for row in cells for w in row[j].split()), default=0.0)
-        need = longest_word if text_columns[j] else longest
-        natural.append(max(header_word, longest, 3.0) + _PAD_MM)
-        minimum.append(max(header_word, need, 3.0) + _PAD_MM)
-    return natural, minimum
-
-
-def _widths_mm(natural: list[float], minimum: list[float], available: float) -> list[float]:
-    """Column widths that fit ``available``: text columns shrink towards their minimum
-    first; when that is not enough, every column is scaled down."""
-    excess = sum(natural) - available
-    if excess <= 0:
-        return natural
-    slack = sum(n - m for n, m in zip(natural, minimum, strict=True))
-    if slack >= excess:
-        share = excess / slack
-        return [n - (n - m) * share for n, m in zip(natural, minimum, strict=True)]
-    return [m * available / sum(minimum) for m in minimum]
-
-
 def _cell_paragraph(cell: Any, text: str, *, bold: bool = False, align: Any = None) -> None:
     from docx.shared import Pt
 
@@ -247,7 +187,7 @@ def _cell_paragraph(cell: Any, text: str, *, bold: bool = False, align: Any = No
     if align is not None:
         paragraph.alignment = align
     run = paragraph.add_run(text)
-    run.font.size = Pt(_TABLE_PT)
+    run.font.size = Pt(TABLE_PT)
     run.bold = bold
 
 
@@ -259,14 +199,14 @@ def _add_table(doc: Any, block: Table, layout: _Layout) -> None:
     frame = block.frame
     cells = [[cell_text(v) for v in row] for row in frame.itertuples(index=False)]
     columns = [str(c) for c in frame.columns]
-    text_columns = [_is_text_column([row[j] for row in cells]) for j in range(len(columns))]
+    text_columns = [is_text_column([row[j] for row in cells]) for j in range(len(columns))]
     text_columns = [t or j == 0 for j, t in enumerate(text_columns)]
-    natural, minimum = _natural_and_minimum(frame, cells, text_columns)
+    natural, minimum = natural_and_minimum(frame, cells, text_columns)
     landscape = block.landscape
     if landscape is None:  # landscape when wrapping the text columns cannot fit portrait
         landscape = sum(minimum) > PAPERS[layout.paper][0] - 2 * PAPERS[layout.paper][2]
     _orient(doc, layout, bool(landscape))
-    widths = _widths_mm(natural, minimum, layout.text_width_mm())
+    widths = widths_mm(natural, minimum, layout.text_width_mm())
     layout.tables += 1
     label = block.label or f"Table {layout.tables}"
     caption = doc.add_paragraph(style="Caption")
@@ -299,8 +239,8 @@ def _add_table(doc: Any, block: Table, layout: _Layout) -> None:
         note.paragraph_format.space_before = Pt(3)
         lead = note.add_run("Note. ")
         lead.italic = True
-        lead.font.size = Pt(_TABLE_PT)
-        note.add_run(" ".join(str(n) for n in block.notes)).font.size = Pt(_TABLE_PT)
+        lead.font.size = Pt(TABLE_PT)
+        note.add_run(" ".join(str(n) for n in block.notes)).font.size = Pt(TABLE_PT)
     layout.started = True
 
 
