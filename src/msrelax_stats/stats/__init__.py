@@ -9,5 +9,9 @@ Modules (import what you need; nothing is imported here so that the package stay
 - :mod:`~msrelax_stats.stats.bootstrap` - seeded vectorised BCa over pairs;
 - :mod:`~msrelax_stats.stats.caseness` - McNemar tables and responders with Wilson CIs;
 - :mod:`~msrelax_stats.stats.power` - sensitivity, sample size, simulated trials (t, Wilcoxon, d_z);
-- ``arms``, ``visits``, ``diary`` - designs beyond one group.
+- ``arms``, ``visits``, ``diary`` - designs beyond one group;
+- :mod:`~msrelax_stats.stats.missing` - ``analyze_missing()``: multiple imputation, mixed model,
+  complete cases, BOCF under missing data; with :mod:`~msrelax_stats.stats.imputation` (seeded
+  statsmodels MICE), :mod:`~msrelax_stats.stats.pooling` (Rubin's rules, Barnard-Rubin df) and
+  :mod:`~msrelax_stats.stats.tipping` (delta-adjusted tipping point).
 """

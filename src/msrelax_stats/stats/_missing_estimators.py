@@ -4,18 +4,23 @@ One group: the mean change endpoint - baseline with its standard error (R ``lm(c
 Two arms: the arm coefficient of the ANCOVA ``endpoint ~ baseline + arm (+ covariates)`` (R
 ``lm(endpoint ~ baseline + group + ...)``, control arm as reference). Each returns the estimate
 and its squared standard error per completed data set and the complete-data residual df, the
-three inputs of :func:`msrelax_stats.stats.pooling.pool`.
+three inputs of :func:`msrelax_stats.stats.pooling.pool`. Also the single analyses beside MI:
+complete cases and BOCF (t with the complete-data df) and the mixed model of every observed visit.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+import pandas as pd
+from scipy import stats
 
 from msrelax_stats.stats._missing_table import OutcomeTable
+from msrelax_stats.stats._mixed_model import design_matrix, fit_mixed, fixed_rows
 
-__all__ = ["Estimator", "estimator_for"]
+__all__ = ["Estimator", "estimator_for", "mixed_analysis", "single_analysis"]
 
 
 @dataclass(frozen=True)
@@ -98,3 +103,105 @@ def estimator_for(table: OutcomeTable) -> Estimator:
         treated=table.treated,
         covariates=table.covariates,
     )
+
+
+def _t_row(est: float, var: float, dfcom: float, ci_level: float) -> dict[str, float]:
+    """A single complete-data analysis referred to t with ``dfcom`` df."""
+    se = float(np.sqrt(var))
+    if not (np.isfinite(se) and se > 0 and dfcom > 0):
+        return {"estimate": est, "se": se, "dfcom": dfcom, "df": dfcom}
+    half = float(stats.t.ppf(0.5 + ci_level / 2, dfcom)) * se
+    t = est / se
+    return {
+        "estimate": est,
+        "se": se,
+        "ci_low": est - half,
+        "ci_high": est + half,
+        "statistic": t,
+        "df": dfcom,
+        "p": float(2 * stats.t.sf(abs(t), dfcom)),
+        "dfcom": dfcom,
+        "inference": "t",
+    }
+
+
+def single_analysis(
+    table: OutcomeTable,
+    estimator: Estimator,
+    analysis: str,
+    ci_level: float,
+    excluded: list[pd.DataFrame],
+) -> dict[str, Any]:
+    """Complete cases or BOCF: one analysis of the observed (or carried-forward) data."""
+    b, e = estimator.baseline, estimator.endpoint
+    values = table.values.copy()
+    design = table.design
+    if analysis == "bocf":
+        gone = np.isnan(values[:, e]) & np.isfinite(values[:, b])
+        values[gone, e] = values[gone, b]
+        drop = np.isnan(values[:, b])
+        reasons = np.full(drop.sum(), f"{design.baseline} missing: nothing to carry forward")
+        n_filled = int(gone.sum())
+    else:
+        drop = np.isnan(values[:, b]) | np.isnan(values[:, e])
+        why = [
+            "; ".join(
+                (f"no {v} visit" if table.absent[i, j] else f"{table.outcome} missing at {v}")
+                for j, v in ((b, design.baseline), (e, design.endpoint))
+                if np.isnan(table.values[i, j])
+            )
+            for i in np.flatnonzero(drop)
+        ]
+        reasons, n_filled = np.asarray(why, dtype=object), 0
+    excluded.append(
+        pd.DataFrame(
+            {
+                "id": table.ids[drop],
+                "outcome": table.outcome,
+                "analysis": analysis,
+                "reason": reasons,
+            }
+        )
+    )
+    keep = ~drop
+    est, var, dfcom = estimator(values[None, :, :], keep)
+    row = {"n": int(keep.sum()), "n_imputed": n_filled}
+    row.update(_t_row(float(est[0]), float(var[0]), dfcom, ci_level))
+    return row
+
+
+def mixed_analysis(table: OutcomeTable, ci_level: float, notes: list[str]) -> dict[str, Any]:
+    """Random-intercept model of every observed visit (REML); the endpoint contrast, Wald z."""
+    design = table.design
+    rows, cols = np.nonzero(np.isfinite(table.values))
+    y = table.values[rows, cols]
+    ids = table.ids[rows].astype(str)
+    time = np.asarray(design.visits, dtype=object)[cols]
+    term = f"time[{design.endpoint}]"
+    if design.arms is None:
+        x, names, _ = design_matrix(time, list(design.visits), None, None)
+    else:
+        ctl, trt = design.arms
+        arm = np.where(table.treated[rows], trt, ctl)
+        x, names, _ = design_matrix(time, list(design.visits), arm, trt)
+        x = np.column_stack([x, table.covariates[rows]])
+        names = [*names, *table.covariate_names]
+        term = f"{term}:group[{trt}]"
+    n = int(np.unique(ids).size)
+    if n < 2 or np.linalg.matrix_rank(x) < x.shape[1]:
+        notes.append(f"{table.outcome}: too few observed visits for the mixed model")
+        return {"n": n, "n_imputed": 0}
+    res = fit_mixed(y, x, ids, True, notes, f"{table.outcome} missing-data mixed model")
+    fixed = fixed_rows(res, x, ids, names, table.outcome, "mixed", ci_level)
+    hit = fixed.loc[fixed["term"] == term].iloc[0]
+    return {
+        "n": n,
+        "n_imputed": 0,
+        "estimate": float(hit["estimate"]),
+        "se": float(hit["se"]),
+        "ci_low": float(hit["ci_low"]),
+        "ci_high": float(hit["ci_high"]),
+        "statistic": float(hit["z"]),
+        "p": float(hit["p"]),
+        "inference": "Wald z (REML)",
+    }

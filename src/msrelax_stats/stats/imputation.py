@@ -25,16 +25,24 @@ import contextlib
 import inspect
 import warnings
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from statsmodels.imputation.mice import MICEData
 
-from msrelax_stats.stats._missing_table import OutcomeTable
+from msrelax_stats.stats._design_tables import wide_scores
+from msrelax_stats.stats._missing_table import MissingDesign, OutcomeTable
 
-__all__ = ["Imputations", "impute_outcome", "outcome_random_state", "seeded_global_numpy"]
+__all__ = [
+    "Imputations",
+    "impute_outcome",
+    "imputations_long",
+    "outcome_random_state",
+    "seeded_global_numpy",
+]
 
 _MICE_TAKES_RNG = "rng" in inspect.signature(MICEData.__init__).parameters
 
@@ -93,23 +101,28 @@ class _MainEffectsMICEData(MICEData):
     """
 
     def __init__(self, data: pd.DataFrame, predictors: dict[str, list[str]], **kwargs):
-        self._predictors = predictors
+        position = {c: j for j, c in enumerate(data.columns)}
+        self._positions = {c: [position[o] for o in cols] for c, cols in predictors.items()}
+        self._column = position
         super().__init__(data, **kwargs)
 
-    def _design(self, vname: str) -> np.ndarray:
-        cols = self._predictors[vname]
-        x = np.ones((len(self.data), len(cols) + 1))
-        x[:, 1:] = self.data[cols].to_numpy(dtype=float)
-        return x
+    def _arrays(self, vname: str) -> tuple[np.ndarray, np.ndarray]:
+        """The current values of ``vname`` and its design matrix (intercept first)."""
+        current = self.data.to_numpy(dtype=float)  # every column is float: one block copy
+        cols = self._positions[vname]
+        x = np.ones((current.shape[0], len(cols) + 1))
+        x[:, 1:] = current[:, cols]
+        return current[:, self._column[vname]], x
 
     def get_fitting_data(self, vname):  # noqa: D102 - same contract as MICEData
+        y, x = self._arrays(vname)
         ix = self.ix_obs[vname]
-        return self.data[vname].to_numpy(dtype=float)[ix], self._design(vname)[ix], {}, {}
+        return y[ix], x[ix], {}, {}
 
     def get_split_data(self, vname):  # noqa: D102 - same contract as MICEData
-        x = self._design(vname)
+        y, x = self._arrays(vname)
         obs, miss = self.ix_obs[vname], self.ix_miss[vname]
-        return self.data[vname].to_numpy(dtype=float)[obs], x[obs], x[miss], {}, {}
+        return y[obs], x[obs], x[miss], {}, {}
 
 
 @dataclass(frozen=True)
@@ -268,9 +281,10 @@ def impute_outcome(
                 for col in incomplete:
                     imp.set_imputer(col, formula=" + ".join(predictors[col]), k_pmm=k)
                 imp.update_all(burn)
+                where = [imp.data.columns.get_loc(c) for c in kept]
                 for j in range(m):
                     imp.update_all(skip + 1)
-                    out[j][:, chosen] = imp.data[kept].to_numpy(float)
+                    out[j][:, chosen] = imp.data.to_numpy(dtype=float)[:, where]
     for text in dict.fromkeys(str(w.message) for w in caught):
         notes.append(f"{table.outcome} imputation: {text}")
     visits = table.design.visits
@@ -285,3 +299,43 @@ def impute_outcome(
         seed=int(seed),
         notes=notes,
     )
+
+
+def imputations_long(
+    scored: pd.DataFrame,
+    design: MissingDesign,
+    parts: Sequence[tuple[OutcomeTable, Imputations]],
+) -> pd.DataFrame:
+    """The imputations as R ``mice::complete(imp, "long", include = TRUE)`` lays them out.
+
+    Columns ``.imp`` (0 = the observed data, 1..m the completed data sets), ``.id`` (1..n, the
+    participant's row), ``id``, ``group`` (two arms), the covariates, and one column
+    ``<outcome>_<visit>`` per outcome and visit. Rows: ``.imp``, then participants in order of
+    first appearance. Everyone of the study is in every block; a participant excluded from an
+    outcome keeps NA there in every completed set (so R's ``lm`` leaves them out too). Read in R
+    with ``read.csv(..., check.names = FALSE)`` and ``mice::as.mids()``.
+    """
+    if not parts:
+        return pd.DataFrame(columns=[".imp", ".id", "id"])
+    ids = pd.Index(pd.unique(scored["id"].astype(str)), name="id")
+    m = parts[0][1].values.shape[0]
+    n = ids.size
+    columns: dict[str, Any] = {
+        ".imp": np.repeat(np.arange(m + 1), n),
+        ".id": np.tile(np.arange(1, n + 1), m + 1),
+        "id": np.tile(ids.to_numpy(dtype=object), m + 1),
+    }
+    if design.arms is not None:
+        first = scored.groupby(scored["id"].astype(str), sort=False)["group"].first()
+        columns["group"] = np.tile(first.reindex(ids).to_numpy(), m + 1)
+    for col in design.covariates:
+        columns[col] = np.tile(parts[0][0].raw_covariates[col].reindex(ids).to_numpy(), m + 1)
+    for table, imp in parts:
+        wide, _ = wide_scores(scored, table.outcome, design.visits)
+        where = ids.get_indexer(table.ids)
+        for j, visit in enumerate(design.visits):
+            block = np.tile(wide[visit].reindex(ids).to_numpy(float), (m + 1, 1))
+            if visit in imp.imputed_visits:  # a visit left out of the model stays as observed
+                block[1:, where] = imp.values[:, :, j]
+            columns[f"{table.outcome}_{visit}"] = block.ravel()
+    return pd.DataFrame(columns)

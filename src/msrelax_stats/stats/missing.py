@@ -16,19 +16,27 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from msrelax_stats.errors import Problem, StudyDataError
-from msrelax_stats.stats._design_tables import resolve_arms, wide_scores
-from msrelax_stats.stats._missing_estimators import Estimator, estimator_for
+from msrelax_stats.stats._design_tables import resolve_arms
+from msrelax_stats.stats._missing_estimators import (
+    Estimator,
+    estimator_for,
+    mixed_analysis,
+    single_analysis,
+)
 from msrelax_stats.stats._missing_table import (
     MissingDesign,
     OutcomeTable,
     imputed_cells,
     outcome_table,
 )
-from msrelax_stats.stats._mixed_model import design_matrix, fit_mixed, fixed_rows
-from msrelax_stats.stats.imputation import ImputationError, Imputations, impute_outcome
+from msrelax_stats.stats.imputation import (
+    ImputationError,
+    Imputations,
+    imputations_long,
+    impute_outcome,
+)
 from msrelax_stats.stats.pooling import pool
 from msrelax_stats.stats.tipping import GRID_COLUMNS, TIPPING_COLUMNS, tipping_point
 
@@ -38,7 +46,6 @@ __all__ = [
     "MissingDataOptions",
     "MissingDataResult",
     "analyze_missing",
-    "imputations_long",
 ]
 
 Analysis = Literal["complete", "bocf", "mi", "mixed"]
@@ -134,7 +141,7 @@ class MissingDataResult:
         Who left which analysis: ``id``, ``outcome``, ``analysis`` ("all" or one of
         :data:`ANALYSES`), ``reason``.
     imputations : DataFrame
-        The long table of :func:`imputations_long` (``imputations.csv``).
+        The long table of :func:`~msrelax_stats.stats.imputation.imputations_long` (``imputations.csv``).
     notes : tuple of str
     options : dict
     """
@@ -151,108 +158,6 @@ class MissingDataResult:
     def to_frame(self) -> pd.DataFrame:
         """The estimates table."""
         return self.estimates
-
-
-def _t_row(est: float, var: float, dfcom: float, ci_level: float) -> dict[str, float]:
-    """A single complete-data analysis referred to t with ``dfcom`` df."""
-    se = float(np.sqrt(var))
-    if not (np.isfinite(se) and se > 0 and dfcom > 0):
-        return {"estimate": est, "se": se, "dfcom": dfcom, "df": dfcom}
-    half = float(stats.t.ppf(0.5 + ci_level / 2, dfcom)) * se
-    t = est / se
-    return {
-        "estimate": est,
-        "se": se,
-        "ci_low": est - half,
-        "ci_high": est + half,
-        "statistic": t,
-        "df": dfcom,
-        "p": float(2 * stats.t.sf(abs(t), dfcom)),
-        "dfcom": dfcom,
-        "inference": "t",
-    }
-
-
-def _single(
-    table: OutcomeTable,
-    estimator: Estimator,
-    analysis: str,
-    ci_level: float,
-    excluded: list[pd.DataFrame],
-) -> dict[str, Any]:
-    """Complete cases or BOCF: one analysis of the observed (or carried-forward) data."""
-    b, e = estimator.baseline, estimator.endpoint
-    values = table.values.copy()
-    design = table.design
-    if analysis == "bocf":
-        gone = np.isnan(values[:, e]) & np.isfinite(values[:, b])
-        values[gone, e] = values[gone, b]
-        drop = np.isnan(values[:, b])
-        reasons = np.full(drop.sum(), f"{design.baseline} missing: nothing to carry forward")
-        n_filled = int(gone.sum())
-    else:
-        drop = np.isnan(values[:, b]) | np.isnan(values[:, e])
-        why = [
-            "; ".join(
-                (f"no {v} visit" if table.absent[i, j] else f"{table.outcome} missing at {v}")
-                for j, v in ((b, design.baseline), (e, design.endpoint))
-                if np.isnan(table.values[i, j])
-            )
-            for i in np.flatnonzero(drop)
-        ]
-        reasons, n_filled = np.asarray(why, dtype=object), 0
-    excluded.append(
-        pd.DataFrame(
-            {
-                "id": table.ids[drop],
-                "outcome": table.outcome,
-                "analysis": analysis,
-                "reason": reasons,
-            }
-        )
-    )
-    keep = ~drop
-    est, var, dfcom = estimator(values[None, :, :], keep)
-    row = {"n": int(keep.sum()), "n_imputed": n_filled}
-    row.update(_t_row(float(est[0]), float(var[0]), dfcom, ci_level))
-    return row
-
-
-def _mixed(table: OutcomeTable, ci_level: float, notes: list[str]) -> dict[str, Any]:
-    """Random-intercept model of every observed visit (REML); the endpoint contrast, Wald z."""
-    design = table.design
-    rows, cols = np.nonzero(np.isfinite(table.values))
-    y = table.values[rows, cols]
-    ids = table.ids[rows].astype(str)
-    time = np.asarray(design.visits, dtype=object)[cols]
-    term = f"time[{design.endpoint}]"
-    if design.arms is None:
-        x, names, _ = design_matrix(time, list(design.visits), None, None)
-    else:
-        ctl, trt = design.arms
-        arm = np.where(table.treated[rows], trt, ctl)
-        x, names, _ = design_matrix(time, list(design.visits), arm, trt)
-        x = np.column_stack([x, table.covariates[rows]])
-        names = [*names, *table.covariate_names]
-        term = f"{term}:group[{trt}]"
-    n = int(np.unique(ids).size)
-    if n < 2 or np.linalg.matrix_rank(x) < x.shape[1]:
-        notes.append(f"{table.outcome}: too few observed visits for the mixed model")
-        return {"n": n, "n_imputed": 0}
-    res = fit_mixed(y, x, ids, True, notes, f"{table.outcome} missing-data mixed model")
-    fixed = fixed_rows(res, x, ids, names, table.outcome, "mixed", ci_level)
-    hit = fixed.loc[fixed["term"] == term].iloc[0]
-    return {
-        "n": n,
-        "n_imputed": 0,
-        "estimate": float(hit["estimate"]),
-        "se": float(hit["se"]),
-        "ci_low": float(hit["ci_low"]),
-        "ci_high": float(hit["ci_high"]),
-        "statistic": float(hit["z"]),
-        "p": float(hit["p"]),
-        "inference": "Wald z (REML)",
-    }
 
 
 def _mi(
@@ -366,7 +271,7 @@ def analyze_missing(
     :math:`U = s^2_{change}/n`, :math:`\\nu_{com} = n - 1` (R ``lm(change ~ 1)``), or (two arms)
     the arm coefficient of OLS ``endpoint ~ baseline + arm + covariates``, :math:`\\nu_{com} = n
     - p`; pooled by :func:`~msrelax_stats.stats.pooling.pool` (Rubin's rules, Barnard-Rubin df;
-    R ``pool(with(as.mids(long), lm(...)))`` on :func:`imputations_long` agrees to 1e-6). With
+    R ``pool(with(as.mids(long), lm(...)))`` on :func:`~msrelax_stats.stats.imputation.imputations_long` agrees to 1e-6). With
     nothing missing every imputation is the data, so the pooled estimate and SE are the
     complete-case ones (the Barnard-Rubin df is then slightly below :math:`\\nu_{com}`, as in R).
     A baseline score is imputed like any other visit (BOCF cannot use such a participant).
@@ -411,10 +316,10 @@ def analyze_missing(
                 ledgers.append(imputed_cells(table, imp.imputed_visits))
                 long_parts.append((table, imp))
         if "mixed" in options.analyses:
-            found["mixed"] = _mixed(table, options.ci_level, notes)
+            found["mixed"] = mixed_analysis(table, options.ci_level, notes)
         for name in ("complete", "bocf"):
             if name in options.analyses:
-                found[name] = _single(table, estimator, name, options.ci_level, excluded)
+                found[name] = single_analysis(table, estimator, name, options.ci_level, excluded)
         for name in ANALYSES:
             if name in found:
                 role = "primary" if name == options.primary else "sensitivity"
@@ -474,47 +379,3 @@ def _concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
     if not frames:
         return pd.DataFrame(columns=columns)
     return pd.concat(frames, ignore_index=True).reindex(columns=columns)
-
-
-def imputations_long(
-    scored: pd.DataFrame,
-    design: MissingDesign,
-    parts: Sequence[tuple[OutcomeTable, Imputations]],
-) -> pd.DataFrame:
-    """The imputations as R ``mice::complete(imp, "long", include = TRUE)`` lays them out.
-
-    Columns ``.imp`` (0 = the observed data, 1..m the completed data sets), ``.id`` (1..n, the
-    participant's row), ``id``, ``group`` (two arms), the covariates, and one column
-    ``<outcome>_<visit>`` per outcome and visit. Rows: ``.imp``, then participants in order of
-    first appearance. Everyone of the study is in every block; a participant excluded from an
-    outcome keeps NA there in every completed set (so R's ``lm`` leaves them out too). Read in R
-    with ``read.csv(..., check.names = FALSE)`` and ``mice::as.mids()``.
-    """
-    if not parts:
-        return pd.DataFrame(columns=[".imp", ".id", "id"])
-    ids = pd.Index(pd.unique(scored["id"].astype(str)), name="id")
-    fixed: dict[str, Any] = {"id": ids.to_numpy(dtype=object)}
-    if design.arms is not None:
-        first = scored.groupby(scored["id"].astype(str), sort=False)["group"].first()
-        fixed["group"] = first.reindex(ids).to_numpy()
-    for col in design.covariates:
-        fixed[col] = parts[0][0].raw_covariates[col].reindex(ids).to_numpy()
-    observed = {}
-    for table, _ in parts:
-        wide, _ = wide_scores(scored, table.outcome, design.visits)
-        for visit in design.visits:
-            observed[f"{table.outcome}_{visit}"] = wide[visit].reindex(ids).to_numpy(float)
-    m = parts[0][1].values.shape[0]
-    blocks = []
-    for k in range(m + 1):
-        columns = {".imp": np.full(ids.size, k), ".id": np.arange(1, ids.size + 1), **fixed}
-        for table, imp in parts:
-            where = ids.get_indexer(table.ids)
-            for j, visit in enumerate(design.visits):
-                name = f"{table.outcome}_{visit}"
-                column = observed[name].copy()
-                if k > 0:
-                    column[where] = imp.values[k - 1, :, j]
-                columns[name] = column
-        blocks.append(pd.DataFrame(columns))
-    return pd.concat(blocks, ignore_index=True)
