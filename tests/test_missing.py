@@ -255,3 +255,18 @@ def test_primary_choice_and_subset_of_analyses(arms_data):
         ["complete", "sensitivity"],
     ]
     assert res.imputations.empty and res.tipping.empty
+
+
+def test_degenerate_outcomes_give_nan_with_notes_not_errors():
+    df = pd.DataFrame(
+        {
+            "id": np.repeat([str(i) for i in range(8)], 2),
+            "time": ["pre", "post"] * 8,
+            "fss_mean": [5.0, np.nan] * 8,  # no endpoint observed at all
+        }
+    )
+    res = analyze_missing(df, ["fss_mean"], options=MissingDataOptions(m=5))
+    mi = _row(res, "fss_mean", "mi")
+    assert np.isnan(mi["estimate"]) and mi["n"] == 8
+    assert any("no multiple imputation" in note for note in res.notes)
+    assert _row(res, "fss_mean", "bocf")["estimate"] == 0  # everyone carried forward

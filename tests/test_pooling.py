@@ -71,3 +71,9 @@ def test_bad_inputs():
         pool([1.0], [0.1], 10)
     with pytest.raises(ValueError, match="same length"):
         pool([1.0, 2.0], [0.1], 10)
+
+
+def test_zero_variance_is_undefined_not_an_error():
+    res = pool([0.0, 0.0, 0.0], [0.0, 0.0, 0.0], 10)
+    assert res.estimate == 0 and res.se == 0
+    assert np.isnan(res.p) and np.isnan(res.df) and np.isnan(res.ci_low)

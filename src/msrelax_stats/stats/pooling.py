@@ -141,6 +141,8 @@ def barnard_rubin_df(m: int, b: float, total_var: float, dfcom: float) -> float:
     >>> round(barnard_rubin_df(m=5, b=0.01, total_var=0.05, dfcom=30), 6)
     16.369478
     """
+    if not (np.isfinite(b) and np.isfinite(total_var) and total_var > 0):
+        return np.nan
     lam = max((1.0 + 1.0 / m) * b / total_var, 1e-4)
     df_old = (m - 1) / lam**2
     if np.isinf(dfcom):
@@ -217,13 +219,17 @@ def pool(
     ubar = float(u.mean())
     b = float(q.var(ddof=1))
     total = ubar + (1.0 + 1.0 / m) * b
+    se = float(np.sqrt(total)) if total >= 0 else np.nan
+    if not (np.isfinite(total) and total > 0):
+        # undefined (a zero-variance or NaN analysis): the estimate, nothing to refer it to
+        nan = np.nan
+        return PooledEstimate(qbar, se, nan, nan, nan, nan, nan, m, ubar, b, total,
+                              float(dfcom), nan, nan, nan, ci_level)  # fmt: skip
     df = barnard_rubin_df(m, b, total, dfcom)
     riv = (1.0 + 1.0 / m) * b / ubar if ubar > 0 else np.inf
-    lam = (1.0 + 1.0 / m) * b / total if total > 0 else np.nan
+    lam = (1.0 + 1.0 / m) * b / total
     fmi = (riv + 2.0 / (df + 3.0)) / (riv + 1.0) if np.isfinite(riv) else 1.0
-    se = float(np.sqrt(total))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        statistic = qbar / se
+    statistic = qbar / se
     df_ref = max(df, 0.001)
     half = float(stats.t.ppf(0.5 + ci_level / 2.0, df)) * se  # R confint.mipo: qt(., df)
     return PooledEstimate(
@@ -233,7 +239,7 @@ def pool(
         ci_high=qbar + half,
         statistic=float(statistic),
         df=df,
-        p=float(2.0 * stats.t.sf(abs(statistic), df_ref)) if np.isfinite(statistic) else np.nan,
+        p=float(2.0 * stats.t.sf(abs(statistic), df_ref)),
         m=m,
         ubar=ubar,
         b=b,
