@@ -136,3 +136,36 @@ def test_seeded_global_numpy_restores_on_error():
         np.random.random()
         raise RuntimeError
     np.testing.assert_array_equal(np.random.get_state()[1], before)
+
+
+def _arms_table(data=None):
+    from missing_reference import ARMS_COVARIATES
+
+    data = read("missing_arms.csv", ["pre", "post"]) if data is None else data
+    design = MissingDesign(
+        ("pre", "post"), "post", ("control", "relaxation"), tuple(ARMS_COVARIATES)
+    )
+    return outcome_table(data, "psqi_global", design)
+
+
+def test_two_arms_are_imputed_separately_with_donors_from_their_own_arm():
+    table = _arms_table()
+    imp = impute_outcome(table, m=10, seed=1)
+    assert imp.by_arm
+    post = table.values[:, 1]
+    for arm in (True, False):
+        rows = table.treated == arm
+        donors = post[rows & np.isfinite(post)]
+        assert np.isin(imp.values[:, rows & np.isnan(post), 1], donors).all()
+    together = impute_outcome(table, m=10, seed=1, by_arm=False)
+    assert not together.by_arm and together.values.tobytes() != imp.values.tobytes()
+
+
+def test_an_arm_too_small_to_impute_alone_falls_back_to_both_arms_together():
+    data = read("missing_arms.csv", ["pre", "post"])
+    control = data["group"] == "control"
+    keep_ids = set(data.loc[control, "id"].unique()[:4]) | set(data.loc[~control, "id"])
+    table = _arms_table(data[data["id"].isin(keep_ids)])
+    imp = impute_outcome(table, m=5, seed=1)
+    assert not imp.by_arm
+    assert any("imputed together" in note for note in imp.notes)

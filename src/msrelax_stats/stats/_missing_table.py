@@ -9,7 +9,7 @@ regression. Used by :mod:`.imputation` and :mod:`.missing`.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -77,6 +77,17 @@ class OutcomeTable:
     def column(self, visit: str) -> int:
         """Index of ``visit`` among the columns of ``values``."""
         return self.design.visits.index(visit)
+
+    def subset(self, rows: np.ndarray) -> OutcomeTable:
+        """The same table restricted to ``rows`` (a boolean mask or indices of participants)."""
+        return replace(
+            self,
+            ids=self.ids[rows],
+            values=self.values[rows],
+            absent=self.absent[rows],
+            treated=None if self.treated is None else self.treated[rows],
+            covariates=self.covariates[rows],
+        )
 
 
 def _per_participant(

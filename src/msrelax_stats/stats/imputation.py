@@ -26,7 +26,7 @@ import inspect
 import warnings
 import zlib
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -131,7 +131,9 @@ class Imputations:
 
     ``values`` has shape (m, n, visits): observed scores everywhere they were observed,
     imputed ones elsewhere (NaN in visit columns left out of the imputation, see
-    ``imputed_visits``). ``n_burnin`` and ``n_skip`` are the cycles actually run.
+    ``imputed_visits``). ``n_burnin`` and ``n_skip`` are the cycles actually run (the larger
+    of the two arms' when ``by_arm``), ``k_pmm`` the donors used; ``by_arm`` says whether the
+    arms were imputed separately.
     """
 
     outcome: str
@@ -142,6 +144,7 @@ class Imputations:
     k_pmm: int
     perturbation_method: str
     seed: int
+    by_arm: bool = False
     notes: list[str] = field(default_factory=list)
 
 
@@ -149,7 +152,9 @@ class ImputationError(ValueError):
     """The outcome cannot be imputed (too few observed values); the message says why."""
 
 
-def _columns(table: OutcomeTable, notes: list[str]) -> tuple[pd.DataFrame, list[str]]:
+def _columns(
+    table: OutcomeTable, notes: list[str], where_text: str
+) -> tuple[pd.DataFrame, list[str]]:
     """The data frame given to MICEData (safe column names) and the visit columns kept."""
     visits = table.design.visits
     frame = {f"v{j}": table.values[:, j] for j in range(len(visits))}
@@ -167,19 +172,19 @@ def _columns(table: OutcomeTable, notes: list[str]) -> tuple[pd.DataFrame, list[
             kept.append(f"v{j}")
         elif visit in (table.design.baseline, table.design.endpoint):
             raise ImputationError(
-                f"{table.outcome}: {n_obs} observed value(s) at {visit}; imputing it needs at "
+                f"{where_text}: {n_obs} observed value(s) at {visit}; imputing it needs at "
                 f"least {n_pred + 2}"
             )
         else:
             notes.append(
-                f"{table.outcome}: {visit} has {n_obs} observed value(s); left out of the "
+                f"{where_text}: {visit} has {n_obs} observed value(s); left out of the "
                 "imputation model"
             )
     data = data[[c for c in data.columns if c in kept or not c.startswith("v")]]
     empty = data.isna().all(axis=1).to_numpy()
     if empty.any():
         raise ImputationError(
-            f"{table.outcome}: participant {table.ids[np.flatnonzero(empty)[0]]} has no value "
+            f"{where_text}: participant {table.ids[np.flatnonzero(empty)[0]]} has no value "
             "in the imputation model"
         )
     return data, kept
@@ -194,6 +199,7 @@ def impute_outcome(
     n_burnin: int = 10,
     n_skip: int = 3,
     perturbation_method: str = "gaussian",
+    by_arm: bool = True,
 ) -> Imputations:
     """Draw ``m`` imputations of the missing visits of one outcome (statsmodels MICE, PMM).
 
@@ -215,6 +221,11 @@ def impute_outcome(
         observed), so no burn-in or thinning is run.
     perturbation_method : {"gaussian", "boot"}
         How statsmodels perturbs the imputation model's parameters before matching.
+    by_arm : bool
+        Two arms: impute each arm on its own (its own chain, stream and donors), as recommended
+        for randomised trials (White et al. 2011), so that no donor crosses arms and the model
+        allows every interaction with arm. When an arm has too few observed values for that,
+        both arms are imputed together with the arm as a predictor, with a note.
 
     Returns
     -------
@@ -228,7 +239,9 @@ def impute_outcome(
     Notes
     -----
     Fully conditional specification (van Buuren 2018, ch. 4): every incomplete visit is
-    regressed (OLS) on the other visits, the arm indicator and the covariates; one chain;
+    regressed (OLS) on the other visits and the covariates (and the arm indicator when the arms
+    are imputed together); one chain per outcome (per arm and outcome when ``by_arm``, the
+    stream of ``outcome_random_state(seed, "<outcome>|<arm>")``);
     imputation ``l`` is the state after ``n_burnin + l (n_skip + 1)`` cycles (the scheme of
     statsmodels ``MICE.fit``). statsmodels keeps one ``k_pmm`` for all variables and
     ``set_imputer`` resets it to 20 unless given, so it is passed on every call.
@@ -238,6 +251,8 @@ def impute_outcome(
     van Buuren S (2018). Flexible Imputation of Missing Data, 2nd ed. CRC Press.
     Morris TP, White IR, Royston P (2014). Tuning multiple imputation by predictive mean
     matching and local residual draws. BMC Med Res Methodol 14:75.
+    White IR, Horton NJ, Carpenter J, Pocock SJ (2011). Strategy for intention to treat
+    analysis in randomised trials with missing outcome data. BMJ 342:d40.
 
     Examples
     --------
@@ -255,13 +270,69 @@ def impute_outcome(
     """
     if m < 2:
         raise ValueError("m must be at least 2")
+    chain = {"k_pmm": k_pmm, "n_burnin": n_burnin, "n_skip": n_skip,
+             "perturbation_method": perturbation_method}  # fmt: skip
     notes: list[str] = []
-    data, kept = _columns(table, notes)
+    arms = table.design.arms
+    separately = table.treated is not None and by_arm
+    if not separately:
+        state = outcome_random_state(seed, table.outcome)
+        values, chosen, used = _chain(table, m, state, notes, **chain)
+    else:
+        try:
+            runs = []
+            for label, rows in ((arms[0], ~table.treated), (arms[1], table.treated)):
+                state = outcome_random_state(seed, f"{table.outcome}|{label}")
+                part = replace(table.subset(rows), treated=None)
+                runs.append((rows, _chain(part, m, state, notes, label=label, **chain)))
+        except ImputationError as err:
+            notes.append(f"{err}; the arms were imputed together, with the arm as a predictor")
+            separately = False
+            state = outcome_random_state(seed, table.outcome)
+            values, chosen, used = _chain(table, m, state, notes, **chain)
+        else:
+            values = np.full((m, *table.values.shape), np.nan)
+            chosen = sorted(set(runs[0][1][1]) & set(runs[1][1][1]))
+            for rows, (part_values, _, _) in runs:
+                values[:, rows] = part_values
+            used = tuple(max(run[1][2][i] for run in runs) for i in range(3))
+    observed = np.isfinite(table.values)
+    left_out = [j for j in range(table.values.shape[1]) if j not in chosen]
+    values[:, :, left_out] = np.where(observed[:, left_out], table.values[:, left_out], np.nan)
+    visits = table.design.visits
+    return Imputations(
+        outcome=table.outcome,
+        values=values,
+        imputed_visits=tuple(visits[j] for j in chosen),
+        n_burnin=used[0],
+        n_skip=used[1],
+        k_pmm=used[2],
+        perturbation_method=perturbation_method,
+        seed=int(seed),
+        by_arm=separately,
+        notes=notes,
+    )
+
+
+def _chain(
+    table: OutcomeTable,
+    m: int,
+    state: np.random.RandomState,
+    notes: list[str],
+    *,
+    k_pmm: int,
+    n_burnin: int,
+    n_skip: int,
+    perturbation_method: str,
+    label: str | None = None,
+) -> tuple[np.ndarray, list[int], tuple[int, int, int]]:
+    """One MICE chain on ``table``: values (m, n, visits), visit columns imputed, cycles/donors."""
+    where_text = table.outcome if label is None else f"{table.outcome} ({label})"
+    data, kept = _columns(table, notes, where_text)
     incomplete = [c for c in data.columns if data[c].isna().any()]
     k = max(1, min(int(k_pmm), *(int(data[c].notna().sum()) for c in incomplete or kept)))
     burn, skip = (0, 0) if len(incomplete) <= 1 else (int(n_burnin), int(n_skip))
     predictors = {c: [o for o in data.columns if o != c] for c in data.columns}
-    state = outcome_random_state(seed, table.outcome)
     kwargs = {"perturbation_method": perturbation_method, "k_pmm": k}
     # statsmodels >= 0.15 draws from ``rng``; 0.14 from the global state, which is ``state``
     # inside the block. Either way the draws are ``state``'s, in the same order.
@@ -286,19 +357,8 @@ def impute_outcome(
                     imp.update_all(skip + 1)
                     out[j][:, chosen] = imp.data.to_numpy(dtype=float)[:, where]
     for text in dict.fromkeys(str(w.message) for w in caught):
-        notes.append(f"{table.outcome} imputation: {text}")
-    visits = table.design.visits
-    return Imputations(
-        outcome=table.outcome,
-        values=out,
-        imputed_visits=tuple(visits[j] for j in chosen),
-        n_burnin=burn,
-        n_skip=skip,
-        k_pmm=k,
-        perturbation_method=perturbation_method,
-        seed=int(seed),
-        notes=notes,
-    )
+        notes.append(f"{where_text} imputation: {text}")
+    return out, chosen, (burn, skip, k)
 
 
 def imputations_long(

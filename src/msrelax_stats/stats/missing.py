@@ -87,7 +87,8 @@ class MissingDataOptions:
     ``primary`` is the analysis reported first (``role = "primary"``; the others are
     sensitivity analyses); ``analyses`` the ones to run (``"tipping"`` for the tipping point,
     which needs ``"mi"``). ``m``, ``seed``, ``k_pmm``, ``n_burnin``, ``n_skip`` and
-    ``perturbation_method`` configure :func:`~msrelax_stats.stats.imputation.impute_outcome`.
+    ``perturbation_method`` and ``impute_by_arm`` configure
+    :func:`~msrelax_stats.stats.imputation.impute_outcome`.
     ``deltas`` is one grid for every outcome or a grid per outcome (default: 21 shifts up to
     the observed range); ``better`` overrides the registry's direction of improvement.
     """
@@ -100,6 +101,7 @@ class MissingDataOptions:
     n_burnin: int = 10
     n_skip: int = 3
     perturbation_method: str = "gaussian"
+    impute_by_arm: bool = True
     ci_level: float = 0.95
     deltas: Sequence[float] | Mapping[str, Sequence[float]] | None = None
     better: Mapping[str, str] | None = None
@@ -172,6 +174,7 @@ def _mi(
             n_burnin=options.n_burnin,
             n_skip=options.n_skip,
             perturbation_method=options.perturbation_method,
+            by_arm=options.impute_by_arm,
         )
     except ImputationError as err:
         notes.append(f"{err}; no multiple imputation")
@@ -359,7 +362,8 @@ def analyze_missing(
             "covariates": list(design.covariates),
             **{k: v for k, v in vars(options).items() if k not in ("deltas", "better")},
             "analyses": list(options.analyses),
-            "imputation": "statsmodels MICEData, OLS + predictive mean matching, one chain",
+            "imputation": "statsmodels MICEData, OLS + predictive mean matching, one chain "
+            + ("per arm" if design.arms is not None and options.impute_by_arm else "per outcome"),
         },
     )
 
