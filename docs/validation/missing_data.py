@@ -6,7 +6,7 @@ Run from the repository root (4-8 minutes on 2 shared cores with the defaults, d
     python docs/validation/missing_data.py --render-only   # the text again from the CSV
     python docs/validation/missing_data.py --replicates 100 --out /tmp/quick.md
 
-Simulates the model study (synthetic, figures from /work/shared/DOMAIN.md: FSS 5.25 -> 4.37 and
+Simulates the model study (synthetic, with figures from the project's domain notes: FSS 5.25 -> 4.37 and
 PSQI 8.34 -> 5.18 in Jalalmanesh 2015; two arms FSS 4.09 vs 5.43 in Ghafari 2008) many times,
 deletes 20 % of the endpoints completely at random (MCAR) or depending on an observed score
 (MAR), analyses every data set with :func:`msrelax_stats.stats.missing.analyze_missing`, and
