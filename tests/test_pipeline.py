@@ -10,6 +10,7 @@ import pytest
 
 from msrelax_stats.errors import StudyDataError
 from msrelax_stats.pipeline import analyze, write_table
+from msrelax_stats.versions import package_versions
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample" / "pmr_study.csv"
@@ -113,16 +114,15 @@ def test_write_table_neutralises_formulas(tmp_path):
     assert list(read["id"]) == ['\'=HYPERLINK("x")', "'+1+1", "-2", "'@SUM(A1)", "P1"]
 
 
-def test_figures_drawn_while_computing_equal_those_drawn_afterwards(two_runs, tmp_path):
-    # analyze() has the figures of the scored table drawn while it computes the statistics
-    # (report.html.start_paired_figures); write_outputs() alone draws every figure after them.
-    # Both must give the same files, bytes and report.
+def test_write_outputs_alone_gives_the_figures_of_analyze(two_runs, tmp_path):
+    # the report layer reads only the analysis: writing it again gives the same files
+    from msrelax_stats.instruments.registry import registry_of
     from msrelax_stats.report.outputs import write_outputs
 
     run = two_runs[0]
-    written = write_outputs(tmp_path, scored=run.scored, results=run.paired.table,
-                            caseness=run.paired.caseness, responders=run.paired.responders,
-                            exclusions=run.paired.exclusions, options=run.options)  # fmt: skip
+    written = write_outputs(tmp_path, scored=run.scored, analysis=run.analysis,
+                            registry=registry_of(run.scored), options=run.report,
+                            versions=package_versions())  # fmt: skip
     figures = sorted(name for name in written if name.startswith("figures/"))
     assert figures == sorted(f"figures/{p.name}" for p in (run.out / "figures").iterdir())
     assert len(figures) == 8  # primary set: 2 x (estimation, changes), profile, forest, 2 caseness
@@ -130,14 +130,10 @@ def test_figures_drawn_while_computing_equal_those_drawn_afterwards(two_runs, tm
         assert (tmp_path / name).read_bytes() == (run.out / name).read_bytes(), name
 
 
-def test_error_while_figures_are_drawn_leaves_nothing_behind(tmp_path):
-    import multiprocessing
-
-    # the figures of the scored table start before compare() finds the unknown outcome
+def test_error_in_the_analysis_leaves_nothing_behind(tmp_path):
     with pytest.raises(StudyDataError, match="outcome column not found"):
         analyze(SAMPLE, out=tmp_path / "out", n_boot=200, outcomes=["fss_mean", "no_such"])
     assert list(tmp_path.iterdir()) == []
-    assert multiprocessing.active_children() == []
 
 
 def test_svg_only_output_still_embeds_every_figure_in_the_report(tmp_path):

@@ -1,7 +1,7 @@
 """The command line: argument parsing and exit codes only; the work is done by the public API.
 
 Exit status: 0 success, 2 bad input or usage (``error: ...`` lines on stderr, no traceback),
-1 only for a bug in msrelax_stats. Heavy libraries (statsmodels, matplotlib, pingouin) are
+1 only for a bug in msrelax_stats. Heavy libraries (statsmodels, matplotlib) are
 imported only by the commands that need them, so ``--help`` and ``validate`` start fast.
 """
 
@@ -11,42 +11,27 @@ import argparse
 import gc
 import importlib
 import sys
-import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 from msrelax_stats import __version__
+from msrelax_stats.cli_safety import (
+    SafeParser,
+    check_instrument_names,
+    command_guard,
+    print_error,
+    seed_value,
+)
 from msrelax_stats.errors import StudyDataError, terminal_text
+from msrelax_stats.interrupts import Interrupted
 
 __all__ = ["main", "build_parser"]
 
 
 class _UsageError(Exception):
     """A command-line option with a bad value (exit status 2)."""
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse, with the values it quotes in its messages shown safely on the terminal."""
-
-    def error(self, message: str) -> NoReturn:
-        super().error(terminal_text(message))
-
-
-def _seed(text: str) -> int:
-    """A random seed: a whole number >= 0 (what numpy's generators accept)."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number >= 0, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be a whole number >= 0, got {value}")
-    return value
-
-
-def _print_error(text: str) -> None:
-    print(f"error: {terminal_text(text)}", file=sys.stderr)
 
 
 def _split(text: str | None) -> list[str] | None:
@@ -121,9 +106,6 @@ def _add_scoring_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-#: Most bootstrap resamples asked for on the command line (time grows with them).
-MAX_N_BOOT = 1_000_000
-
 _FORCE_HELP = (
     "write into an --out folder that holds other files: replaces only the files this tool "
     "wrote there before (listed in its .msrelax-output.json), never any other"
@@ -132,7 +114,7 @@ _FORCE_HELP = (
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``python -m msrelax_stats``."""
-    parser = _Parser(
+    parser = SafeParser(
         prog="python -m msrelax_stats",
         description=(
             "Score MS fatigue, sleep and spasm questionnaires and analyse pre/post "
@@ -154,7 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
     analyze.add_argument("--force", action="store_true", help=_FORCE_HELP)
     analyze.add_argument("--outcomes", metavar="NAMES", help="outcomes to compare (default: all)")
     analyze.add_argument("--ci-level", type=float, default=0.95, help="confidence level")
-    analyze.add_argument("--seed", type=_seed, default=1, help="bootstrap seed (default: 1)")
+    analyze.add_argument("--seed", type=int, default=1, help="bootstrap seed (default: 1)")
     analyze.add_argument(
         "--n-boot", type=int, default=10000, help="bootstrap resamples (default: 10000)"
     )
@@ -213,22 +195,27 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--out", required=True, help="output folder, or a .csv file")
     sample.add_argument("--force", action="store_true", help=_FORCE_HELP)
     sample.add_argument("--n", type=int, default=32, help="participants (default: 32)")
-    sample.add_argument("--seed", type=_seed, default=1, help="random seed (default: 1)")
+    sample.add_argument("--seed", type=seed_value, default=1, help="random seed (default: 1)")
     return parser
 
 
-def _reading_kwargs(args: argparse.Namespace) -> dict[str, Any]:
+def _read_options(args: argparse.Namespace) -> Any:
+    from msrelax_stats.data.options import ReadOptions
+
     sheet: str | int | None = args.sheet
     if isinstance(sheet, str) and sheet.isdigit():
         sheet = int(sheet)
-    return {
-        "layout": args.layout,
-        "column_map": args.column_map,
-        "visits": _split(args.visits),
-        "sheet": sheet,
-        "missing_codes": _missing_codes(args.missing_codes),
-        "encoding": args.encoding,
-    }
+    visits, codes = _split(args.visits), _missing_codes(args.missing_codes)
+    return ReadOptions(layout=args.layout, column_map=args.column_map, visits=visits,
+                       sheet=sheet, missing_codes=codes, encoding=args.encoding)  # fmt: skip
+
+
+def _scoring_options(args: argparse.Namespace) -> Any:
+    from msrelax_stats.instruments.options import ScoringOptions
+
+    kwargs = _scoring_kwargs(args)
+    return ScoringOptions(instruments=kwargs.pop("instruments", None),
+                          custom=kwargs.pop("custom", ()), per_instrument=kwargs)  # fmt: skip
 
 
 def _scoring_kwargs(args: argparse.Namespace) -> dict[str, Any]:
@@ -244,14 +231,7 @@ def _scoring_kwargs(args: argparse.Namespace) -> dict[str, Any]:
     kwargs: dict[str, Any] = {}
     names = _split(args.instruments)
     specs = list(args.instrument_spec)
-    if names is not None:  # every name a built-in instrument or one of --instrument-spec
-        from msrelax_stats.instruments import load_instrument
-        from msrelax_stats.instruments.registry import BUILTIN
-
-        known = [spec.name for spec in BUILTIN] + [load_instrument(path).name for path in specs]
-        unknown = [n for n in names if n.lower() not in known and not n.lower().endswith(".toml")]
-        if unknown:
-            raise _UsageError(f"--instruments: unknown instrument {unknown[0]!r}; known: {known}")
+    check_instrument_names(names, specs)
     if names is not None or specs:
         kwargs["instruments"] = [*(names or []), *specs] if names is not None else None
         if specs:
@@ -264,7 +244,7 @@ def _scoring_kwargs(args: argparse.Namespace) -> dict[str, Any]:
 def _cmd_validate(args: argparse.Namespace) -> int:
     from msrelax_stats.study import read_study
 
-    study = read_study(args.data, **_reading_kwargs(args))
+    study = read_study(args.data, _read_options(args))
     meta = study.attrs.get("msrelax", {})
     n_ids = study["id"].nunique()
     print(terminal_text(
@@ -284,12 +264,11 @@ def _note_text(note: dict[str, Any]) -> str:
 
 def _cmd_score(args: argparse.Namespace) -> int:
     from msrelax_stats.instruments import score
-    from msrelax_stats.output_folder import input_files, write_new_file
-    from msrelax_stats.pipeline import write_table
+    from msrelax_stats.output_folder import input_files, write_new_file, write_table
     from msrelax_stats.study import read_study
 
-    study = read_study(args.data, **_reading_kwargs(args))
-    scored = score(study, **_scoring_kwargs(args))
+    study = read_study(args.data, _read_options(args))
+    scored = score(study, **_scoring_options(args).kwargs())
     inputs = input_files(args.data, args.column_map, args.instrument_spec, _split(args.instruments))
     write_new_file(Path(args.out), lambda path: write_table(scored, path), protect=inputs,
                    force=args.force)  # fmt: skip
@@ -300,11 +279,10 @@ def _cmd_score(args: argparse.Namespace) -> int:
 # What ``analyze`` imports on every run (its other modules are imported lazily, on first use).
 _ANALYZE_MODULES = (
     "msrelax_stats.pipeline",
-    "msrelax_stats.pipeline_designs",
-    "msrelax_stats.stats.compare",
+    "msrelax_stats.stats.analysis",
     "msrelax_stats.report",
     "statsmodels.stats.multitest",
-    "matplotlib.backends.backend_agg",  # else imported by each figure worker
+    "matplotlib.backends.backend_agg",
     "PIL.PngImagePlugin",
 )
 
@@ -315,11 +293,9 @@ def _frozen_imports(modules: Sequence[str], *, keep_frozen: bool) -> Iterator[No
     the duration of the ``with`` block.
 
     The import of pandas, scipy.stats and matplotlib creates some million long-lived objects;
-    every full collection afterwards (statsmodels' Holm adjustment asks for one, and so does
-    each forked figure worker, which then also copies every page it touches) walks all of
-    them. ``gc.freeze()`` moves them to the collector's permanent generation, as the Python
-    documentation advises for programs that fork; the collector works as usual on everything
-    the command creates. In a long-lived process (``main([...])`` from a notebook or the
+    every full collection afterwards (statsmodels' Holm adjustment asks for one) walks all of
+    them. ``gc.freeze()`` moves them to the collector's permanent generation; the collector
+    works as usual on everything the command creates. In a long-lived process (``main([...])`` from a notebook or the
     tests) ``gc.unfreeze()`` at the end hands the frozen objects back to it; when the process
     is the command (``keep_frozen``), they stay frozen, which also spares the interpreter's
     final collection from walking them. Measured on the sample study: about 0.5 s less wall
@@ -341,59 +317,37 @@ def _frozen_imports(modules: Sequence[str], *, keep_frozen: bool) -> Iterator[No
 
 def _cmd_analyze(args: argparse.Namespace) -> int:
     from msrelax_stats.pipeline import analyze
+    from msrelax_stats.report.options import ReportOptions
+    from msrelax_stats.stats.options import AnalysisOptions
 
-    formats = _split(args.figure_formats) or ["png"]
-    unknown = sorted(set(formats) - {"png", "svg", "pdf"})
-    if unknown:
-        raise _UsageError(f"--figure-formats: unknown format {', '.join(unknown)}")
-    if not 0 < args.ci_level < 1:
-        raise _UsageError(f"--ci-level must be between 0 and 1, got {args.ci_level}")
-    if args.diary_days is not None and args.diary_days < 1:
-        raise _UsageError(f"--diary-days must be at least 1, got {args.diary_days}")
-    if not 100 <= args.n_boot <= MAX_N_BOOT:
-        raise _UsageError(f"--n-boot must be between 100 and {MAX_N_BOOT:,}, got {args.n_boot}")
-    result = analyze(
-        args.data,
-        out=Path(args.out),
-        outcomes=_split(args.outcomes),
-        ci_level=args.ci_level,
-        seed=args.seed,
-        n_boot=args.n_boot,
-        primary_test=args.primary_test,
-        control=args.control,
-        diary=args.diary,
+    outcomes = _split(args.outcomes)
+    analysis = AnalysisOptions(
+        outcomes=tuple(outcomes) if outcomes else None, ci_level=args.ci_level, seed=args.seed,
+        n_boot=args.n_boot, primary_test=args.primary_test, control=args.control,
         diary_days=args.diary_days,
-        figure_formats=tuple(formats),
-        figure_set=args.figures,
+    )  # fmt: skip
+    report = ReportOptions(
+        figure_formats=tuple(_split(args.figure_formats) or ["png"]), figure_set=args.figures,
         command=" ".join(["python -m msrelax_stats", *sys.argv[1:]]),
-        force=args.force,
-        **_reading_kwargs(args),
-        **_scoring_kwargs(args),
-    )
+    )  # fmt: skip
+    options = (_read_options(args), _scoring_options(args), analysis, report)
+    result = analyze(args.data, out=Path(args.out), diary=args.diary, options=options,
+                     force=args.force)  # fmt: skip
     print(result.summary())  # each line shown through terminal_text
     return 0
 
 
 def _cmd_sample(args: argparse.Namespace) -> int:
-    from msrelax_stats.output_folder import Staging, write_new_file
+    from msrelax_stats.output_folder import write_new_file, write_new_folder
     from msrelax_stats.sample import write_sample
 
     if args.n < 2:
         raise _UsageError(f"--n must be at least 2, got {args.n}")
-    out = Path(args.out)
+    out, write = Path(args.out), lambda path: write_sample(path, n=args.n, seed=args.seed)
     if out.suffix.lower() == ".csv":  # one file
-        write_new_file(out, lambda path: write_sample(path, n=args.n, seed=args.seed),
-                       force=args.force)  # fmt: skip
-        written = [out]
-    else:  # a folder: the output-folder rule, written atomically
-        staging = Staging(out, force=args.force)
-        try:
-            names = [p.name for p in write_sample(staging.tmp, n=args.n, seed=args.seed)]
-            staging.commit()
-        except BaseException:
-            staging.abort()
-            raise
-        written = [out / name for name in names]
+        written = [write_new_file(out, write, force=args.force)]
+    else:  # a folder, under the output-folder rule
+        written = write_new_folder(out, write, force=args.force)
     for path in written:
         print(terminal_text(f"wrote {path}"))
     return 0
@@ -435,25 +389,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     program = argv is None
     argv = _attach_values(sys.argv[1:] if argv is None else argv)
     args = build_parser().parse_args(argv)  # usage errors exit with status 2
-    from msrelax_stats.interrupts import Interrupted, interrupts_raised
-    from msrelax_stats.output_folder import committed_outputs, remove_leftovers
-
-    before = len(committed_outputs())
-    shown_warning = warnings.formatwarning
-    warnings.formatwarning = _warning_line  # one line, shown safely (figure text warnings)
     try:
-        with interrupts_raised():  # SIGINT/SIGTERM unwind through every cleanup
+        with command_guard() as stopped:  # SIGINT/SIGTERM unwind; warnings one line
             if args.command == "analyze":
                 with _frozen_imports(_ANALYZE_MODULES, keep_frozen=program):
                     return _cmd_analyze(args)
             return _COMMANDS[args.command](args)
     except Interrupted as stop:
-        remove_leftovers()
-        done = committed_outputs()[before:]
-        status = (f"complete in {', '.join(map(str, done))}" if done
-                  else "nothing was written")  # fmt: skip
-        print(terminal_text(f"interrupted by {stop.args[0]}; {status}."), file=sys.stderr)
-        return stop.exit_status
+        return stopped.report(stop)
     except StudyDataError as error:
         for problem in error.problems:
             print(f"error: {problem}", file=sys.stderr)
@@ -461,17 +404,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{n} problem{'s' if n != 1 else ''} found; nothing was written.", file=sys.stderr)
         return 2
     except _UsageError as error:
-        _print_error(str(error))
+        print_error(str(error))
         return 2
     except OSError as error:  # an output path we cannot write, a disk full, ...
-        _print_error(f"{error.strerror or error}: {error.filename or ''}".rstrip(": "))
+        print_error(f"{error.strerror or error}: {error.filename or ''}".rstrip(": "))
         return 2
-    finally:
-        warnings.formatwarning = shown_warning
-
-
-def _warning_line(message: Warning | str, category: type[Warning], filename: str, lineno: int,
-                  line: str | None = None) -> str:  # fmt: skip
-    """A warning as one ``warning: ...`` line, its text shown through terminal_text (a label
-    drawn in a figure may hold control characters, which matplotlib quotes)."""
-    return f"warning: {terminal_text(f'{category.__name__}: {message}')}\n"

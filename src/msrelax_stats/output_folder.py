@@ -31,8 +31,6 @@ stops a run), so no ``.<name>.tmp-*`` or ``.<name>.old-*`` is left behind.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import math
 import os
 import shutil
@@ -48,6 +46,15 @@ import pandas as pd
 
 from msrelax_stats.data.safe import csv_quoting, spreadsheet_safe, xlsx_safe
 from msrelax_stats.errors import Problem, StudyDataError
+from msrelax_stats.output_rule import (
+    MANIFEST,
+    Plan,
+    check_inputs,
+    files_under,
+    input_files,
+    sha256,
+    write_manifest,
+)
 
 __all__ = [
     "MANIFEST",
@@ -57,15 +64,9 @@ __all__ = [
     "committed_outputs",
     "remove_leftovers",
     "write_new_file",
+    "write_new_folder",
     "write_table",
 ]
-
-#: The manifest of an output folder: which files this tool wrote there, with their SHA-256.
-MANIFEST = ".msrelax-output.json"
-#: Files an operating system leaves in folders it shows; never a user's work.
-OS_CLUTTER = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
-#: At most this many foreign entries are named in a refusal.
-SHOWN = 5
 
 _LIVE: set[Path] = set()  # staging folders and temporary files that exist right now
 _COMMITTED: list[Path] = []  # outputs moved into place by this process
@@ -103,136 +104,6 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, Path):
         return str(value)
     return value
-
-
-def input_files(*values: Any) -> list[Path]:
-    """The existing files among ``values`` (paths, lists of paths; anything else is skipped).
-
-    What the outputs must never overwrite or contain: the study file, the column map, the
-    instrument specs and the diary. Built-in instrument names, dicts and DataFrames are not
-    files and are skipped.
-    """
-    found: list[Path] = []
-    for value in values:
-        if isinstance(value, list | tuple):
-            found += input_files(*value)
-        elif isinstance(value, str | os.PathLike) and Path(value).is_file():
-            found.append(Path(value).resolve())
-    return found
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _files_under(folder: Path) -> list[str]:
-    """Every entry below ``folder`` that is not a directory, as POSIX paths relative to it."""
-    found = []
-    for root, dirs, files in os.walk(folder):  # links to folders are entries, not walked
-        base = Path(root)
-        links = [d for d in dirs if (base / d).is_symlink()]
-        found += [(base / name).relative_to(folder).as_posix() for name in files + links]
-    return sorted(found)
-
-
-def _read_manifest(folder: Path) -> dict[str, str] | None:
-    """``relative path -> sha256`` of a valid manifest in ``folder``, else None."""
-    try:
-        document = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    files = document.get("files") if isinstance(document, dict) else None
-    if document.get("tool") != "msrelax_stats" or not isinstance(files, dict):
-        return None
-    if not all(isinstance(k, str) and isinstance(v, str) for k, v in files.items()):
-        return None
-    return files
-
-
-def _write_manifest(folder: Path, files: dict[str, str]) -> None:
-    from msrelax_stats import __version__
-
-    document = {
-        "tool": "msrelax_stats",
-        "version": __version__,
-        "files": dict(sorted(files.items())),
-    }
-    text = json.dumps(document, indent=2) + "\n"
-    temporary = folder / f"{MANIFEST}.tmp-{os.getpid()}"
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, folder / MANIFEST)
-
-
-def _listing(names: list[str]) -> str:
-    shown = ", ".join(f"'{n}'" for n in names[:SHOWN])
-    return shown + (f" and {len(names) - SHOWN} more" if len(names) > SHOWN else "")
-
-
-def _check_inputs(out: Path, protect: Iterable[Path], option: str) -> None:
-    for path in protect:
-        if path == out:
-            raise StudyDataError(Problem(f"{option} is an input file; choose another {option} "
-                                         "(an input is never overwritten)", file=str(out)))  # fmt: skip
-        if out in path.parents:
-            raise StudyDataError(Problem(
-                f"{option} holds the input file '{path}'; choose an output folder that does "
-                "not contain your data (an input is never overwritten or deleted)",
-                file=str(out)))  # fmt: skip
-
-
-class _Plan:
-    """What may be done with an output folder: ``replace`` it, ``merge`` into it, or refuse."""
-
-    def __init__(self, out: Path, force: bool):
-        self.out, self.force = out, force
-        self.mode, self.manifest, self.foreign = "replace", {}, []
-        if out.is_symlink():
-            raise StudyDataError(Problem(
-                "--out is a symbolic link; name the folder itself", file=str(out)))  # fmt: skip
-        if out.exists() and not out.is_dir():
-            raise StudyDataError(Problem(
-                "--out exists and is a file, not a folder; choose another --out (it was not "
-                "changed)", file=str(out)))  # fmt: skip
-        if not out.exists():
-            return
-        entries = [e for e in _files_under(out) if Path(e).name not in OS_CLUTTER]
-        manifest = _read_manifest(out)
-        ours = manifest or {}
-        changed = [e for e in entries if e in ours and _sha256(out / e) != ours[e]]
-        self.foreign = [e for e in entries if e != MANIFEST and e not in ours]
-        self.manifest = ours
-        if not self.foreign and not changed and (manifest is not None or not entries):
-            return  # empty, or everything in it is our unchanged earlier output
-        if force:
-            self.mode = "merge"
-            return
-        if manifest is None:
-            what = (f"holds files this tool did not write ({_listing(entries)}) and no "
-                    f"{MANIFEST}")  # fmt: skip
-        elif self.foreign:
-            what = f"holds files this tool did not write: {_listing(self.foreign)}"
-        else:
-            what = f"holds output files changed since this tool wrote them: {_listing(changed)}"
-        raise StudyDataError(Problem(
-            f"--out {what}; choose a new or empty --out, or add --force to write beside them "
-            "(--force replaces only files named in the folder's manifest, never others)",
-            file=str(out)))  # fmt: skip
-
-    def collisions(self, names: Iterable[str]) -> list[str]:
-        """Outputs that would overwrite a file the manifest does not name, or cannot be
-        written because a file stands where a folder of theirs goes (merge mode)."""
-        clash = []
-        for name in names:
-            target = self.out / name
-            blocked = any(p.exists() and not p.is_dir() for p in target.parents
-                          if self.out in p.parents)  # fmt: skip
-            if blocked or target.is_dir() or (name not in self.manifest and target.exists()):
-                clash.append(name)
-        return clash
 
 
 @contextmanager
@@ -284,9 +155,9 @@ class Staging:
     def __init__(self, out: Path, *, protect: Iterable[Path] = (), force: bool = False,
                  option: str = "--out") -> None:  # fmt: skip
         self.out = Path(os.path.abspath(out))
-        _check_inputs(self.out.resolve(), list(protect), option)
+        check_inputs(self.out.resolve(), list(protect), option)
         self.force = force
-        self.plan = _Plan(self.out, force)
+        self.plan = Plan(self.out, force)
         self._created = _missing_parents(self.out)
         with _signals_deferred():
             self.out.parent.mkdir(parents=True, exist_ok=True)
@@ -296,19 +167,15 @@ class Staging:
 
     def commit(self) -> None:
         """Move the staged files into place (the rule is checked once more first)."""
-        plan = _Plan(self.out, self.force)  # the folder may have changed since the start
-        files = {name: _sha256(self.tmp / name) for name in _files_under(self.tmp)}
+        plan = Plan(self.out, self.force)  # the folder may have changed since the start
+        files = {name: sha256(self.tmp / name) for name in files_under(self.tmp)}
         if plan.mode == "merge":
-            clash = plan.collisions(files)
-            if clash:
-                raise StudyDataError(Problem(
-                    f"--out holds files of yours with the names of outputs: {_listing(clash)}; "
-                    "--force never replaces them: choose another --out", file=str(self.out)))  # fmt: skip
+            plan.refuse_collisions(files)
         with _signals_deferred():
             if plan.mode == "merge":
                 self._merge(plan, files)
             else:
-                _write_manifest(self.tmp, files)
+                write_manifest(self.tmp, files)
                 self._swap()
             _LIVE.discard(self.tmp)
             _COMMITTED.append(self.out)
@@ -322,16 +189,16 @@ class Staging:
         else:
             self.tmp.rename(self.out)
 
-    def _merge(self, plan: _Plan, files: dict[str, str]) -> None:
+    def _merge(self, plan: Plan, files: dict[str, str]) -> None:
         for name in files:
             target = self.out / name
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(self.tmp / name, target)
         for name, digest in plan.manifest.items():  # earlier outputs not written again
             stale = self.out / name
-            if name not in files and stale.is_file() and _sha256(stale) == digest:
+            if name not in files and stale.is_file() and sha256(stale) == digest:
                 stale.unlink()
-        _write_manifest(self.out, files)
+        write_manifest(self.out, files)
         shutil.rmtree(self.tmp, ignore_errors=True)
 
     def abort(self) -> None:
@@ -358,7 +225,7 @@ def write_new_file(out: Path, write: Callable[[Path], Any], *, protect: Iterable
     ``force``. The temporary file has the same suffix (writers choose the format by it).
     """
     out = Path(os.path.abspath(out))
-    _check_inputs(out.resolve(), list(protect), option)
+    check_inputs(out.resolve(), list(protect), option)
     if out.is_dir():
         raise StudyDataError(Problem(f"{option} is a folder; name a file", file=str(out)))
     if out.exists() and not force:
@@ -387,6 +254,20 @@ def write_new_file(out: Path, write: Callable[[Path], Any], *, protect: Iterable
             _remove_empty(created)
         raise
     return out
+
+
+def write_new_folder(out: Path, write: Callable[[Path], Iterable[Path]], *,
+                     protect: Iterable[Path] = (), force: bool = False) -> list[Path]:  # fmt: skip
+    """Write a folder through ``write(staging_folder)`` under the rule of this module and move
+    it into place (:class:`Staging`); returns the paths of the files ``write`` reported."""
+    staging = Staging(out, protect=protect, force=force)
+    try:
+        names = [Path(path).relative_to(staging.tmp) for path in write(staging.tmp)]
+        staging.commit()
+    except BaseException:
+        staging.abort()
+        raise
+    return [Path(out) / name for name in names]
 
 
 def remove_leftovers() -> None:

@@ -23,7 +23,7 @@ ITEM = re.compile(r"[A-Za-z0-9_]{1,32}")
 TOP = {"name", "title", "items", "min", "max", "reverse", "better", "citation", "rule_text",
        "licence", "max_missing", "whole_numbers", "scores", "cutoffs", "bands"}  # fmt: skip
 SCORE = {"name", "items", "method", "label", "max_missing", "outcome", "short_form", "mcid",
-         "mcid_kind", "mcid_source"}  # fmt: skip
+         "mcid_kind", "mcid_source", "role"}  # fmt: skip
 CUTOFF = {"name", "score", "value", "op", "label"}
 BANDS = {"name", "score", "lower", "labels"}
 MAX_ITEMS = 1000
@@ -119,6 +119,9 @@ def _scores(check: _Checker, data: dict[str, Any], items: list[str] | None) -> N
             check.bad(where + "mcid", "must be a number", entry["mcid"])
         if entry.get("mcid_kind", "points") not in ("points", "percent"):
             check.bad(where + "mcid_kind", "must be 'points' or 'percent'", entry["mcid_kind"])
+        if entry.get("role") not in (None, "headline", "subscale", "component"):
+            check.bad(where + "role", "must be 'headline', 'subscale' or 'component'",
+                      entry["role"])  # fmt: skip
 
 
 def _rules(check: _Checker, data: dict[str, Any]) -> None:
