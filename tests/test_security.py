@@ -12,6 +12,8 @@ from __future__ import annotations
 import ast
 import csv
 import io
+import shutil
+import subprocess
 import unicodedata
 from html.parser import HTMLParser
 from pathlib import Path
@@ -28,7 +30,7 @@ from msrelax_stats.data.read import MISSING_MARKERS
 from msrelax_stats.data.safe import inert_cell, terminal_text
 from msrelax_stats.errors import Problem
 from msrelax_stats.pipeline import analyze, write_table
-from msrelax_stats.report.tables import to_csv, to_html, to_markdown
+from msrelax_stats.report.tables import to_csv, to_html, to_latex, to_markdown
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "src" / "msrelax_stats"
@@ -388,3 +390,24 @@ def test_analyze_writes_hostile_ids_and_labels_as_text(tmp_path_factory, monkeyp
         assert live == [], path.name
     exclusions = pd.read_csv(out / "exclusions.csv", dtype=str, keep_default_na=False)
     assert inert_cell(excluded) in set(exclusions["id"])
+
+
+@pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex not installed")
+def test_latex_table_of_hostile_text_compiles_and_runs_nothing(tmp_path):
+    labels = ["\\input{/etc/passwd}", "$x$ 100% #1 & _ ^ ~", "< > | \" \\\\", "a\nb\x1b[2J\tc",
+              "\\write18{touch pwned}", "}{\\end{document}"]  # fmt: skip
+    table = pd.DataFrame({"Group": labels, "p": ["< .001"] * len(labels)})
+    body = to_latex(table, caption="Hostile \\caption{x}")
+    document = "\\documentclass{article}\\usepackage{booktabs}\\begin{document}\n" + body
+    (tmp_path / "t.tex").write_text(document + "\\end{document}\n", encoding="utf-8")
+    done = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error",
+                           "-no-shell-escape", "t.tex"], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=120)  # fmt: skip
+    assert done.returncode == 0, done.stdout[-2000:]
+    assert not (tmp_path / "pwned").exists()
+    log = (tmp_path / "t.log").read_text("latin-1")
+    assert "(/etc/passwd" not in log  # TeX logs every file it opens as "(<path>"
+    if shutil.which("pdftotext"):  # the commands are printed as text
+        text = subprocess.run(["pdftotext", "t.pdf", "-"], cwd=tmp_path, capture_output=True,
+                              text=True, timeout=60).stdout  # fmt: skip
+        assert "\\input{/etc/passwd}" in text and "\\write18{touch pwned}" in text
