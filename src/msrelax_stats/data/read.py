@@ -62,6 +62,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from msrelax_stats.data.columns import canonical_names, load_column_map
@@ -228,25 +229,41 @@ def _canonical(raw, name, cmap, labels, layout, codes, value_labels) -> tuple[pd
 def _clean_cells(raw: pd.DataFrame, names: list[str], codes: Sequence[Any]) -> pd.DataFrame:
     """Strip text, turn markers and missing codes into NaN; text columns get object dtype.
 
-    Columns are handled by position (names may clash: that is reported by the caller).
+    Columns are handled by position (names may clash: that is reported by the caller). The
+    text columns are cleaned as one flat column (a file of 10,000 columns costs one pass, not
+    10,000), the numeric ones (spreadsheets, SPSS) likewise.
     """
     numeric_codes = pd.to_numeric(pd.Series(list(codes), dtype=object), errors="coerce")
     numeric_codes = numeric_codes.dropna().astype(float).tolist()
     text_codes = {str(c).strip() for c in codes}
-    out = []
-    for i, name in enumerate(names):
-        s = raw.iloc[:, i]
-        if not pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s):
-            s = s.astype(object).copy()
-            is_text = s.map(type).eq(str).to_numpy()  # Excel time/datetime cells stay as they are
-            s[is_text] = s[is_text].str.strip()
-            s = s.mask(s.isin(MISSING_MARKERS))
-        if codes and name not in ("id", "time"):
-            as_text = s.astype(str)
+    n_rows = len(raw)
+    textual = [not pd.api.types.is_numeric_dtype(raw.iloc[:, i])
+               or pd.api.types.is_bool_dtype(raw.iloc[:, i]) for i in range(raw.shape[1])]  # fmt: skip
+    out: dict[int, pd.Series] = {}
+    for text_block in (True, False):
+        where = [i for i, is_text in enumerate(textual) if is_text == text_block]
+        if not where:
+            continue
+        block = raw.iloc[:, where]
+        flat = pd.Series(block.to_numpy(dtype=object).ravel(order="F"), dtype=object)
+        if text_block:
+            is_text = flat.map(type).eq(str).to_numpy()  # Excel time/datetime cells stay
+            flat[is_text] = flat[is_text].str.strip()
+            flat = flat.mask(flat.isin(MISSING_MARKERS))
+        if codes:
+            coded = np.repeat([names[i] not in ("id", "time") for i in where], n_rows)
+            as_text = flat.astype(str)
             number = pd.to_numeric(as_text.str.replace(",", ".", regex=False), errors="coerce")
-            s = s.mask(s.notna() & (number.isin(numeric_codes) | as_text.isin(text_codes)))
-        out.append(s.rename(i))
-    cleaned = pd.DataFrame(dict(enumerate(out)), index=raw.index) if out else raw.copy()
+            hit = flat.notna() & (number.isin(numeric_codes) | as_text.isin(text_codes))
+            flat = flat.mask(hit & coded)
+        values = flat.to_numpy().reshape((n_rows, len(where)), order="F")
+        for k, i in enumerate(where):
+            column = pd.Series(values[:, k], index=raw.index, dtype=object)
+            if not text_block:  # numbers keep their dtype (int becomes float with a NaN)
+                column = raw.iloc[:, i].mask(column.isna().to_numpy() & raw.iloc[:, i].notna())
+            out[i] = column
+    cleaned = (pd.DataFrame({i: out[i] for i in range(raw.shape[1])}, index=raw.index)
+               if out else raw.copy())  # fmt: skip
     cleaned.columns = names
     return cleaned
 
