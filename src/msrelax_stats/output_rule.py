@@ -50,13 +50,19 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def files_under(folder: Path) -> list[str]:
-    """Every entry below ``folder`` that is not a directory, as POSIX paths relative to it."""
-    found = []
+def files_under(folder: Path, limit: int | None = None) -> list[str]:
+    """Every entry below ``folder`` that is not a directory (nor OS clutter), as POSIX paths
+    relative to it, in sorted walking order; at most ``limit`` of them (the walk stops there:
+    ``--out ~`` is refused at once, without reading the whole home folder)."""
+    found: list[str] = []
     for root, dirs, files in os.walk(folder):  # links to folders are entries, not walked
+        dirs.sort()
         base = Path(root)
         links = [d for d in dirs if (base / d).is_symlink()]
-        found += [(base / name).relative_to(folder).as_posix() for name in files + links]
+        found += [(base / name).relative_to(folder).as_posix()
+                  for name in sorted(files + links) if name not in OS_CLUTTER]  # fmt: skip
+        if limit is not None and len(found) >= limit:
+            return found[:limit]
     return sorted(found)
 
 
@@ -90,7 +96,7 @@ def write_manifest(folder: Path, files: dict[str, str]) -> None:
 
 def _listing(names: list[str]) -> str:
     shown = ", ".join(f"'{n}'" for n in names[:SHOWN])
-    return shown + (f" and {len(names) - SHOWN} more" if len(names) > SHOWN else "")
+    return shown + (" and more" if len(names) > SHOWN else "")
 
 
 def check_inputs(out: Path, protect: Iterable[Path], option: str) -> None:
@@ -120,8 +126,9 @@ class Plan:
                 "changed)", file=str(out)))  # fmt: skip
         if not out.exists():
             return
-        entries = [e for e in files_under(out) if Path(e).name not in OS_CLUTTER]
         manifest = _read_manifest(out)
+        # without a manifest nothing here is ours: a few entries tell that (and the message)
+        entries = files_under(out, limit=None if manifest is not None else SHOWN + 1)
         ours = manifest or {}
         changed = [e for e in entries if e in ours and sha256(out / e) != ours[e]]
         self.foreign = [e for e in entries if e != MANIFEST and e not in ours]
