@@ -177,9 +177,9 @@ def large_study(n: int = 20_000) -> pd.DataFrame:
 def large_row():
     """analyze() of the 20,000-participant study without writing anything.
 
-    ``n_boot=2000``: the bootstrap CI of g_av is not what this test is about. At the time of
-    writing the BCa jackknife is O(n^2) (about 17 of this fixture's ~25 s); an O(n) jackknife
-    makes it a few seconds.
+    ``n_boot=2000``: the bootstrap CI of g_av is not what this test is about (with the O(n)
+    jackknife of stats/bootstrap.py the fixture takes a few seconds; before it, the O(n^2)
+    jackknife took about 17 s of 25).
     """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # scipy: Shapiro-Wilk p for N > 5000
