@@ -15,10 +15,14 @@ in-process run check the complete path without stubs.
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import os
+import shutil
+import signal
 import subprocess
 import sys
+import time
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -28,9 +32,14 @@ import pandas as pd
 import pytest
 
 from msrelax_stats.cli import main
+from msrelax_stats.output_folder import MANIFEST
 
 HERE = Path(__file__).resolve().parent
 CORPUS = HERE / "data" / "bad"
+sys.path.insert(0, str(CORPUS))
+import hostile  # noqa: E402  (the generated part of the corpus)
+
+sys.path.remove(str(CORPUS))
 CASES: list[dict[str, Any]] = tomllib.loads((CORPUS / "cases.toml").read_text("utf-8"))["case"]
 FORMULA_START = ("=", "+", "-", "@")
 
@@ -69,10 +78,6 @@ def read_csv_cells(path: Path) -> pd.DataFrame:
     return frame
 
 
-def case_args(case: dict[str, Any]) -> list[str]:
-    return [a.replace("{here}", str(CORPUS)) for a in case.get("args", [])]
-
-
 def commands_of(case: dict[str, Any]) -> list[str]:
     default = ["validate", "analyze"] if case["exit"] == 2 else ["analyze"]
     return case.get("commands", default)
@@ -85,28 +90,124 @@ PARAMS = [
 ]
 
 
+def snapshot(*folders: Path) -> dict[str, str]:
+    """SHA-256 of every file below ``folders`` (and a marker for every folder)."""
+    found = {}
+    for folder in folders:
+        for path in sorted(folder.rglob("*")):
+            if "__pycache__" in path.parts:
+                continue
+            key = str(path)
+            found[key] = "dir" if path.is_dir() else hashlib.sha256(path.read_bytes()).hexdigest()
+    return found
+
+
+def prepare(case: dict[str, Any], work: Path) -> tuple[str, Path]:
+    """The data path to pass and the --out path, with the case's files set up in ``work``."""
+    work.mkdir()
+    for name in case.get("copy", []):
+        shutil.copy(CORPUS / name, work / name)
+    if "generate" in case:
+        data = work / case["file"]
+        hostile.GENERATED[case["generate"]](data)
+    elif case.get("copy_data"):
+        data = work / case["file"]
+        shutil.copy(CORPUS / case["file"], data)
+    else:
+        data = CORPUS / case["file"]
+    out = Path(fill(case.get("out", "{work}/results"), data=data, work=work))
+    if "out_file" in case:  # --out names an existing file
+        out.write_text(case["out_file"], encoding="utf-8")
+    if case.get("out_dir"):  # an empty folder
+        out.mkdir()
+    if case.get("out_symlink"):  # a link to a folder
+        (work / "target").mkdir()
+        out.symlink_to(work / "target")
+    for name, text in case.get("out_files", {}).items():
+        (out / name).parent.mkdir(parents=True, exist_ok=True)
+        (out / name).write_text(text, encoding="utf-8")
+    listed = {name: hashlib.sha256((out / name).read_bytes()).hexdigest()
+              for name in case.get("manifest", [])}  # fmt: skip
+    listed |= {name: "0" * 64 for name in case.get("manifest_changed", [])}
+    if listed:
+        manifest = {"tool": "msrelax_stats", "version": "0.1.0", "files": listed}
+        (out / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    return str(data), out
+
+
+def fill(text: str, *, data: Path | str, work: Path, out: Path | None = None) -> str:
+    """The placeholders of cases.toml: {file} {here} {work} {out} {data_dir} {data_parent}."""
+    folder = Path(data).resolve().parent
+    values = {"{file}": str(data), "{here}": str(CORPUS), "{work}": str(work),
+              "{data_dir}": str(folder), "{data_parent}": str(folder.parent),
+              "{resolved}": str(Path(data).resolve())}  # fmt: skip
+    if out is not None:
+        values["{out}"] = str(Path(os.path.abspath(out)))
+    for key, value in values.items():
+        text = text.replace(key, value)
+    return text
+
+
 @pytest.mark.parametrize(("case", "command"), PARAMS)
 def test_corpus_case(case, command, tmp_path, capsys, fast_figures):
-    data = str(CORPUS / case["file"])
-    out = tmp_path / "results"
-    args = [command, data, *case_args(case)]
+    work = tmp_path / "work"
+    data, out = prepare(case, work)
+    args = [a.replace("{here}", str(CORPUS)).replace("{work}", str(work))
+            for a in case.get("args", [])]  # fmt: skip
+    head = [command, *([] if command == "sample" else [data])]
+    if command in ("analyze", "score", "sample"):
+        head += ["--out", str(out)]
     if command == "analyze":
-        args += ["--out", str(out), "--n-boot", "200"]
+        head += ["--n-boot", "200"]
+    args = head + args  # the case's own options come last, so they win
+    before = snapshot(tmp_path, CORPUS)
     code, stdout, stderr = run_main(args, capsys)
+    after = snapshot(tmp_path, CORPUS)
     assert "Traceback" not in stderr
     assert code == case["exit"], f"exit {code}, stderr:\n{stderr}"
+    inside = str(Path(os.path.abspath(out)))
+    changed = {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
+    outside = {k for k in changed if k != inside and not k.startswith(inside + os.sep)}
+    assert outside == set(), "files outside --out changed"
     if case["exit"] == 2:
-        expected = [line.replace("{file}", data) for line in case["stderr"]]
+        expected = [fill(line.replace("{command}", command), data=data, work=work, out=out)
+                    for line in case["stderr"]]  # fmt: skip
         lines = stderr.splitlines()
-        assert sorted(lines[:-1]) == sorted(expected), stderr
-        assert lines[-1] == summary_line(len(expected))
+        if case.get("usage"):  # argparse: its usage text, then the one error line
+            assert lines[-1] == expected[-1]
+        elif case.get("summary", True):
+            assert sorted(lines[:-1]) == sorted(expected), stderr
+            assert lines[-1] == summary_line(len(expected))
+        else:  # an option checked by the command line itself
+            assert lines == expected
         assert stdout == ""
-        assert list(tmp_path.iterdir()) == [], "a failed run left files behind"
+        assert changed == set(), "a failed run changed or left files"
         return
+    check_output_folder(case, out)
     if command == "validate":
         assert f"OK, {case['participants']} participants" in stdout
         return
-    check_clean_result(case, out, stdout)
+    if command in ("score", "sample"):
+        assert Path(out).exists() and f"wrote {out}" in stdout
+        return
+    if case.get("ledger", True):
+        check_clean_result(case, out, stdout)
+
+
+def check_output_folder(case: dict[str, Any], out: Path) -> None:
+    """The user's files in --out kept byte for byte, the listed earlier outputs gone."""
+    for name in case.get("kept", []):
+        assert (out / name).read_text("utf-8") == case["out_files"][name], name
+    for name in case.get("gone", []):
+        assert not (out / name).exists(), name
+    for name, pieces in case.get("contains", {}).items():
+        text = (out / name).read_text("utf-8")
+        for piece in pieces:
+            assert piece in text, (name, piece)
+    for name, pieces in case.get("lacks", {}).items():
+        text = (out / name).read_text("utf-8")
+        for piece in pieces:
+            assert piece not in text, (name, piece)
 
 
 def check_clean_result(case: dict[str, Any], out: Path, stdout: str) -> None:
@@ -146,8 +247,12 @@ def test_every_corpus_file_has_a_case():
     named = {case["file"] for case in CASES} | {
         "cases.toml",
         "make_corpus.py",
+        "hostile.py",
         "missing_codes.toml",
     }
+    named |= {name for case in CASES for name in case.get("copy", [])}
+    named |= {arg.rsplit("/", 1)[-1] for case in CASES for arg in case.get("args", [])
+              if arg.startswith("{here}/")}  # fmt: skip
     on_disk = {path.name for path in CORPUS.iterdir() if path.name != "__pycache__"}
     assert on_disk - named == set()
     assert len(on_disk - {"cases.toml", "make_corpus.py"}) >= 30
@@ -163,6 +268,10 @@ def test_generator_writes_the_committed_text_files(tmp_path, monkeypatch):
     for name, (_, text) in make_corpus.TEXT.items():
         assert (CORPUS / name).read_bytes() == text.encode("utf-8"), name
     for name, (_, text) in make_corpus.CP1254.items():
+        assert (CORPUS / name).read_bytes() == text.encode("cp1254"), name
+    for name, (_, text) in hostile.TEXT.items():
+        assert (CORPUS / name).read_bytes() == text.encode("utf-8"), name
+    for name, (_, text) in hostile.CP1254.items():
         assert (CORPUS / name).read_bytes() == text.encode("cp1254"), name
     assert (CORPUS / "binary.csv").read_bytes() == make_corpus.binary_bytes()
 
@@ -263,3 +372,81 @@ def test_ten_thousand_participants(tmp_path, capsys, fast_figures):
     exclusions = pd.read_csv(out / "exclusions.csv", dtype=str)
     assert len(exclusions) == 100
     assert set(exclusions["reason"]) == {"missing visit post"}
+
+
+# ---- interrupts: SIGINT / SIGTERM in the middle of a run -----------------------------------------
+
+SAMPLE = HERE.parent / "data" / "sample" / "pmr_study.csv"
+
+
+def earlier_run(out: Path) -> None:
+    """An output folder of an earlier run: one file and the manifest listing it."""
+    out.mkdir()
+    (out / "results.csv").write_text("earlier\n", encoding="utf-8")
+    digest = hashlib.sha256(b"earlier\n").hexdigest()
+    manifest = {"tool": "msrelax_stats", "version": "0.1.0", "files": {"results.csv": digest}}
+    (out / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+
+
+def interrupted_run(folder: Path, signum: int, *, group: bool, delay: float):
+    """``analyze`` in a fresh process, stopped by ``signum`` ``delay`` seconds after its staging
+    folder appeared; to the whole process group (as a terminal's Ctrl-C) when ``group``."""
+    paths = [str(HERE.parent / "src"), os.environ.get("PYTHONPATH", "")]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in paths if p)}
+    args = [sys.executable, "-m", "msrelax_stats", "analyze", str(SAMPLE), "--out",
+            str(folder / "results"), "--n-boot", "100000", "--figures", "all"]  # fmt: skip
+    process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env=env, start_new_session=True)  # fmt: skip
+    started = time.monotonic()
+    while not any(p.name.startswith(".results.tmp-") for p in folder.iterdir()):
+        assert process.poll() is None, process.communicate()
+        assert time.monotonic() - started < 120, "no staging folder appeared"
+        time.sleep(0.02)
+    time.sleep(delay)
+    if group:
+        os.killpg(process.pid, signum)
+    else:
+        process.send_signal(signum)
+    _, stderr = process.communicate(timeout=300)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:  # the figure workers end with their parent
+        try:
+            os.killpg(process.pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.05)
+    else:
+        raise AssertionError("processes of the interrupted run are still alive")
+    return process.returncode, stderr
+
+
+@pytest.mark.parametrize(
+    ("signum", "group", "delay"),
+    [(signal.SIGTERM, False, 0.0), (signal.SIGTERM, False, 1.5), (signal.SIGINT, False, 1.0),
+     (signal.SIGINT, True, 1.5)],
+    ids=["SIGTERM at the start", "SIGTERM while computing", "SIGINT", "Ctrl-C (process group)"],
+)  # fmt: skip
+def test_interrupt_leaves_the_earlier_output_or_a_complete_one(tmp_path, signum, group, delay):
+    out = tmp_path / "results"
+    earlier_run(out)
+    code, stderr = interrupted_run(tmp_path, signum, group=group, delay=delay)
+    assert "Traceback" not in stderr and "Error" not in stderr, stderr
+    assert [p.name for p in tmp_path.iterdir()] == ["results"], "staging or .old-* folder left"
+    if code == 0:  # the run finished before the signal: the new output, complete
+        assert (out / "report.html").is_file() and (out / MANIFEST).is_file()
+        return
+    assert code == 128 + signum
+    name = signal.Signals(signum).name
+    assert stderr.splitlines() == [f"interrupted by {name}; nothing was written."]
+    assert sorted(p.name for p in out.iterdir()) == sorted([MANIFEST, "results.csv"])
+    assert (out / "results.csv").read_text("utf-8") == "earlier\n"  # untouched
+
+
+def test_interrupt_of_a_new_output_leaves_nothing(tmp_path):
+    code, stderr = interrupted_run(tmp_path, signal.SIGTERM, group=False, delay=0.5)
+    assert "Traceback" not in stderr
+    if code == 0:
+        assert (tmp_path / "results" / "report.html").is_file()
+    else:
+        assert code == 143
+        assert list(tmp_path.iterdir()) == []

@@ -121,7 +121,7 @@ def test_load_column_map_errors(tmp_path):
     (tmp_path / "map.yaml").write_text("a: b", encoding="utf-8")
     with pytest.raises(StudyDataError, match=r"must be a \.toml or \.json file, not '\.yaml'"):
         load_column_map(tmp_path / "map.yaml")
-    with pytest.raises(StudyDataError, match="missing_codes must be a list"):
+    with pytest.raises(StudyDataError, match="key 'missing_codes' must be a list"):
         load_column_map({"missing_codes": "-99"})
     with pytest.raises(StudyDataError, match="column map entry must name a canonical column"):
         load_column_map({"Hasta No": 3})

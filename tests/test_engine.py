@@ -136,11 +136,12 @@ def test_band_and_cutoff_edges_of_custom_instrument():
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"items": 0}, "need an identifier name"),
+        ({"items": 0}, "key 'items' must be a number of items"),
         ({"min": 4}, "min < max"),
-        ({"reverse": [9]}, "reverse lists unknown items"),
+        ({"reverse": [9]}, "key 'reverse' lists unknown items 9"),
         ({"cutoffs": [{"name": "c", "score": "nope", "value": 1}]}, "unknown score"),
-        ({"scores": [{"name": "s", "method": "median"}]}, "method must be"),
+        ({"scores": [{"name": "s", "method": "median"}]},
+         r"key 'scores\[1\]\.method' must be 'sum' or 'mean'"),
         ({"bands": [{"name": "b", "score": "sleepy_total", "lower": [0], "labels": []}]},
          "as many lower bounds"),
     ],

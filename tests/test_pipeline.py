@@ -94,12 +94,15 @@ def test_failed_run_leaves_no_output_folder(tmp_path):
 
 
 def test_rerun_replaces_previous_output(tmp_path):
+    # the folder of an earlier run (its manifest lists every file) is replaced as a whole;
+    # a folder holding anything else is refused (tests/test_output_folder.py)
     out = tmp_path / "out"
-    out.mkdir()
-    (out / "stale.txt").write_text("old", encoding="utf-8")
+    analyze(SAMPLE, out=out, n_boot=200, outcomes=["fss_mean"], figure_formats=("png", "svg"))
+    assert list((out / "figures").glob("*.svg"))
     analyze(SAMPLE, out=out, n_boot=200, outcomes=["fss_mean"])
-    assert not (out / "stale.txt").exists()
+    assert not list((out / "figures").glob("*.svg"))  # earlier outputs not written again: gone
     assert (out / "results.csv").is_file()
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]  # no staging or .old-* folder
 
 
 def test_write_table_neutralises_formulas(tmp_path):

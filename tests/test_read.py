@@ -267,7 +267,8 @@ def test_workbook_sheets(tmp_path):
     assert first["id"].tolist() == ["P1"]
     assert (
         first.attrs["msrelax"]["notes"][0]["message"]
-        == "read the first sheet 'readme'; ignored 'data'"
+        == "read sheet 'readme', the first visible sheet with a participant id column; "
+        "ignored 'data'"
     )
     assert read_table(tmp_path / "b.xlsx", sheet="data")["fss_1"].tolist() == [5, 3]
     assert read_table(tmp_path / "b.xlsx", sheet=1)["id"].tolist() == ["P2", "P2"]

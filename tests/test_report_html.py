@@ -124,7 +124,8 @@ def test_write_outputs_files_and_determinism(study, tmp_path):
             "figures/forest_d_z.png", "figures/psqi_poor_caseness.png"} <= names  # fmt: skip
     for key in names:  # report.html included: same input, same bytes
         assert first[key].read_bytes() == second[key].read_bytes(), key
-    assert "-0.50 [-2.65, 1.65]" in first["table2.md"].read_text(encoding="utf-8")
+    # Markdown: brackets escaped (so that input text can never form a link)
+    assert "-0.50 \\[-2.65, 1.65\\]" in first["table2.md"].read_text(encoding="utf-8")
 
 
 def _chromium() -> str | None:

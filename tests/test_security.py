@@ -11,20 +11,34 @@ from __future__ import annotations
 
 import ast
 import csv
+import io
+import shutil
+import subprocess
+import unicodedata
+from html.parser import HTMLParser
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from markdown_it import MarkdownIt
 
 from msrelax_stats.cli import main
-from msrelax_stats.pipeline import write_table
+from msrelax_stats.data.read import MISSING_MARKERS
+from msrelax_stats.data.safe import inert_cell, terminal_text
+from msrelax_stats.errors import Problem
+from msrelax_stats.pipeline import analyze, write_table
+from msrelax_stats.report.tables import to_csv, to_html, to_latex, to_markdown
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "src" / "msrelax_stats"
 PAYLOADS = ["<script>alert(1)</script>", "<img src=x onerror=alert(2)>"]
 FORMULA_START = ("=", "+", "-", "@")
 FORMULAS = ['=HYPERLINK("http://x","y")', "+1+2", "-2+3*cmd|' /C calc'!A0", "@SUM(1,2)"]
+#: What XML 1.0 (an .xlsx) cannot hold.
+XML_ILLEGAL = {chr(c) for c in [*range(0, 9), 11, 12, *range(14, 32)]}
 
 
 def fss_rows(pid: str, group: str, pre: int, post: int, note: str = "") -> list[list[str]]:
@@ -199,3 +213,201 @@ def test_static_check_catches_what_it_looks_for():
         "exec() at line 5",
         ".read_pickle() at line 7",
     ]
+
+
+# ---- every format round-trips input text as text (issue 13) ------------------------------------
+
+HOSTILE_TEXT = st.lists(
+    st.one_of(
+        st.characters(codec="utf-8", categories=["L", "N", "P", "S", "Zs", "Cc"]),
+        st.sampled_from(["\u2028", "\u2029", "\u202e", "\u2066", "\x85", "\x1b", "\n", "\r",
+                         "=", "+", "-", "@", "|", "<", ">", "&", "*", "_", "`", "[", "]",
+                         "\\", "~", "#", "&#10;", "&amp;", "<img src=x onerror=alert(1)>",
+                         "[x](javascript:alert(1))", "**b**", "\r\n"]),
+    ),
+    min_size=1,
+    max_size=12,
+).map("".join)  # fmt: skip
+
+
+class _Cells(HTMLParser):
+    """The text of every <td> of an HTML document (character references decoded)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.cells: list[str] = []
+        self._open = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "td":
+            self.cells.append("")
+            self._open = True
+
+    def handle_endtag(self, tag):
+        if tag == "td":
+            self._open = False
+
+    def handle_data(self, data):
+        if self._open:
+            self.cells[-1] += data
+
+
+def td_texts(html_text: str) -> list[str]:
+    parser = _Cells()
+    parser.feed(html_text)
+    parser.close()
+    return parser.cells
+
+
+def shown_as_on_a_terminal(text: str) -> str:
+    """The terminal form, from unicodedata (an independent statement of terminal_text's rule):
+    control characters, line and paragraph separators and bidi controls as escapes."""
+    named = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+    bidi = {"\u061c", "\u200e", "\u200f", *map(chr, range(0x202A, 0x202F)),
+            *map(chr, range(0x2066, 0x206A))}  # fmt: skip
+    out = []
+    for char in text:
+        if unicodedata.category(char) in ("Cc", "Zl", "Zp") or char in bidi:
+            code = ord(char)
+            out.append(named.get(char, f"\\x{code:02x}" if code < 256 else f"\\u{code:04x}"))
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+@settings(max_examples=300, deadline=None)
+@given(HOSTILE_TEXT)
+def test_terminal_shows_one_line_with_escapes(text):
+    line = str(Problem("is outside 1-7", participant=text, column=text, value=text, file=text))
+    assert len(line.splitlines()) == 1 and not any(c in line for c in "\n\r\x1b\x85\u2028")
+    assert terminal_text(text) == shown_as_on_a_terminal(text)
+    assert f"participant {shown_as_on_a_terminal(text)}," in line
+
+
+@settings(max_examples=300, deadline=None)
+@given(HOSTILE_TEXT)
+def test_html_table_round_trips_the_text(text):
+    table = pd.DataFrame({"Group": [text], "p": ["< .001"]})
+    assert td_texts(to_html(table)) == [text, "< .001"]
+
+
+def markdown_expected(text: str) -> str:
+    """What a CommonMark renderer shows for ``text`` written by markdown_text: the text
+    itself, except the control characters CommonMark cannot carry (shown as on a terminal),
+    and with the Unicode blanks around a table cell trimmed (GFM tables; read_study strips
+    ids and labels anyway)."""
+    carried = "\t\n\x0c\r"  # written as character references: never trimmed
+    kept = "".join(c if c in carried or unicodedata.category(c) != "Cc" else
+                   shown_as_on_a_terminal(c) for c in text)  # fmt: skip
+    trimmed = "".join(c for c in kept if c.isspace() and c not in carried)
+    return kept.strip(trimmed) if trimmed else kept
+
+
+@settings(max_examples=300, deadline=None)
+@given(HOSTILE_TEXT)
+def test_markdown_table_renders_the_text_as_text(text):
+    table = pd.DataFrame({"Group": [text], "p": ["< .001"]})
+    source = to_markdown(table)
+    # header, rule, one row: nothing broke the row (CommonMark line ends: LF, CR)
+    assert source.count("\n") == 3 and "\r" not in source
+    rendered = MarkdownIt("commonmark").enable("table").render(source)
+    assert td_texts(rendered) == [markdown_expected(text), "< .001"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(HOSTILE_TEXT)
+def test_csv_cells_round_trip_and_never_start_a_formula(text):
+    cells = next(csv.reader(io.StringIO(to_csv(pd.DataFrame({"id": [text]}),
+                                               spreadsheet_safe=True).split("\n", 1)[1])))  # fmt: skip
+    (cell,) = cells
+    assert not (cell.startswith(FORMULA_START + ("\t", "\r")) and not is_number(cell))
+    assert cell == ("'" + text if cell != text else text)  # kept, at most made inert
+
+
+@settings(max_examples=60, deadline=None)
+@given(HOSTILE_TEXT)
+def test_xlsx_cells_hold_the_text_and_never_a_formula(tmp_path_factory, text):
+    path = write_table(pd.DataFrame({"id": [text]}), tmp_path_factory.mktemp("x") / "t.xlsx")
+    cell = openpyxl.load_workbook(path).active["A2"]
+    assert cell.data_type == "s" or is_number(str(cell.value))
+    shown = "".join(shown_as_on_a_terminal(c) if c in XML_ILLEGAL else c for c in text)
+    # a carriage return stays one where the XML writer escapes it (lxml), else XML reads a LF
+    read_back = {shown, shown.replace("\r\n", "\n").replace("\r", "\n")}
+    assert cell.value in read_back | {"'" + form for form in read_back}
+    assert not (
+        str(cell.value).startswith(FORMULA_START + ("\t", "\r")) and not is_number(str(cell.value))
+    )
+
+
+def _label(text: str) -> str:
+    """``text`` as read_study keeps it: stripped (an id or label is never blank here)."""
+    return text.strip()
+
+
+USABLE = HOSTILE_TEXT.filter(lambda t: _label(t) not in ("", *MISSING_MARKERS))
+
+
+@settings(max_examples=8, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])  # fmt: skip
+@given(ids=st.lists(USABLE, min_size=5, max_size=5, unique_by=_label),
+       labels=st.lists(USABLE, min_size=2, max_size=2, unique_by=_label))  # fmt: skip
+def test_analyze_writes_hostile_ids_and_labels_as_text(tmp_path_factory, monkeypatch, ids, labels):
+    """A whole analyze (figures drawn, not rasterised) of a two-arm study whose ids and arm
+    labels are random printable and control text: report.html (HTML parser), table2.md
+    (CommonMark), the CSV files (cells never a live formula) and the terminal summary."""
+    import msrelax_stats.report.html as html_module
+    import msrelax_stats.report.outputs as outputs
+
+    monkeypatch.setattr(outputs, "save_figure", lambda *args, **kwargs: [])
+    monkeypatch.setattr(html_module, "figure_data_uri", lambda figure: "data:image/png;base64,")
+    rows = []
+    for k, pid in enumerate(ids):  # the last participant lacks the post visit: excluded
+        arm = labels[k % 2]
+        visits = (("pre", 6 - k % 3), ("post", 4 + k % 2)) if k < 4 else (("pre", 5),)
+        rows += [{"id": pid, "time": visit, "group": arm,
+                  **{f"fss_{i}": value for i in range(1, 10)}} for visit, value in visits]  # fmt: skip
+    rows += [{"id": "X" + str(k), "time": visit, "group": labels[k % 2],
+              **{f"fss_{i}": value for i in range(1, 10)}}
+             for k in range(4) for visit, value in (("pre", 6), ("post", 3 + k % 3))]  # fmt: skip
+    out = tmp_path_factory.mktemp("hostile") / "results"
+    result = analyze(pd.DataFrame(rows), out=out, n_boot=200, control=_label(labels[0]))
+    assert all(len(line) and "\x1b" not in line for line in result.summary().split("\n"))
+    excluded = _label(ids[4])
+
+    def read(name: str) -> str:  # as written: no newline translation (an id may hold a CR)
+        with open(out / name, encoding="utf-8", newline="") as handle:
+            return handle.read()
+
+    report = td_texts(read("report.html"))
+    assert any(excluded in cell for cell in report)  # the flow and exclusions tables
+    assert {_label(label) for label in labels} <= set(report)  # Table 2, the arms
+    rendered = td_texts(MarkdownIt("commonmark").enable("table").render(read("table2.md")))
+    assert {markdown_expected(_label(label)) for label in labels} <= set(rendered)
+    for path in out.glob("*.csv"):
+        with open(path, encoding="utf-8", newline="") as handle:
+            cells = [cell for row in csv.reader(handle) for cell in row]
+        live = [c for c in cells if c.startswith(FORMULA_START + ("\t", "\r")) and not is_number(c)]
+        assert live == [], path.name
+    exclusions = pd.read_csv(out / "exclusions.csv", dtype=str, keep_default_na=False)
+    assert inert_cell(excluded) in set(exclusions["id"])
+
+
+@pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex not installed")
+def test_latex_table_of_hostile_text_compiles_and_runs_nothing(tmp_path):
+    labels = ["\\input{/etc/passwd}", "$x$ 100% #1 & _ ^ ~", "< > | \" \\\\", "a\nb\x1b[2J\tc",
+              "\\write18{touch pwned}", "}{\\end{document}"]  # fmt: skip
+    table = pd.DataFrame({"Group": labels, "p": ["< .001"] * len(labels)})
+    body = to_latex(table, caption="Hostile \\caption{x}")
+    document = "\\documentclass{article}\\usepackage{booktabs}\\begin{document}\n" + body
+    (tmp_path / "t.tex").write_text(document + "\\end{document}\n", encoding="utf-8")
+    done = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error",
+                           "-no-shell-escape", "t.tex"], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=120)  # fmt: skip
+    assert done.returncode == 0, done.stdout[-2000:]
+    assert not (tmp_path / "pwned").exists()
+    log = (tmp_path / "t.log").read_text("latin-1")
+    assert "(/etc/passwd" not in log  # TeX logs every file it opens as "(<path>"
+    if shutil.which("pdftotext"):  # the commands are printed as text
+        text = subprocess.run(["pdftotext", "t.pdf", "-"], cwd=tmp_path, capture_output=True,
+                              text=True, timeout=60).stdout  # fmt: skip
+        assert "\\input{/etc/passwd}" in text and "\\write18{touch pwned}" in text

@@ -105,7 +105,7 @@ def test_table2_rejects_unknown_primary():
 def test_to_markdown_exact():
     table = pd.DataFrame({"Outcome": ["A|B"], "p": ["< .001"], "d": ["-0.80"]})
     assert to_markdown(table) == (
-        "| Outcome | p | d |\n| :--- | ---: | ---: |\n| A\\|B | < .001 | -0.80 |\n"
+        "| Outcome | p | d |\n| :--- | ---: | ---: |\n| A\\|B | \\< .001 | -0.80 |\n"
     )
 
 

@@ -17,7 +17,15 @@ from pathlib import Path
 from typing import Any
 
 from msrelax_stats import __version__
-from msrelax_stats.errors import StudyDataError
+from msrelax_stats.cli_safety import (
+    SafeParser,
+    check_instrument_names,
+    command_guard,
+    print_error,
+    seed_value,
+)
+from msrelax_stats.errors import StudyDataError, terminal_text
+from msrelax_stats.interrupts import Interrupted
 
 __all__ = ["main", "build_parser"]
 
@@ -92,14 +100,21 @@ def _add_scoring_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--psqi-max-missing-components",
         type=int,
+        choices=range(7),
         metavar="K",
         help="prorate the PSQI global when at most K components are missing (default: 0)",
     )
 
 
+_FORCE_HELP = (
+    "write into an --out folder that holds other files: replaces only the files this tool "
+    "wrote there before (listed in its .msrelax-output.json), never any other"
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``python -m msrelax_stats``."""
-    parser = argparse.ArgumentParser(
+    parser = SafeParser(
         prog="python -m msrelax_stats",
         description=(
             "Score MS fatigue, sleep and spasm questionnaires and analyse pre/post "
@@ -118,6 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_reading_options(analyze)
     _add_scoring_options(analyze)
     analyze.add_argument("--out", default="msrelax_results", help="output folder")
+    analyze.add_argument("--force", action="store_true", help=_FORCE_HELP)
     analyze.add_argument("--outcomes", metavar="NAMES", help="outcomes to compare (default: all)")
     analyze.add_argument("--ci-level", type=float, default=0.95, help="confidence level")
     analyze.add_argument("--seed", type=int, default=1, help="bootstrap seed (default: 1)")
@@ -161,6 +177,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_reading_options(score)
     _add_scoring_options(score)
     score.add_argument("--out", required=True, help="output file (.csv or .xlsx)")
+    score.add_argument("--force", action="store_true", help="replace an existing --out file "
+                       "(never an input file)")  # fmt: skip
 
     validate = commands.add_parser(
         "validate",
@@ -175,8 +193,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Write the synthetic 32-participant example study (seeded, reproducible).",
     )
     sample.add_argument("--out", required=True, help="output folder, or a .csv file")
+    sample.add_argument("--force", action="store_true", help=_FORCE_HELP)
     sample.add_argument("--n", type=int, default=32, help="participants (default: 32)")
-    sample.add_argument("--seed", type=int, default=1, help="random seed (default: 1)")
+    sample.add_argument("--seed", type=seed_value, default=1, help="random seed (default: 1)")
     return parser
 
 
@@ -212,6 +231,7 @@ def _scoring_kwargs(args: argparse.Namespace) -> dict[str, Any]:
     kwargs: dict[str, Any] = {}
     names = _split(args.instruments)
     specs = list(args.instrument_spec)
+    check_instrument_names(names, specs)
     if names is not None or specs:
         kwargs["instruments"] = [*(names or []), *specs] if names is not None else None
         if specs:
@@ -227,10 +247,10 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     study = read_study(args.data, _read_options(args))
     meta = study.attrs.get("msrelax", {})
     n_ids = study["id"].nunique()
-    print(
+    print(terminal_text(
         f"{args.data}: OK, {n_ids} participants, {len(study)} rows, "
         f"visits {', '.join(map(str, study['time'].cat.categories))} ({meta.get('layout')} layout)"
-    )
+    ))  # fmt: skip
     for note in meta.get("notes", []):
         print(f"note: {_note_text(note)}")
     return 0
@@ -244,13 +264,15 @@ def _note_text(note: dict[str, Any]) -> str:
 
 def _cmd_score(args: argparse.Namespace) -> int:
     from msrelax_stats.instruments import score
-    from msrelax_stats.output_folder import write_table
+    from msrelax_stats.output_folder import input_files, write_new_file, write_table
     from msrelax_stats.study import read_study
 
     study = read_study(args.data, _read_options(args))
     scored = score(study, **_scoring_options(args).kwargs())
-    out = write_table(scored, Path(args.out))
-    print(f"wrote {out}")
+    inputs = input_files(args.data, args.column_map, args.instrument_spec, _split(args.instruments))
+    write_new_file(Path(args.out), lambda path: write_table(scored, path), protect=inputs,
+                   force=args.force)  # fmt: skip
+    print(terminal_text(f"wrote {args.out}"))
     return 0
 
 
@@ -309,19 +331,25 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
         command=" ".join(["python -m msrelax_stats", *sys.argv[1:]]),
     )  # fmt: skip
     options = (_read_options(args), _scoring_options(args), analysis, report)
-    result = analyze(args.data, out=Path(args.out), diary=args.diary, options=options)
-    print(result.summary())
+    result = analyze(args.data, out=Path(args.out), diary=args.diary, options=options,
+                     force=args.force)  # fmt: skip
+    print(result.summary())  # each line shown through terminal_text
     return 0
 
 
 def _cmd_sample(args: argparse.Namespace) -> int:
+    from msrelax_stats.output_folder import write_new_file, write_new_folder
     from msrelax_stats.sample import write_sample
 
     if args.n < 2:
         raise _UsageError(f"--n must be at least 2, got {args.n}")
-    written = write_sample(Path(args.out), n=args.n, seed=args.seed)
+    out, write = Path(args.out), lambda path: write_sample(path, n=args.n, seed=args.seed)
+    if out.suffix.lower() == ".csv":  # one file
+        written = [write_new_file(out, write, force=args.force)]
+    else:  # a folder, under the output-folder rule
+        written = write_new_folder(out, write, force=args.force)
     for path in written:
-        print(f"wrote {path}")
+        print(terminal_text(f"wrote {path}"))
     return 0
 
 
@@ -362,10 +390,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = _attach_values(sys.argv[1:] if argv is None else argv)
     args = build_parser().parse_args(argv)  # usage errors exit with status 2
     try:
-        if args.command == "analyze":
-            with _frozen_imports(_ANALYZE_MODULES, keep_frozen=program):
-                return _cmd_analyze(args)
-        return _COMMANDS[args.command](args)
+        with command_guard() as stopped:  # SIGINT/SIGTERM unwind; warnings one line
+            if args.command == "analyze":
+                with _frozen_imports(_ANALYZE_MODULES, keep_frozen=program):
+                    return _cmd_analyze(args)
+            return _COMMANDS[args.command](args)
+    except Interrupted as stop:
+        return stopped.report(stop)
     except StudyDataError as error:
         for problem in error.problems:
             print(f"error: {problem}", file=sys.stderr)
@@ -373,8 +404,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{n} problem{'s' if n != 1 else ''} found; nothing was written.", file=sys.stderr)
         return 2
     except _UsageError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print_error(str(error))
         return 2
     except OSError as error:  # an output path we cannot write, a disk full, ...
-        print(f"error: {error.strerror or error}: {error.filename or ''}".rstrip(), file=sys.stderr)
+        print_error(f"{error.strerror or error}: {error.filename or ''}".rstrip(": "))
         return 2

@@ -8,10 +8,43 @@ all of them, so a user sees every problem of a file at once. The CLI turns it in
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
-__all__ = ["Problem", "StudyDataError"]
+__all__ = ["Problem", "StudyDataError", "terminal_text"]
+
+#: What a terminal must never receive raw from the input: C0 and C1 control characters (line
+#: breaks and ESC included), DEL, the Unicode line and paragraph separators and the
+#: bidirectional embeddings, overrides and isolates (which can make text read reversed).
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029"
+                          "\u202a-\u202e\u2066-\u2069]")  # fmt: skip
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    if char in _NAMED:
+        return _NAMED[char]
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def terminal_text(text: Any) -> str:
+    """``text`` with what could forge lines or control a terminal shown as an escape.
+
+    Control characters become ``\\n``, ``\\r``, ``\\t`` or ``\\xHH`` (``\\x1b`` for ESC),
+    line/paragraph separators and bidirectional controls ``\\uHHHH``; everything else,
+    non-ASCII letters included, is kept. So a problem is always one line, and a value from
+    the input cannot colour, move or clear the terminal. Backslashes are kept as they are
+    (Windows paths stay readable).
+
+    Examples
+    --------
+    >>> print(terminal_text("P01\\nall good, ignore the lines above\\x1b[2J"))
+    P01\\nall good, ignore the lines above\\x1b[2J
+    """
+    return _UNPRINTABLE.sub(_escape, str(text))
 
 
 def _show(value: Any) -> str:
@@ -26,7 +59,8 @@ class Problem:
     """One thing wrong with the input, located as precisely as we can.
 
     ``message`` says what is wrong in plain words ("is outside 1-7"); the location fields are
-    filled when known and ``None`` otherwise.
+    filled when known and ``None`` otherwise. ``str(problem)`` is always one line: what came
+    from the input is shown through :func:`terminal_text`.
     """
 
     message: str
@@ -49,7 +83,7 @@ class Problem:
         head = ", ".join(where)
         value = f"value {_show(self.value)} " if self.value is not None else ""
         text = f"{value}{self.message}"
-        return f"{head}: {text}" if head else text
+        return terminal_text(f"{head}: {text}" if head else text)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dict (for JSON); the value is kept as text."""

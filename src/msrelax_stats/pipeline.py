@@ -21,9 +21,9 @@ from typing import Any
 import pandas as pd
 
 from msrelax_stats.data.options import ReadOptions
-from msrelax_stats.errors import Problem, StudyDataError
+from msrelax_stats.errors import Problem, StudyDataError, terminal_text
 from msrelax_stats.instruments.options import ScoringOptions
-from msrelax_stats.output_folder import Staging, jsonable, write_table
+from msrelax_stats.output_folder import Staging, input_files, jsonable, write_table
 from msrelax_stats.report.options import ReportOptions
 from msrelax_stats.stats.analysis import StudyAnalysis
 from msrelax_stats.stats.compare import PairedResult
@@ -103,7 +103,7 @@ class AnalysisResult:
             lines.append(f"{_count(n, 'note')} on the analyses (see report.html).")
         if self.out is not None:
             lines.append(f"wrote {len(self.files)} files to {self.out}/ (open report.html)")
-        return "\n".join(lines)
+        return "\n".join(terminal_text(line) for line in lines)  # input text: one line each
 
 
 def _count(n: int, noun: str) -> str:
@@ -147,6 +147,7 @@ def analyze(
     *,
     diary: str | PathLike[str] | pd.DataFrame | None = None,
     options: tuple[ReadOptions, ScoringOptions, AnalysisOptions, ReportOptions] | None = None,
+    force: bool = False,
     **keywords: Any,
 ) -> AnalysisResult:
     """Run the whole analysis of a pre/post study and (optionally) write every output.
@@ -163,6 +164,10 @@ def analyze(
     options : tuple, optional
         The four option objects (read, scoring, analysis, report), as the CLI builds them;
         otherwise they are built from ``**keywords``.
+    force : bool
+        Write into an ``out`` folder that holds other files, replacing only the files of
+        this tool's manifest there (the output-folder rule of
+        :mod:`msrelax_stats.output_folder`; without it such a folder is refused).
     **keywords
         Reading (``layout``, ``column_map``, ``visits``, ``sheet``, ``missing_codes``,
         ``encoding``), scoring (``instruments``, ``custom``, ``psqi={...}``,
@@ -193,7 +198,11 @@ def analyze(
     read, scoring, analysis_options, report = options
     study = read_study(source, read)
     meta = study.attrs.get("msrelax", {})
-    staging = Staging(Path(out)) if out is not None else None
+    staging = None
+    if out is not None:  # the output-folder rule: never an input's folder, never user files
+        inputs = input_files(source, read.column_map, diary, list(scoring.custom),
+                             list(scoring.instruments or ()))  # fmt: skip
+        staging = Staging(Path(out), protect=inputs, force=force)
     try:
         try:  # problems found after reading concern the same file: name it
             scored = score(study, **scoring.kwargs())

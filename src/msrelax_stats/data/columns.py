@@ -56,7 +56,14 @@ from typing import Any
 
 from msrelax_stats.errors import Problem, StudyDataError
 
-__all__ = ["ALIASES", "ColumnMap", "canonical_names", "load_column_map", "normalise_name"]
+__all__ = [
+    "ALIASES",
+    "ColumnMap",
+    "canonical_names",
+    "load_column_map",
+    "normalise_name",
+    "read_settings_file",
+]
 
 ALIASES: dict[str, tuple[str, ...]] = {
     "id": ("id", "participant", "participant_id", "subject", "subject_id", "patient_id"),
@@ -119,7 +126,9 @@ def load_column_map(column_map: Mapping[str, Any] | str | Path | None) -> Column
     Raises
     ------
     StudyDataError
-        The file is missing, is not valid TOML/JSON, or an entry is not text.
+        The file is missing, empty, not UTF-8, not valid TOML/JSON (with line and column), or
+        a key holds the wrong kind of value (``columns`` not a table, an entry not text,
+        ``missing_codes``/``visits`` not lists of numbers or texts), each naming the file.
 
     Examples
     --------
@@ -132,10 +141,19 @@ def load_column_map(column_map: Mapping[str, Any] | str | Path | None) -> Column
     if isinstance(column_map, str | Path):
         source = str(column_map)
         raw = _read_map_file(Path(column_map))
-    else:
+    elif isinstance(column_map, Mapping):
         raw = dict(column_map)
+    else:
+        raise StudyDataError(Problem(
+            f"a column map is a dict or a .toml/.json file, not {_kind(column_map)}"))  # fmt: skip
     problems: list[Problem] = []
-    entries = dict(raw.get("columns") or {})
+    table = raw.get("columns")
+    if table is not None and not isinstance(table, Mapping):
+        problems.append(Problem(
+            "key 'columns' must be a table of \"your name\" = \"canonical name\" entries, "
+            f"not {_kind(table)}", file=source))  # fmt: skip
+        table = None
+    entries = dict(table or {})
     entries.update(
         {k: v for k, v in raw.items() if k not in ("columns", "missing_codes", "visits")}
     )
@@ -154,10 +172,16 @@ def load_column_map(column_map: Mapping[str, Any] | str | Path | None) -> Column
         columns[normalise_name(user)] = normalise_name(canonical)
     codes = raw.get("missing_codes")
     visits = raw.get("visits")
-    if codes is not None and (isinstance(codes, str) or not isinstance(codes, Sequence)):
-        problems.append(Problem("missing_codes must be a list", value=codes, file=source))
-    if visits is not None and (isinstance(visits, str) or not isinstance(visits, Sequence)):
-        problems.append(Problem("visits must be a list of labels", value=visits, file=source))
+    if codes is not None and not _is_list_of(codes, (str, int, float)):
+        problems.append(Problem(
+            f"key 'missing_codes' must be a list of numbers or texts (e.g. [-99, 999]), not "
+            f"{_kind(codes)}", file=source))  # fmt: skip
+        codes = None
+    if visits is not None and not _is_list_of(visits, (str, int)):
+        problems.append(Problem(
+            f"key 'visits' must be a list of visit labels (e.g. [\"pre\", \"post\"]), not "
+            f"{_kind(visits)}", file=source))  # fmt: skip
+        visits = None
     if problems:
         raise StudyDataError(problems)
     return ColumnMap(
@@ -167,25 +191,75 @@ def load_column_map(column_map: Mapping[str, Any] | str | Path | None) -> Column
     )
 
 
-def _read_map_file(path: Path) -> dict[str, Any]:
-    if not path.is_file():
-        raise StudyDataError(Problem("column map file not found", file=str(path)))
-    suffix = path.suffix.lower()
-    try:
-        if suffix == ".toml":
-            return tomllib.loads(path.read_text(encoding="utf-8-sig"))
-        if suffix == ".json":
-            data = json.loads(path.read_text(encoding="utf-8-sig"))
-            if not isinstance(data, dict):
-                raise StudyDataError(Problem("column map must be a JSON object", file=str(path)))
-            return data
-    except (tomllib.TOMLDecodeError, json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise StudyDataError(
-            Problem(f"column map is not valid {suffix[1:].upper()}: {exc}", file=str(path))
-        ) from exc
-    raise StudyDataError(
-        Problem(f"column map must be a .toml or .json file, not '{suffix}'", file=str(path))
+def _kind(value: Any) -> str:
+    """``value`` described for a message: ``the text 'fss'``, ``a table``, ``the number 3``."""
+    if isinstance(value, str):
+        return f"the text {value[:40]!r}"
+    if isinstance(value, bool):
+        return f"the value {str(value).lower()}"
+    if isinstance(value, int | float):
+        return f"the number {value!r}"
+    if isinstance(value, Mapping):
+        return "a table"
+    if isinstance(value, list | tuple):
+        kinds = sorted({_PLURAL.get(type(v), "other values") for v in value})
+        return f"a list of {' and '.join(kinds)}" if value else "an empty list"
+    return f"a {type(value).__name__}"
+
+
+_PLURAL = {str: "texts", int: "numbers", float: "numbers", bool: "true/false values",
+           dict: "tables", list: "lists"}  # fmt: skip
+
+
+def _is_list_of(value: Any, types: tuple[type, ...]) -> bool:
+    return isinstance(value, list | tuple) and all(
+        isinstance(v, types) and not isinstance(v, bool) for v in value
     )
+
+
+def read_settings_file(path: Path, what: str) -> dict[str, Any]:
+    """A ``.toml`` or ``.json`` file of settings (column map, instrument spec) as a dict.
+
+    Raises
+    ------
+    StudyDataError
+        Missing file, not UTF-8, not valid TOML/JSON (with the line and column), not a
+        table/object at the top, another suffix. ``what`` names the file in messages
+        (``"column map"``).
+    """
+    name = str(path)
+    if not path.is_file():
+        raise StudyDataError(Problem(f"{what} file not found", file=name))
+    suffix = path.suffix.lower()
+    if suffix not in (".toml", ".json"):
+        raise StudyDataError(Problem(f"{what} must be a .toml or .json file, not '{suffix}'",
+                                     file=name))  # fmt: skip
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise StudyDataError(Problem(
+            f"{what} is not UTF-8 text (byte {exc.start + 1}); save it as UTF-8",
+            file=name)) from None  # fmt: skip
+    if not text.strip():
+        raise StudyDataError(Problem(f"{what} file is empty", file=name))
+    try:
+        data = tomllib.loads(text) if suffix == ".toml" else json.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise StudyDataError(Problem(f"{what} is not valid TOML: {exc}", file=name)) from None
+    except json.JSONDecodeError as exc:
+        where = f"line {exc.lineno}, column {exc.colno}"
+        raise StudyDataError(
+            Problem(f"{what} is not valid JSON: {exc.msg} (at {where})", file=name)
+        ) from None
+    if not isinstance(data, dict):
+        raise StudyDataError(
+            Problem(f"{what} must be a JSON object {{...}}, not {_kind(data)}", file=name)
+        )
+    return data
+
+
+def _read_map_file(path: Path) -> dict[str, Any]:
+    return read_settings_file(path, "column map")
 
 
 def canonical_names(

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from msrelax_stats.data.read import MISSING_MARKERS, load_cells
 from msrelax_stats.errors import Problem, StudyDataError
 
 __all__ = ["read_diary"]
@@ -46,7 +47,11 @@ def read_diary(path_or_df: str | PathLike | pd.DataFrame) -> pd.DataFrame:
     Parameters
     ----------
     path_or_df : path or DataFrame
-        A CSV/TSV (separator sniffed, UTF-8 with or without BOM) or XLSX file, or a DataFrame.
+        A CSV/TSV/TXT or XLSX file, read as a study file is
+        (:func:`msrelax_stats.data.read.load_cells`: encoding detected - UTF-8, UTF-16,
+        cp1254 -, delimiter sniffed, the sheet with an ``id`` column, the same limits), or a
+        DataFrame. Empty cells and the missing markers of a study file (``NA``, ``.``, ...)
+        are missing.
 
     Returns
     -------
@@ -58,7 +63,7 @@ def read_diary(path_or_df: str | PathLike | pd.DataFrame) -> pd.DataFrame:
     Raises
     ------
     StudyDataError
-        Every problem at once: missing ``id``/``day``/``date``/``practised`` column, blank id,
+        An empty, unreadable or unsupported file; else every problem at once: missing ``id``/``day``/``date``/``practised`` column, blank id,
         ``practised`` not one of yes/no/1/0/true/false, a non-integer day, a date that is not
         YYYY-MM-DD or DD.MM.YYYY, negative minutes or spasms, ``nrs_*`` outside 0-10, a day
         recorded twice for a participant.
@@ -71,14 +76,13 @@ def read_diary(path_or_df: str | PathLike | pd.DataFrame) -> pd.DataFrame:
     [True, False]
     """
     source = None
+    notes: list[Problem] = []
     if isinstance(path_or_df, pd.DataFrame):
         df = path_or_df.copy()
     else:
         source = str(path_or_df)
-        if Path(source).suffix.lower() in {".xlsx", ".xlsm"}:
-            df = pd.read_excel(source, dtype=object)
-        else:
-            df = pd.read_csv(source, dtype=str, sep=None, engine="python", encoding="utf-8-sig")
+        df, _, notes, _ = load_cells(Path(source), source, has_id=_has_id)
+        df = df.mask(df.isin(MISSING_MARKERS))  # "", "NA", ... as in a study file
     df.columns = [str(c).strip().lower() for c in df.columns]
     df = df.rename(columns={k: v for k, v in _ALIASES.items() if v not in df.columns})
     missing = [c for c in ("id", "practised") if c not in df.columns]
@@ -137,4 +141,13 @@ def read_diary(path_or_df: str | PathLike | pd.DataFrame) -> pd.DataFrame:
         err = StudyDataError(problems)
         raise err.with_file(source) if source else err
     first = [c for c in ("id", "day", "date", "practised", "minutes", "spasms") if c in df.columns]
-    return df[first + [c for c in df.columns if c not in first]].reset_index(drop=True)
+    out = df[first + [c for c in df.columns if c not in first]].reset_index(drop=True)
+    out.attrs["msrelax"] = {"source": source or "<DataFrame>",
+                            "notes": [note.to_dict() for note in notes]}  # fmt: skip
+    return out
+
+
+def _has_id(header: list[object]) -> bool:
+    """The sheet of a diary workbook: one with an ``id`` or ``participant`` column."""
+    names = {str(h).strip().lower() for h in header}
+    return bool(names & {"id", *[k for k, v in _ALIASES.items() if v == "id"]})

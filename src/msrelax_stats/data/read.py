@@ -13,9 +13,12 @@ Formats, by file extension
     giving the same number (> 1) of fields on every line wins, preferring more fields; so a
     semicolon file with decimal commas is never split on its commas. All cells are text.
 ``.xlsx``, ``.xlsm``
-    Read with openpyxl. ``sheet`` names the sheet (name or 0-based position). Without it the
-    first sheet is read, and when the workbook has several sheets a note says which one was
-    used and which were ignored.
+    Read with openpyxl (:mod:`msrelax_stats.data.excel`). ``sheet`` names the sheet (name or
+    0-based position). Without it the first visible worksheet with a participant id column
+    is read (else the first visible one); a note names the sheet read and those ignored.
+    Within a budget: at most 512 MiB unpacked, at most 10 million cells from A1 to the last
+    used cell. Formulas count with the value Excel saved; one without a saved value is an
+    error naming the cell.
 ``.sav``, ``.dta``
     Read with pyreadstat with ``apply_value_formats=False``: value labels never replace the
     numeric codes; SPSS user-missing values become missing. The value labels of the visit
@@ -32,7 +35,12 @@ Otherwise the bytes are decoded as UTF-8 when they are valid UTF-8, else as cp12
 Windows; identical to latin-1/cp1252 for the letters of Western European names such as
 ``Müller``, and it also decodes ``Ş ş Ğ ğ İ ı``), else as latin-1; a note records a non-UTF-8
 decoding. ``encoding=`` forces one. Bytes that no text file holds (NUL and other control
-characters) make the file "not a text table".
+characters) in the first 64 KiB make the file "not a text table"; a NUL anywhere later is an
+error naming its line. Cells and header names of any length are read (no field-size limit).
+
+Limits
+------
+A file over :data:`MAX_FILE_BYTES` (1 GiB) is not read (exit status 2, not a memory error).
 
 Cells
 -----
@@ -49,24 +57,28 @@ import codecs
 import csv
 import hashlib
 import io
-import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from msrelax_stats.data.columns import canonical_names, load_column_map
+from msrelax_stats.data.excel import read_sheet
 from msrelax_stats.data.layout import ROW, check_keys, detect_layout, normalise_visits, wide_to_long
 from msrelax_stats.errors import Problem, StudyDataError
 
-__all__ = ["MISSING_MARKERS", "read_table", "sniff_delimiter"]
+__all__ = ["MAX_FILE_BYTES", "MISSING_MARKERS", "load_cells", "read_table", "sniff_delimiter"]
 
 MISSING_MARKERS = ("", "NA", "N/A", "NaN", "nan", ".", "#NULL!")
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 SUPPORTED = ".csv .tsv .txt .xlsx .sav .dta"
 _CONTROL = bytes(range(0, 9)) + bytes(range(14, 32))
+#: Largest input file read (larger ones are refused before they are loaded into memory).
+MAX_FILE_BYTES = 2**30
 
 
 def read_table(
@@ -138,7 +150,13 @@ def read_table(
         raw = raw.reset_index(drop=True)
     else:
         name = str(source)
-        raw, digest, notes, value_labels = _load(Path(source), name, sheet=sheet, encoding=encoding)
+
+        def has_id(header: list[Any]) -> bool:  # the sheet of an .xlsx with an id column
+            return "id" in canonical_names(header, cmap)[0]
+
+        raw, digest, notes, value_labels = load_cells(
+            Path(source), name, sheet=sheet, encoding=encoding, has_id=has_id
+        )
     try:
         table, more = _canonical(raw, name, cmap, labels, layout, codes, value_labels)
     except StudyDataError as exc:
@@ -211,38 +229,70 @@ def _canonical(raw, name, cmap, labels, layout, codes, value_labels) -> tuple[pd
 def _clean_cells(raw: pd.DataFrame, names: list[str], codes: Sequence[Any]) -> pd.DataFrame:
     """Strip text, turn markers and missing codes into NaN; text columns get object dtype.
 
-    Columns are handled by position (names may clash: that is reported by the caller).
+    Columns are handled by position (names may clash: that is reported by the caller). The
+    text columns are cleaned as one flat column (a file of 10,000 columns costs one pass, not
+    10,000), the numeric ones (spreadsheets, SPSS) likewise.
     """
     numeric_codes = pd.to_numeric(pd.Series(list(codes), dtype=object), errors="coerce")
     numeric_codes = numeric_codes.dropna().astype(float).tolist()
     text_codes = {str(c).strip() for c in codes}
-    out = []
-    for i, name in enumerate(names):
-        s = raw.iloc[:, i]
-        if not pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s):
-            s = s.astype(object).copy()
-            is_text = s.map(type).eq(str).to_numpy()  # Excel time/datetime cells stay as they are
-            s[is_text] = s[is_text].str.strip()
-            s = s.mask(s.isin(MISSING_MARKERS))
-        if codes and name not in ("id", "time"):
-            as_text = s.astype(str)
+    n_rows = len(raw)
+    textual = [not pd.api.types.is_numeric_dtype(raw.iloc[:, i])
+               or pd.api.types.is_bool_dtype(raw.iloc[:, i]) for i in range(raw.shape[1])]  # fmt: skip
+    out: dict[int, pd.Series] = {}
+    for text_block in (True, False):
+        where = [i for i, is_text in enumerate(textual) if is_text == text_block]
+        if not where:
+            continue
+        block = raw.iloc[:, where]
+        flat = pd.Series(block.to_numpy(dtype=object).ravel(order="F"), dtype=object)
+        if text_block:
+            is_text = flat.map(type).eq(str).to_numpy()  # Excel time/datetime cells stay
+            flat[is_text] = flat[is_text].str.strip()
+            flat = flat.mask(flat.isin(MISSING_MARKERS))
+        if codes:
+            coded = np.repeat([names[i] not in ("id", "time") for i in where], n_rows)
+            as_text = flat.astype(str)
             number = pd.to_numeric(as_text.str.replace(",", ".", regex=False), errors="coerce")
-            s = s.mask(s.notna() & (number.isin(numeric_codes) | as_text.isin(text_codes)))
-        out.append(s.rename(i))
-    cleaned = pd.DataFrame(dict(enumerate(out)), index=raw.index) if out else raw.copy()
+            hit = flat.notna() & (number.isin(numeric_codes) | as_text.isin(text_codes))
+            flat = flat.mask(hit & coded)
+        values = flat.to_numpy().reshape((n_rows, len(where)), order="F")
+        for k, i in enumerate(where):
+            column = pd.Series(values[:, k], index=raw.index, dtype=object)
+            if not text_block:  # numbers keep their dtype (int becomes float with a NaN)
+                column = raw.iloc[:, i].mask(column.isna().to_numpy() & raw.iloc[:, i].notna())
+            out[i] = column
+    cleaned = (pd.DataFrame({i: out[i] for i in range(raw.shape[1])}, index=raw.index)
+               if out else raw.copy())  # fmt: skip
     cleaned.columns = names
     return cleaned
 
 
-def _load(path: Path, name: str, *, sheet, encoding) -> tuple[pd.DataFrame, str, list, dict]:
-    """The raw cells, the sha256 of the bytes, notes, and value labels (column -> code -> label).
+def load_cells(
+    path: Path,
+    name: str,
+    *,
+    sheet: str | int | None = None,
+    encoding: str | None = None,
+    has_id: Any = None,
+) -> tuple[pd.DataFrame, str, list[Problem], dict]:
+    """The cells of a data file under its header row, the SHA-256 of the bytes, notes, and
+    value labels (column -> code -> label; from ``.sav``/``.dta`` files only, else ``{}``).
 
-    Value labels come from ``.sav``/``.dta`` files only; other formats give ``{}``.
+    The one reader of files by format, encoding and delimiter (module notes), shared by
+    :func:`read_table` and the practice diary (:func:`msrelax_stats.data.diary.read_diary`).
+    ``has_id(header_cells) -> bool`` tells which sheet of a workbook holds the data (default:
+    a column named ``id``).
     """
     if path.is_dir():
         raise StudyDataError(Problem("is a directory, not a data file", file=name))
     if not path.exists():
         raise StudyDataError(Problem("file not found", file=name))
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise StudyDataError(
+            Problem(f"is {size:,} bytes, more than the {MAX_FILE_BYTES:,} read", file=name)
+        )
     data = path.read_bytes()
     digest = hashlib.sha256(data).hexdigest()
     if not data.strip():
@@ -255,7 +305,11 @@ def _load(path: Path, name: str, *, sheet, encoding) -> tuple[pd.DataFrame, str,
     if suffix in TEXT_SUFFIXES:
         raw = _read_text(data, name, encoding, notes)
     elif suffix in EXCEL_SUFFIXES:
-        raw = _read_excel(data, name, sheet, notes)
+        if has_id is None:
+            has_id = lambda header: "id" in [str(h).strip().lower() for h in header]  # noqa: E731
+        cells, more = read_sheet(data, name, sheet, has_id)
+        notes += more
+        raw = _header_row(cells).infer_objects()
     elif suffix in (".sav", ".dta"):
         raw, value_labels = _read_stats(path, name, suffix, encoding)
     else:
@@ -304,6 +358,16 @@ def _decode(data: bytes, name: str, encoding: str | None, notes: list[Problem]) 
     return text
 
 
+def _check_nul(text: str, name: str) -> None:
+    """A NUL character anywhere is an error naming its line (no table cell holds one)."""
+    at = text.find("\x00")
+    if at >= 0:
+        line = text.count("\n", 0, at) + 1
+        raise StudyDataError(
+            Problem(f"line {line} holds a NUL byte (\\x00): not a text table", file=name)
+        )
+
+
 def sniff_delimiter(text: str) -> str:
     """The delimiter (``,`` ``;`` or tab) splitting the first lines into equal field counts.
 
@@ -314,8 +378,10 @@ def sniff_delimiter(text: str) -> str:
     """
     lines = [line for line in text.splitlines() if line.strip()][:50]
     best, best_fields = ",", 1
+    longest = max((len(line) for line in lines), default=0)
     for delimiter in ("\t", ";", ","):
-        counts = {len(row) for row in csv.reader(lines, delimiter=delimiter)}
+        with _field_size_limit(longest + 1):  # a cell (or header) may be longer than 128 KiB
+            counts = {len(row) for row in csv.reader(lines, delimiter=delimiter)}
         if len(counts) == 1 and (fields := counts.pop()) > best_fields:
             best, best_fields = delimiter, fields
     if best_fields == 1 and lines:
@@ -324,8 +390,20 @@ def sniff_delimiter(text: str) -> str:
     return best
 
 
+@contextmanager
+def _field_size_limit(size: int) -> Iterator[None]:
+    """The csv module's field-size limit raised to ``size`` for the block (default 128 KiB)."""
+    previous = csv.field_size_limit()
+    csv.field_size_limit(max(previous, size))
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous)
+
+
 def _read_text(data: bytes, name: str, encoding, notes) -> pd.DataFrame:
     text = _decode(data, name, encoding, notes)
+    _check_nul(text, name)
     try:
         cells = pd.read_csv(
             io.StringIO(text),
@@ -345,39 +423,6 @@ def _header_row(cells: pd.DataFrame) -> pd.DataFrame:
     body = cells.iloc[1:].reset_index(drop=True).astype(object)
     body.columns = ["" if pd.isna(v) else str(v) for v in cells.iloc[0]]
     return body
-
-
-def _read_excel(data: bytes, name: str, sheet, notes) -> pd.DataFrame:
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, InvalidFileException) as exc:
-        raise StudyDataError(
-            Problem(f"is not a readable .xlsx workbook: {exc}", file=name)
-        ) from exc
-    names = book.sheetnames
-    book.close()
-    if sheet is None:
-        chosen = names[0]
-        if len(names) > 1:
-            others = ", ".join(f"'{n}'" for n in names[1:])
-            notes.append(Problem(f"read the first sheet '{chosen}'; ignored {others}", file=name))
-    elif isinstance(sheet, int) and 0 <= sheet < len(names):
-        chosen = names[sheet]
-    elif sheet in names:
-        chosen = sheet
-    else:
-        listed = ", ".join(f"'{n}'" for n in names)
-        raise StudyDataError(Problem(f"has no sheet {sheet!r} (sheets: {listed})", file=name))
-    cells = pd.read_excel(
-        io.BytesIO(data), sheet_name=chosen, header=None, dtype=object, engine="openpyxl"
-    )
-    if cells.empty:
-        raise StudyDataError(Problem(f"sheet '{chosen}' is empty", file=name))
-    body = _header_row(cells)
-    return body.infer_objects()
 
 
 def _read_stats(path: Path, name: str, suffix: str, encoding) -> tuple[pd.DataFrame, dict]:

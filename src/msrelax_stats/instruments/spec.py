@@ -34,10 +34,11 @@ optional)::
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
+
+from msrelax_stats.errors import Problem, StudyDataError
 
 __all__ = ["Bands", "Cutoff", "InstrumentSpec", "Reference", "Score", "load_instrument"]
 
@@ -302,9 +303,12 @@ def load_instrument(source: dict[str, Any] | str | Path) -> InstrumentSpec:
 
     Raises
     ------
-    ValueError
-        When the description is incomplete or inconsistent (unknown item in a score,
-        cut-off on an unknown score, bands and labels of different lengths, ...).
+    StudyDataError
+        (a ``ValueError``) With every problem of the description, naming the file and the
+        key (:func:`msrelax_stats.instruments.spec_file.checked_description`): a missing
+        ``name``/``items``/``min``/``max``, unknown keys, wrong kinds of values, names that
+        are not lower-case identifiers, a score or cut-off on unknown items or scores, bands
+        and labels of different lengths, a file that is not valid TOML (line and column).
 
     Examples
     --------
@@ -312,28 +316,18 @@ def load_instrument(source: dict[str, Any] | str | Path) -> InstrumentSpec:
     >>> [s.name for s in spec.scores], spec.item_columns[0]
     (['sleepy_total'], 'sleepy_1')
     """
-    if not isinstance(source, dict):
-        with open(source, "rb") as handle:
-            source = tomllib.load(handle)
-    data = dict(source)
-    try:
-        name = str(data["name"]).lower()
-        items = _items(data["items"])
-        low, high = float(data["min"]), float(data["max"])
-    except KeyError as missing:
-        raise ValueError(f"instrument description lacks {missing}") from None
-    if not name.isidentifier() or low >= high or not items:
-        raise ValueError(f"instrument {name!r}: need an identifier name, min < max, items")
+    from msrelax_stats.instruments.spec_file import checked_description
+
+    data, file = checked_description(source)
+    name = str(data["name"]).lower()
+    items = _items(data["items"])
+    low, high = float(data["min"]), float(data["max"])
     default_missing = int(data.get("max_missing", 0))
     scores = []
     entries = data.get("scores") or [{"name": f"{name}_total", "method": "sum"}]
     entries_items = [set(_items(e.get("items", items))) for e in entries]
     for entry in entries:
         chosen = _items(entry.get("items", items))
-        if set(chosen) - set(items):
-            raise ValueError(f"score {entry.get('name')!r} uses unknown items")
-        if entry.get("method", "sum") not in ("sum", "mean"):
-            raise ValueError(f"score {entry.get('name')!r}: method must be 'sum' or 'mean'")
         scores.append(
             Score(
                 name=str(entry["name"]),
@@ -349,7 +343,7 @@ def load_instrument(source: dict[str, Any] | str | Path) -> InstrumentSpec:
                 role=entry.get("role") or _inferred_role(chosen, entries_items),
             )
         )
-    names = {s.name for s in scores}
+    names = [s.name for s in scores]
     cutoffs = tuple(
         Cutoff(str(c["name"]), str(c["score"]), float(c["value"]), c.get("op", ">="))
         for c in data.get("cutoffs", [])
@@ -358,16 +352,18 @@ def load_instrument(source: dict[str, Any] | str | Path) -> InstrumentSpec:
         Bands(str(b["name"]), str(b["score"]), tuple(map(float, b["lower"])), tuple(b["labels"]))
         for b in data.get("bands", [])
     )
-    for rule in (*cutoffs, *bands):
-        if rule.score not in names:
-            raise ValueError(f"{rule.name!r} refers to unknown score {rule.score!r}")
-    if any(c.op not in (">=", ">") for c in cutoffs):
-        raise ValueError("cut-off op must be '>=' or '>'")
-    if any(len(b.lower) != len(b.labels) for b in bands):
-        raise ValueError("bands need as many lower bounds as labels")
-    reverse = _items(data.get("reverse", ()))
-    if set(reverse) - set(items):
-        raise ValueError("reverse lists unknown items")
+    problems = [
+        Problem(f"{rule.name!r} refers to unknown score {rule.score!r} (scores: "
+                f"{', '.join(names)})", file=file)
+        for rule in (*cutoffs, *bands) if rule.score not in names
+    ]  # fmt: skip
+    outputs = [*names, *(c.name for c in cutoffs), *(b.name for b in bands)]
+    twice = sorted({n for n in outputs if outputs.count(n) > 1})
+    if twice:
+        problems.append(Problem(f"names used twice among scores, cut-offs and bands: "
+                                f"{', '.join(twice)}", file=file))  # fmt: skip
+    if problems:
+        raise StudyDataError(problems)
     return InstrumentSpec(
         name=name,
         title=str(data.get("title", name)),
@@ -375,7 +371,7 @@ def load_instrument(source: dict[str, Any] | str | Path) -> InstrumentSpec:
         item_min=low,
         item_max=high,
         scores=tuple(scores),
-        reverse=reverse,
+        reverse=_items(data.get("reverse", ())),
         whole_numbers=bool(data.get("whole_numbers", True)),
         cutoffs=cutoffs,
         bands=bands,

@@ -10,6 +10,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from msrelax_stats.data.safe import unique_file_names
 from msrelax_stats.figures.save import render_figure, save_figure, save_figures
 from msrelax_stats.report.gallery import FigureSpec, study_figures
 from msrelax_stats.report.html import write_report
@@ -48,14 +49,15 @@ def write_outputs(out_dir: str | Path, *, scored: pd.DataFrame, analysis: Any,
     """
     out = Path(out_dir)
     specs = study_figures(scored, analysis, options.figure_set)
-    jobs = [(spec.figure, out / "figures" / spec.name) for spec in specs]
+    names = unique_file_names(spec.name for spec in specs)  # input-derived names made safe
+    jobs = [(spec.figure, out / "figures" / name) for spec, name in zip(specs, names, strict=True)]
     saved = save_figures(jobs, options.figure_formats, options.dpi, save=_save_for_report)
     written = {f"figures/{path.name}": path for paths, _ in saved for path in paths}
     table = table2(analysis.paired.table, options.decimals,
                    primary=analysis.options.primary_test, info=analysis.info)  # fmt: skip
     written.update(write_table2(out, table, two_arms=analysis.design.two_arms))
-    embedded = [FigureSpec(spec.name, spec.caption, embed)
-                for spec, (_, embed) in zip(specs, saved, strict=True)]  # fmt: skip
+    embedded = [FigureSpec(name, spec.caption, embed)
+                for spec, name, (_, embed) in zip(specs, names, saved, strict=True)]  # fmt: skip
     written["report.html"] = write_report(
         out, scored=scored, analysis=analysis, registry=registry, options=options,
         versions=versions, flow=flow, figures=embedded, table=table,

@@ -6,7 +6,6 @@ Numbers are rounded for reading here; full precision stays in ``results.csv``.
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from msrelax_stats.data.safe import csv_quoting, latex_escape, markdown_text
 from msrelax_stats.data.safe import spreadsheet_safe as _inert_table
 from msrelax_stats.errors import Problem, StudyDataError
 from msrelax_stats.figures._common import labels
@@ -156,22 +156,24 @@ def to_csv(
     """
     if spreadsheet_safe:
         table = _inert_table(table)
-    return _write(table.to_csv(index=False, lineterminator="\n"), path)
+    text = table.to_csv(index=False, lineterminator="\n", quoting=csv_quoting(table))
+    return _write(text, path)
 
 
 def _md_cell(value: Any) -> str:
-    return str(value).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    return markdown_text(value)  # < > | ` * _ [ and control characters escaped
 
 
 def to_markdown(table: pd.DataFrame, path: str | Path | None = None) -> str:
-    """A GitHub/pandoc pipe table; ``|`` inside cells is escaped, first column left-aligned.
+    """A GitHub/pandoc pipe table, first column left-aligned; every cell and header is escaped
+    (:func:`msrelax_stats.data.safe.markdown_text`), so input text renders as text.
 
     Examples
     --------
     >>> print(to_markdown(pd.DataFrame({"Outcome": ["FSS"], "p": ["< .001"]})))
     | Outcome | p |
     | :--- | ---: |
-    | FSS | < .001 |
+    | FSS | \\< .001 |
     <BLANKLINE>
     """
     columns = [str(c) for c in table.columns]
@@ -184,35 +186,6 @@ def to_markdown(table: pd.DataFrame, path: str | Path | None = None) -> str:
     return _write("\n".join(lines) + "\n", path)
 
 
-_LATEX_SPECIAL = {
-    "\\": r"\textbackslash{}",
-    "&": r"\&",
-    "%": r"\%",
-    "$": r"\$",
-    "#": r"\#",
-    "_": r"\_",
-    "{": r"\{",
-    "}": r"\}",
-    "~": r"\textasciitilde{}",
-    "^": r"\textasciicircum{}",
-    "<": r"\textless{}",
-    ">": r"\textgreater{}",
-}
-_LATEX_RE = re.compile("|".join(re.escape(k) for k in _LATEX_SPECIAL))
-
-
-def latex_escape(text: Any) -> str:
-    """Escape LaTeX specials in one pass; a minus sign before a number becomes ``$-$``.
-
-    Examples
-    --------
-    >>> print(latex_escape("50 % & d_z < -0.5"))
-    50 \\% \\& d\\_z \\textless{} $-$0.5
-    """
-    escaped = _LATEX_RE.sub(lambda m: _LATEX_SPECIAL[m.group()], str(text))
-    return re.sub(r"(?<![\w.])-(?=\.?\d)", "$-$", escaped)
-
-
 def to_latex(
     table: pd.DataFrame,
     path: str | Path | None = None,
@@ -222,7 +195,7 @@ def to_latex(
 ) -> str:
     """A ``table`` environment with a booktabs ``tabular`` (needs ``\\usepackage{booktabs}``).
 
-    Every cell, header and the caption is escaped (``& % $ # _ { } ~ ^ \\ < >``), so text
+    Every cell, header and the caption is escaped (``& % $ # _ { } ~ ^ \\ < > |`` and control characters), so text
     from the input file cannot break the document.
     """
     columns = [str(c) for c in table.columns]

@@ -7,7 +7,10 @@ from typing import Any, Literal
 
 from msrelax_stats.errors import Problem, StudyDataError
 
-__all__ = ["AnalysisOptions"]
+__all__ = ["AnalysisOptions", "MAX_N_BOOT"]
+
+#: Most bootstrap resamples accepted (time grows with them; 1e6 is ~100x the default).
+MAX_N_BOOT = 1_000_000
 
 PrimaryTest = Literal["t", "wilcoxon"]
 
@@ -72,6 +75,8 @@ class AnalysisOptions:
             bad("seed", "an integer of 0 or more")
         if not _is_int(self.n_boot) or self.n_boot < 100:
             bad("n_boot", "an integer of at least 100")
+        elif self.n_boot > MAX_N_BOOT:  # beyond, a run takes hours: a typo, not a plan
+            bad("n_boot", f"at most {MAX_N_BOOT:,}")
         if self.primary_test not in ("t", "wilcoxon"):
             bad("primary_test", "'t' or 'wilcoxon'")
         if self.diary_days is not None and (not _is_int(self.diary_days) or self.diary_days < 1):

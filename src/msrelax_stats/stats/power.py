@@ -41,7 +41,9 @@ def paired_t_power(d_z: float, n: float, alpha: float = 0.05) -> float:
     With df = n - 1, ncp = d_z sqrt(n) and c = t_{1 - alpha/2, df}:
     power = P(T_{df, ncp} > c) + P(T_{df, ncp} < -c), the value of ``statsmodels``'
     ``TTestPower().power``; computed here as ``nct.sf(c, df, ncp) + nct.sf(c, df, -ncp)``
-    because scipy's ``nct.cdf`` returns NaN far in the lower tail for large ncp.
+    because scipy's ``nct.cdf`` returns NaN far in the lower tail for large ncp. Where even
+    ``nct.sf`` gives NaN (ncp beyond about 1e9), the normal limit
+    Phi(ncp - c) + Phi(-ncp - c) is used; the power is then 1 to double precision.
 
     Examples
     --------
@@ -51,7 +53,11 @@ def paired_t_power(d_z: float, n: float, alpha: float = 0.05) -> float:
     df = n - 1
     ncp = d_z * math.sqrt(n)
     c = stats.t.isf(alpha / 2, df)
-    return float(stats.nct.sf(c, df, ncp) + stats.nct.sf(c, df, -ncp))
+    with np.errstate(all="ignore"):
+        value = float(stats.nct.sf(c, df, ncp) + stats.nct.sf(c, df, -ncp))
+    if not np.isfinite(value):  # scipy's noncentral t gives NaN at ncp beyond ~1e9: the normal
+        value = float(special.ndtr(ncp - c) + special.ndtr(-ncp - c))  # limit, then ~1
+    return value
 
 
 def detectable_d_z(n: int, power: float = 0.8, alpha: float = 0.05) -> float:
@@ -82,9 +88,16 @@ def detectable_d_z(n: int, power: float = 0.8, alpha: float = 0.05) -> float:
     """
     if n < 2:
         return np.nan
-    return float(
-        optimize.brentq(lambda d: paired_t_power(d, n, alpha) - power, 1e-6, 100.0, xtol=1e-14)
-    )
+
+    def gap(d: float) -> float:
+        return paired_t_power(d, n, alpha) - power
+
+    low, high = 1e-6, 100.0
+    while gap(low) > 0 and low > 1e-300:  # n beyond ~1e13 pairs detects d_z below 1e-6
+        low /= 1e3
+    while gap(high) < 0 and high < 1e300:  # power near 1 asked of very few pairs
+        high *= 1e3
+    return float(optimize.brentq(gap, low, high, xtol=min(1e-14, low)))
 
 
 @dataclass(frozen=True)
@@ -103,9 +116,13 @@ def n_for_d_z(d_z: float, power: float = 0.8, alpha: float = 0.05) -> SampleSize
 
     Notes
     -----
-    Solves power(|d_z|, n) = ``power`` for real n >= 2 (R:
-    ``power.t.test(delta = d_z, sd = 1, power = power, type = "paired", strict = TRUE)$n``);
-    ``n`` is that value rounded up.
+    Solves power(|d_z|, n) = ``power`` for real n (R:
+    ``power.t.test(delta = d_z, sd = 1, power = power, type = "paired", strict = TRUE)$n``,
+    whose ``uniroot(..., extendInt = "upX")`` goes beyond 1e7 pairs for very small effects, as
+    this search does); ``n`` is that value rounded up. When two pairs already give the power
+    (|d_z| above about 5.4 at the defaults), ``n`` is 2 and ``n_exact`` NaN: R then reports a
+    root below 2 pairs, where the noncentral t with df < 1 is not computed reliably (R and
+    scipy disagree there), and a paired test needs two pairs anyway.
 
     Examples
     --------
@@ -115,8 +132,17 @@ def n_for_d_z(d_z: float, power: float = 0.8, alpha: float = 0.05) -> SampleSize
     d = abs(float(d_z))
     if d == 0 or not np.isfinite(d):
         return SampleSize(0, np.nan, float(d_z), power, alpha)
-    exact = optimize.brentq(lambda n: paired_t_power(d, n, alpha) - power, 2.0, 1e7, xtol=1e-12)
-    return SampleSize(int(math.ceil(exact - 1e-9)), float(exact), float(d_z), power, alpha)
+
+    def gap(n: float) -> float:
+        return paired_t_power(d, n, alpha) - power
+
+    low, high = 2.0, 1e7
+    if gap(low) >= 0:  # two pairs already reach the power: no root at n >= 2
+        return SampleSize(2, np.nan, float(d_z), power, alpha)
+    while gap(high) < 0 and high < 1e300:  # tiny effects need more than 1e7 pairs
+        low, high = high, high * 1e3
+    exact = optimize.brentq(gap, low, high, xtol=1e-12, rtol=1e-14)
+    return SampleSize(max(2, int(math.ceil(exact - 1e-9))), float(exact), float(d_z), power, alpha)
 
 
 def wilcoxon_power_sim(d_z: float, n: int, n_sim: int = 10000, seed: int = 1,

@@ -360,8 +360,11 @@ def binary_bytes() -> bytes:
 FIXED_TIME = dt.datetime(2024, 1, 1, 0, 0, 0)
 
 
-def _save_workbook(book, path: Path) -> None:
-    """Save with fixed properties and zip timestamps, so reruns give the same bytes."""
+def _save_workbook(
+    book, path: Path, edits: dict[str, Callable[[bytes], bytes]] | None = None
+) -> None:
+    """Save with fixed properties and zip timestamps, so reruns give the same bytes;
+    ``edits`` rewrites members of the archive (XML that openpyxl cannot write)."""
     book.properties.created = FIXED_TIME
     book.properties.modified = FIXED_TIME
     book.properties.creator = "msrelax_stats tests"
@@ -375,6 +378,8 @@ def _save_workbook(book, path: Path) -> None:
                 data = re.sub(
                     rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2024-01-01T00:00:00Z", data
                 )
+            if edits and item.filename in edits:
+                data = edits[item.filename](data)
             info = zipfile.ZipInfo(item.filename, date_time=(2024, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
             out.writestr(info, data)
@@ -467,7 +472,9 @@ def main() -> list[Path]:
     keep = folder / "README"
     keep.write_text("This folder stands where a data file was expected (corpus case).\n")
     written.append(keep)
-    return written
+    import hostile  # the hostile inputs of issue 13 (imported here: it uses this module)
+
+    return written + hostile.write(HERE)
 
 
 if __name__ == "__main__":
