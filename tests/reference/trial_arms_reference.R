@@ -98,6 +98,16 @@ for (v in c("week6", "week12")) {
   put("controlled_ancova", "fss_mean", v, "n", nrow(cc))
 }
 
+# Friedman test within each arm (participants of the arm with every visit)
+for (arm in c("control", "relaxation")) {
+  a <- w[w$group == arm, paste0("fss_mean.", c("baseline", "week6", "week12"))]
+  m <- as.matrix(a[complete.cases(a), ])
+  ft <- friedman.test(m)
+  put("controlled_friedman", "fss_mean", arm, "n", nrow(m))
+  put("controlled_friedman", "fss_mean", arm, "statistic", ft$statistic)
+  put("controlled_friedman", "fss_mean", arm, "p", ft$p.value)
+}
+
 res <- do.call(rbind, out)
 write.csv(res, "trial_arms_reference_values.csv", row.names = FALSE, quote = TRUE)
 cat("wrote", nrow(res), "values\n")

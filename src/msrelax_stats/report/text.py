@@ -169,9 +169,9 @@ def methods_paragraph(
         "rank-biserial correlation has a Fisher-z CI; a JZS Bayes factor (r = 0.707) is given.",
     ]  # fmt: skip
     within = " within each arm" if two_arms else ""
-    overall = (f"results.csv also holds the p-values of the t-tests adjusted over all outcomes "
-               f"of the table{within} by Holm's method and by the Benjamini-Hochberg false "
-               "discovery rate.")  # fmt: skip
+    overall = (f"results.csv also holds the p-values of the t-tests adjusted over the "
+               f"{len(analysis.outcomes)} outcomes of the table{within} by Holm's method and by "
+               "the Benjamini-Hochberg false discovery rate.")  # fmt: skip
     caseness = ("Caseness before and after (e.g. poor sleepers) was compared with the exact "
                 "McNemar test (binomial test on the discordant pairs).")  # fmt: skip
     if two_arms:
