@@ -53,6 +53,19 @@ for (oc in outcomes) {
       put("hedges_g", oc, key, "g", g$Hedges_g)
       put("hedges_g", oc, key, "ci_low", g$CI_low)
       put("hedges_g", oc, key, "ci_high", g$CI_high)
+      # effectsize finds the noncentrality parameters with optim (abstol 1e-9); the same CI
+      # with uniroot to 1e-14: t = d / sqrt(1/n1 + 1/n2) ~ noncentral t(n1 + n2 - 2)
+      n1 <- length(ch_t); n2 <- length(ch_c); dfp <- n1 + n2 - 2
+      sp <- sqrt(((n1 - 1) * var(ch_t) + (n2 - 1) * var(ch_c)) / dfp)
+      hn <- sqrt(1 / n1 + 1 / n2)
+      tval <- (mean(ch_t) - mean(ch_c)) / sp / hn
+      j <- exp(lgamma(dfp / 2) - log(sqrt(dfp / 2)) - lgamma((dfp - 1) / 2))
+      ncp_at <- function(prob) {
+        uniroot(function(ncp) pt(tval, dfp, ncp) - prob, c(tval - 20, tval + 20),
+                tol = 1e-14)$root
+      }
+      put("hedges_g", oc, key, "ci_low_exact", ncp_at(0.975) * hn * j)
+      put("hedges_g", oc, key, "ci_high_exact", ncp_at(0.025) * hn * j)
       if (model == "unadjusted") {
         fit <- lm(post ~ pre + group, data = w)
       } else {
