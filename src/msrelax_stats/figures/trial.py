@@ -220,8 +220,8 @@ def arm_forest_plot(table: pd.DataFrame, ax: Axes | None = None, *,
         Per visit one ``Line2D`` of estimates (gid ``"estimate"``, the endpoint filled
         squares, follow-ups open circles) and one collection of CIs (gid ``"ci"``); the
         adjusted difference [CI] in the outcome's units as text right of each row (gid
-        ``"difference"``); family headings as bold tick labels; the direction of improvement
-        (gid ``"direction"``).
+        ``"difference"``); family headings in bold left of the axis (gid ``"family"``); the
+        direction of improvement (gid ``"direction"``).
 
     Examples
     --------
@@ -247,9 +247,7 @@ def arm_forest_plot(table: pd.DataFrame, ax: Axes | None = None, *,
         if not members:
             continue
         if any(fam_of.values()):  # a heading per family of the plan
-            ticks.append(y)
-            tick_labels.append(f"{fam or 'no family'} outcomes")
-            heads.append(len(ticks) - 1)
+            heads.append((y, f"{fam or 'no family'} outcomes"))
             y -= 1
         for o in members:
             ticks.append(y)
@@ -291,9 +289,9 @@ def arm_forest_plot(table: pd.DataFrame, ax: Axes | None = None, *,
                             color=colour if not endpoint else pal["estimate"])  # fmt: skip
         ax.axvline(0, color=pal["reference"], lw=0.8, ls="--", gid="zero")
         ax.set_yticks(ticks, tick_labels)
-        for k in heads:  # family headings: bold, without a tick mark
-            ax.get_yticklabels()[k].set_fontweight("bold")
-            ax.yaxis.get_major_ticks()[k].tick1line.set_visible(False)
+        for yh, text in heads:  # family headings: bold, left of the axis, without a tick
+            ax.text(-0.03, yh, text, transform=trans, ha="right", va="center",
+                    fontweight="bold", gid="family")  # fmt: skip
         ax.set_ylim(y + 0.5, 0.7)
         ax.set_xlabel(f"{names.get(effect, effect)}, {level * 100:g} % CI")
         ax.text(1.02, 1.0, "adjusted difference\n(own units)", transform=ax.transAxes,
