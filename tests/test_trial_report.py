@@ -235,3 +235,27 @@ def test_arm_forest_plot_every_outcome_and_visit(trial_result):
     assert len(texts) == len(table)
     assert [t.get_text() for t in ax.get_yticklabels()] == ["FSS mean", "PSQI global"]
     assert [t.get_text() for t in ax.texts if t.get_gid() == "family"] == ["primary outcomes"]
+
+
+def test_covariates_reach_the_ledger_the_report_and_table2(tmp_path):
+    # trial_data.csv through analyze (read as text cells, like a file): lm(post ~ pre + group +
+    # age + sex + edss) at week6 (trial_reference.R); t09 has no EDSS, t26 no age at baseline
+    from designs_reference import REF, trial_ref
+
+    df = pd.read_csv(REF / "trial_data.csv", dtype={"id": str, "sex": str})
+    res = analyze(df, out=tmp_path / "out", visits=VISITS.split(","), n_boot=200,
+                  plan={"endpoint": "week6", "covariates": ["age", "sex", "edss"]})  # fmt: skip
+    html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert "edss missing at baseline (t09)" in html and "age missing at baseline (t26)" in html
+    assert "sex: M vs F" in html and "adjusted for baseline and age, sex, edss" in html
+    ledger = _csv(tmp_path / "out", "exclusions.csv")
+    assert {"ANCOVA at week6", "ANCOVA at week12", "visits: mixed model"} <= set(
+        ledger.loc[ledger["id"] == "t09", "analysis"]
+    )
+    fss = _csv(tmp_path / "out", "table2.csv").set_index("Outcome").loc["FSS mean"]
+    want = [trial_ref("ancova_contrast", "fss_mean", "adjusted:week6", s)
+            for s in ("estimate", "ci_low", "ci_high")]  # fmt: skip
+    assert fss["Adjusted difference [95 % CI]"].lstrip("'") == (
+        f"{fmt_num(want[0])} {fmt_ci(want[1], want[2])}"
+    )
+    assert res.analysis.arms.row("fss_mean").covariates == "age + sex + edss"
