@@ -11,12 +11,17 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import pandas as pd
-
 from msrelax_stats.figures._common import labels
 from msrelax_stats.figures._format import fmt_ci, fmt_int, fmt_num, fmt_p, is_missing
 
-__all__ = ["arms_sentence", "arms_rows", "lead_rows", "plan_sentence", "trial_methods"]
+__all__ = [
+    "adjusted_p_text",
+    "arms_sentence",
+    "arms_rows",
+    "lead_rows",
+    "plan_sentence",
+    "trial_methods",
+]
 
 _FAMILY_ORDER = {"primary": 0, "secondary": 1, "exploratory": 2, "": 3}
 
@@ -201,9 +206,3 @@ def trial_methods(analysis: Any) -> list[str]:
         "two-group estimation plots draw. Between-arm statistics need at least two participants "
         "in each arm; otherwise they are left empty with a note.",
     ]  # fmt: skip
-
-
-def sorted_by_family(frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` with its rows in the order primary, secondary, exploratory (stable)."""
-    key = frame["family"].map(lambda f: _FAMILY_ORDER.get(str(f or ""), 3))
-    return frame.iloc[key.argsort(kind="stable")]
