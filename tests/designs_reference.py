@@ -1,6 +1,8 @@
 """Look-up of the R reference values of tests/reference/designs_reference.R (shared by the
-tests of stats.arms, stats.visits and stats.diary) and of tests/reference/trial_reference.R
-(the trial analyses of issue 17: stats.ancova, the Satterthwaite mixed model, stats.plan)."""
+tests of stats.arms, stats.visits and stats.diary), of tests/reference/trial_reference.R
+(the trial analyses of issue 17: stats.ancova, the Satterthwaite mixed model, stats.plan) and
+of tests/reference/trial_arms_reference.R (what analyse() adds: the changes compared between
+arms, the ANCOVA p by family, the controlled sample)."""
 
 from __future__ import annotations
 
@@ -25,6 +27,12 @@ def ref(analysis: str, outcome: str, term: str, statistic: str) -> float:
 def trial_ref(analysis: str, outcome: str, term: str, statistic: str) -> float:
     """The one value of trial_reference_values.csv for (analysis, outcome, term, statistic)."""
     return _lookup(_values("trial_reference_values.csv"), analysis, outcome, term, statistic)
+
+
+def trial_arms_ref(analysis: str, outcome: str, term: str, statistic: str) -> float:
+    """The one value of trial_arms_reference_values.csv (trial_arms_reference.R, issue 17
+    phase B) for (analysis, outcome, term, statistic)."""
+    return _lookup(_values("trial_arms_reference_values.csv"), analysis, outcome, term, statistic)
 
 
 def _lookup(table: pd.DataFrame, analysis: str, outcome: str, term: str, statistic: str) -> float:

@@ -142,7 +142,7 @@ def test_compare_arms_uses_the_same_ancova(trial):
     # the two-visit between-arm table of compare_arms is the week12 ANCOVA without covariates
     pair = trial[trial.time.isin(["baseline", "week12"])].copy()
     pair["time"] = pair["time"].cat.remove_unused_categories()
-    res = compare_arms(pair, OUTCOMES, ("baseline", "week12"), within=False)
+    res = compare_arms(pair, OUTCOMES, ("baseline", "week12"))
     row = res.table.set_index("outcome").loc["fss_mean"]
     want = trial_ref("ancova_contrast", "fss_mean", "unadjusted:week12", "estimate")
     assert row.ancova_diff == pytest.approx(want, rel=RTOL)

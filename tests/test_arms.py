@@ -8,8 +8,6 @@ with a missing pre score.
 
 from __future__ import annotations
 
-import importlib.util
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -30,7 +28,7 @@ def arms_data() -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def result(arms_data):
-    return compare_arms(arms_data, OUTCOMES, within=False)
+    return compare_arms(arms_data, OUTCOMES)
 
 
 @pytest.mark.parametrize("outcome", OUTCOMES)
@@ -128,21 +126,12 @@ def test_counts_and_exclusions(result):
 
 def test_arm_with_one_participant_gives_nan_and_note(arms_data):
     one = arms_data[~arms_data["id"].isin(["c02", "c03", "c04", "c05", "c06"])]
-    res = compare_arms(one, ["fss_mean"], within=False)
+    res = compare_arms(one, ["fss_mean"])
     row = res.table.iloc[0]
     assert row.n_control == 1
     assert np.isnan(row.ancova_diff) and np.isnan(row.welch_p) and np.isnan(row.hedges_g)
     assert any("arm control has 1 participant" in note for note in res.notes)
     assert res.adjusted_means.empty
-
-
-def test_within_arm_hook(arms_data):
-    res = compare_arms(arms_data, OUTCOMES, n_boot=200)
-    if importlib.util.find_spec("msrelax_stats.stats.compare") is None:
-        assert res.within is None
-        assert any("stats.compare is not available" in note for note in res.notes)
-    else:
-        assert set(res.within["group"]) == {"control", "relaxation"}
 
 
 @pytest.mark.parametrize(

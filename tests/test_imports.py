@@ -38,8 +38,9 @@ def imported_after(code: str) -> set[str]:
         ["--help"],
         ["validate", str(SAMPLE)],
         ["score", str(SAMPLE), "--out", "{tmp}/scored.csv"],
+        ["plan", str(SAMPLE), "--out", "{tmp}/plan.toml"],
     ],
-    ids=["help", "validate", "score"],
+    ids=["help", "validate", "score", "plan"],
 )
 def test_light_commands_import_no_heavy_library(argv, tmp_path):
     argv = [a.replace("{tmp}", str(tmp_path)) for a in argv]

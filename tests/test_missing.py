@@ -162,7 +162,7 @@ def test_no_missing_data_two_arms_equals_ancova(arms_data):
     res = analyze_missing(data, ["fss_mean"], options=MissingDataOptions(m=5))
     mi, cc = _row(res, "fss_mean", "mi"), _row(res, "fss_mean", "complete")
     assert mi["estimate"] == cc["estimate"] and mi["se"] == cc["se"]
-    ancova = compare_arms(data, ["fss_mean"], within=False).table.iloc[0]
+    ancova = compare_arms(data, ["fss_mean"]).table.iloc[0]
     assert mi["estimate"] == pytest.approx(ancova["ancova_diff"], rel=1e-10)
     assert mi["se"] == pytest.approx(ancova["ancova_se"], rel=1e-10)
 

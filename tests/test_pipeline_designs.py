@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from designs_reference import trial_arms_ref
 
 from msrelax_stats.cli import main
 from msrelax_stats.errors import StudyDataError
@@ -63,7 +64,11 @@ def test_results_csv_is_within_arm_first_vs_last(controlled):
 
 
 def test_arms_csv_against_r(controlled):
-    fss = _csv(controlled, "arms.csv").set_index("outcome").loc["fss_mean"]
+    arms = _csv(controlled, "arms.csv")
+    # no plan: the endpoint is the last visit, week12; every follow-up visit has a row
+    assert set(arms["visit"]) == {"week6", "week12"}
+    fss = arms.set_index(["outcome", "visit"]).loc[("fss_mean", "week12")]
+    assert fss["endpoint"]
     # R: lm(fss_mean.week12 ~ fss_mean.baseline + group), control = reference
     assert fss["ancova_diff"] == pytest.approx(-0.7043218961, rel=1e-6)
     assert fss["ancova_ci_low"] == pytest.approx(-1.0982909238, rel=1e-6)
@@ -76,10 +81,18 @@ def test_arms_csv_against_r(controlled):
 
 
 def test_visits_files_against_r(controlled):
-    friedman = _csv(controlled, "friedman.csv").set_index("outcome").loc["fss_mean"]
-    # R: friedman.test(m) on the 31 participants with every visit
-    assert friedman["n"] == 31
-    assert friedman["statistic"] == pytest.approx(20.5593220339, rel=1e-8)
+    friedman = _csv(controlled, "friedman.csv").set_index(["group", "outcome"])
+    # within each arm (pooling them mixes treatment with time); R: friedman.test(m) on the
+    # participants of the arm with every visit (trial_arms_reference.R)
+    for arm, n in (("control", 15), ("relaxation", 16)):
+        row = friedman.loc[(arm, "fss_mean")]
+        assert row["n"] == n == trial_arms_ref("controlled_friedman", "fss_mean", arm, "n")
+        assert row["statistic"] == pytest.approx(
+            trial_arms_ref("controlled_friedman", "fss_mean", arm, "statistic"), rel=1e-8
+        )
+        assert row["p"] == pytest.approx(
+            trial_arms_ref("controlled_friedman", "fss_mean", arm, "p"), rel=1e-8
+        )
     fixed = _csv(controlled, "visits_fixed_effects.csv")
     visit = fixed[(fixed["outcome"] == "fss_mean") & (fixed["model"] == "visit")]
     # R: fixef(lmer(fss_mean ~ time + (1 | id), REML = TRUE))
@@ -110,8 +123,9 @@ def test_exclusions_ledger_names_every_analysis(controlled):
     s32 = ledger[ledger["id"] == "S32"]
     assert set(s32["group"]) == {"control"}
     analyses = set(s32["analysis"])
-    assert {"paired baseline vs week12", "between arms (ANCOVA, Welch)",
+    assert {"paired baseline vs week12", "ANCOVA at week12",
             "visits: friedman (kept in mixed model)"} <= analyses  # fmt: skip
+    assert "ANCOVA at week6" not in analyses  # S32 has a week6 visit
     rows = ledger[ledger["analysis"] == "adherence (diary rows)"].set_index("id")["reason"]
     assert rows.to_dict() == {"S03": "day 0 is before the study period (days 1-42)",
                               "S04": "day 43 is after the study period (days 1-42)"}  # fmt: skip
@@ -137,12 +151,14 @@ def test_report_sections_and_methods(controlled):
                     "week12", "Practice diary: adherence", "Dose-response",
                     "Left out of the other analyses"):  # fmt: skip
         assert heading in text, heading
-    for phrase in ("lm(post ~ pre + group)", "partial eta squared", "Welch t-test",
+    for phrase in ("lm(post ~ pre + group)", "standardised difference", "Welch t-test",
                    "Hedges&#39; g", "noncentral t", "REML", "lme4::lmer", "likelihood-ratio test",
                    "Friedman test", "Holm&#39;s method", "Spearman", "42 days of the practice period",
                    "day 0 is before the study period (days 1-42) (S03)"):  # fmt: skip
         assert phrase in text, phrase
-    assert "At week12, adjusted for baseline, FSS mean was lower in relaxation" in text
+    assert ("At week12 (the endpoint), adjusted for baseline, FSS mean was lower in relaxation"
+            in text)  # fmt: skip
+    assert text.index("Between arms (primary") < text.index("Within each arm, baseline to week12")
 
 
 def _study(arms, visits=("pre", "post"), drop=(), seed=3) -> pd.DataFrame:
@@ -191,7 +207,8 @@ def test_arm_of_one_and_unbalanced_arms_give_notes_and_a_report(tmp_path):
     row = res.arms.table.iloc[0]
     assert row["n_control"] == 1 and row["n_treatment"] == 5 and np.isnan(row["ancova_diff"])
     assert any(n.startswith("unbalanced arms: pmr 5, control 1") for n in res.notes)
-    assert any("between-arm statistics need at least 2 per arm" in n for n in res.notes)
+    assert any("fewer than 2 participants with both visits; between-arm statistics left empty"
+               in n for n in res.notes)  # fmt: skip
     html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
     assert "the arms could not be compared" in html and "unbalanced arms" in html
 

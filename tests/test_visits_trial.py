@@ -173,11 +173,18 @@ def test_one_group_study_stays_pooled(trial):
     )
 
 
-def test_wald_default_keeps_the_old_columns(trial):
-    res = compare_visits(trial, ["fss_mean"], VISITS)
+def test_wald_keeps_the_old_columns(trial):
+    res = compare_visits(trial, ["fss_mean"], VISITS, ddf="wald")
     assert list(res.fixed_effects.columns) == ["outcome", "model", "term", "label", "estimate",
                                                "se", "z", "p", "ci_low", "ci_high"]  # fmt: skip
     assert np.isinf(res.arm_differences["df"]).all()
+
+
+def test_defaults_are_satterthwaite_within_arms(trial, plain):
+    res = compare_visits(trial, ["fss_mean"], VISITS)
+    assert {"df", "t"} <= set(res.fixed_effects.columns) and "z" not in res.fixed_effects
+    pd.testing.assert_frame_equal(res.friedman, plain.friedman[plain.friedman.outcome == "fss_mean"]
+                                  .reset_index(drop=True))  # fmt: skip
 
 
 def test_participant_without_arm_leaves_the_within_arm_tests_with_a_reason(trial):

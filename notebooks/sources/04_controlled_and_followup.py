@@ -3,8 +3,9 @@
 #
 # Later trials of relaxation in MS improved on the single-group design of notebook 02: a control
 # arm (usual care), a third visit some weeks after the practice ended, and a daily diary of
-# practice. This notebook analyses such a study with msrelax_stats: arms compared by ANCOVA,
-# three visits by a linear mixed model, and adherence from the diary.
+# practice. This notebook analyses such a study with msrelax_stats: arms compared by ANCOVA at
+# the endpoint of an analysis plan, three visits by a linear mixed model, and adherence from the
+# diary.
 #
 # **The data are synthetic** (`data/sample/controlled/`, made by
 # `msrelax_stats.sample_designs`): 32 participants randomised 16/16 to relaxation or control,
@@ -16,7 +17,8 @@
 # ## Setup
 #
 # Imports, the data folder and a temporary output folder. The design analyses live in
-# `msrelax_stats.stats.arms`, `.visits` and `.diary`; `mrs.analyze` runs them all at the end.
+# `msrelax_stats.stats.ancova` (between arms), `.visits` and `.diary`; `mrs.analyze` runs them
+# all at the end, following the analysis plan.
 
 # %%
 %matplotlib inline
@@ -27,7 +29,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 import msrelax_stats as mrs
-from msrelax_stats.stats.arms import compare_arms
+from msrelax_stats.stats.ancova import between_arms
 from msrelax_stats.stats.diary import adherence, dose_response, read_diary
 from msrelax_stats.stats.visits import compare_visits
 
@@ -57,53 +59,66 @@ pd.crosstab(study["group"], study["time"])
 # is **ANCOVA**: the week-6 score regressed on the baseline score and the arm (R:
 # `lm(week6 ~ baseline + group)`). Its arm coefficient is the difference between arms at week
 # 6 for people with the same baseline; it is unbiased under randomisation and more precise than
-# comparing change scores. The change scores are still compared (Welch t-test, Hedges' g) as a
-# secondary, familiar view. Negative differences favour relaxation (lower is better).
+# comparing change scores. Week 6 is the end of the 42-day practice period, so it is the
+# **endpoint**; `between_arms` fits the same model at every follow-up visit and marks the
+# endpoint. Beside it, the change scores are compared (Welch t-test, Hedges' g and a bootstrap
+# CI of the difference of mean changes) as a secondary, familiar view. Negative differences
+# favour relaxation (lower is better).
 
 # %%
-week6 = compare_arms(scored, OUTCOMES, visits=("baseline", "week6"), n_boot=2000, seed=1)
-week6.table[["outcome", "n_control", "n_treatment", "change_mean_control",
-             "change_mean_treatment", "ancova_diff", "ancova_ci_low", "ancova_ci_high",
-             "ancova_p", "partial_eta_sq", "welch_diff", "welch_p", "hedges_g"]].round(3)
+arms = between_arms(scored, OUTCOMES, VISITS, endpoint="week6", n_boot=2000, seed=1)
+arms.table[["outcome", "visit", "endpoint", "n_control", "n_treatment", "ancova_diff",
+            "ancova_ci_low", "ancova_ci_high", "ancova_p", "ancova_smd", "welch_diff",
+            "welch_diff_bca_ci_low", "welch_diff_bca_ci_high", "hedges_g"]].round(3)
 
 # %% [markdown]
-# The adjusted means are what the ANCOVA predicts for each arm at the common mean baseline; the
-# plot shows them with their CIs. Beside it, every participant's baseline-to-week-6 line,
-# coloured by arm.
+# `ancova_smd` is the adjusted difference in residual SDs of the ANCOVA (its CI is exact);
+# `hedges_g` is the raw-scale effect size of the changes, comparable with other studies. The
+# two-group estimation plot shows every participant's change in each arm and, on the right, the
+# bootstrap distribution of the difference of mean changes with its BCa CI; beside it, the
+# ANCOVA-adjusted means at week 6.
 
 # %%
-fig, axes = plt.subplots(1, 2, figsize=(8, 3.4), layout="constrained")
-mrs.figures.adjusted_means_plot(week6.adjusted_means, "fss_mean", ax=axes[0],
-                                arms_row=week6.table.iloc[0], visit="week6")
+fig = mrs.figures.arm_estimation_plot(scored, "fss_mean", arms)
+fig
+
+# %%
+ax = mrs.figures.adjusted_means_plot(arms.adjusted_means, "fss_mean",
+                                     arms_row=arms.row("fss_mean"), visit="week6")
+ax.figure
+
+# %% [markdown]
+# Within each arm, the paired pre/post analysis of notebook 02 (`paired_by_arm`) describes the
+# change. A within-arm change mixes the intervention with time, attention and regression to the
+# mean, which act on the control arm too; that is why the control arm's own change is worth
+# looking at, and why only the between-arm comparison above estimates the effect of relaxation.
+
+# %%
 within6 = mrs.stats.paired_by_arm(scored, ("control", "relaxation"), OUTCOMES,
                                   ("baseline", "week6"), ci_level=0.95, seed=1, n_boot=2000)
-mrs.figures.arm_slope_plot(scored, "fss_mean", within6, ax=axes[1],
-                           arms=("control", "relaxation"))
-plt.show()
-
-# %% [markdown]
-# `compare_arms` also runs the paired pre/post analysis of notebook 02 within each arm
-# (`within=True`, the default). A within-arm change mixes the intervention with time,
-# attention and regression to the mean, which act on the control arm too; that is why the
-# control arm's own change is worth looking at, and why only the between-arm comparison above
-# estimates the effect of relaxation.
+within6.table[["group", "outcome", "n", "diff_mean", "diff_ci_low", "diff_ci_high", "p_t",
+               "d_z"]].round(3)
 
 # %%
-week6.within[["group", "outcome", "n", "diff_mean", "diff_ci_low", "diff_ci_high", "p_t",
-              "d_z"]].round(3)
+ax = mrs.figures.arm_slope_plot(scored, "fss_mean", within6, arms=("control", "relaxation"))
+ax.figure
 
 # %% [markdown]
 # ## 3. Was the effect kept at week 12?
 #
-# The same ANCOVA at week 12 (baseline-adjusted), six weeks after the practice period ended. The
-# control participant without a week-12 visit cannot enter it; the exclusions say so.
+# The same ANCOVA at week 12, six weeks after the practice period ended, is in the same result
+# (a supportive analysis beside the endpoint). The control participant without a week-12 visit
+# cannot enter it; the exclusions say so, with the visit. The forest plot shows every outcome at
+# both visits, in residual SDs, with the adjusted difference in the outcome's own units beside.
 
 # %%
-week12 = compare_arms(scored, OUTCOMES, visits=("baseline", "week12"), n_boot=2000, seed=1)
-both = pd.concat([week6.table.assign(visit="week6"), week12.table.assign(visit="week12")])
-print(week12.exclusions.to_string(index=False))
-both[["visit", "outcome", "n_control", "n_treatment", "ancova_diff", "ancova_ci_low",
-      "ancova_ci_high", "ancova_p"]].round(3)
+print(arms.exclusions.to_string(index=False))
+arms.table[["outcome", "visit", "n_control", "n_treatment", "ancova_diff", "ancova_ci_low",
+            "ancova_ci_high", "ancova_p"]].round(3)
+
+# %%
+ax = mrs.figures.arm_forest_plot(arms.table)
+ax.figure
 
 # %% [markdown]
 # ## 4. All three visits at once: a linear mixed model
@@ -111,15 +126,25 @@ both[["visit", "outcome", "n_control", "n_treatment", "ancova_diff", "ancova_ci_
 # Separate tests per visit do not use all the data at once and do not keep participants with a
 # missing visit. A linear mixed model with a random intercept per participant uses every
 # observation, so the participant without week 12 stays in (R:
-# `lmer(score ~ visit * group + (1 | id))`, REML). In the `visit*group` model the terms
-# `time[week6]:group[relaxation]` and `time[week12]:group[relaxation]` are the differences
-# between arms in the change from baseline; the likelihood-ratio test of the interaction asks
-# whether the arms' trajectories differ at all.
+# `lmerTest::lmer(score ~ visit * group + (1 | id))`, REML). With 32 participants the fixed
+# effects are tested with t and Satterthwaite's degrees of freedom, as R `lmerTest` does (Wald z
+# would be anti-conservative at this size). In the `visit*group` model the terms
+# `time[week6]:group[relaxation]` and `time[week12]:group[relaxation]` (the `label` column says
+# it in words) are the differences between arms in the change from baseline; the
+# likelihood-ratio test of the interaction asks whether the arms' trajectories differ at all.
 
 # %%
 visits = compare_visits(scored, OUTCOMES, VISITS)
 effects = visits.fixed_effects
 effects[effects["model"] == "visit*group"].drop(columns="model").round(3)
+
+# %% [markdown]
+# The arm difference at every visit from the same model, and the intraclass correlation (the
+# share of the variance that lies between participants):
+
+# %%
+print(visits.variance[["outcome", "model", "icc"]].round(3).to_string(index=False), "\n")
+visits.arm_differences[["outcome", "label", "estimate", "ci_low", "ci_high", "df", "p"]].round(3)
 
 # %% [markdown]
 # The likelihood-ratio test compares `visit + group` with `visit * group`, both fitted by
@@ -129,9 +154,10 @@ effects[effects["model"] == "visit*group"].drop(columns="model").round(3)
 visits.interaction.round(4)
 
 # %% [markdown]
-# For the trajectories over both arms the Friedman test (complete cases only, hence n = 31) and
-# pairwise paired t-tests between visits (Holm-adjusted within each outcome) complete the
-# picture; the exclusions list who was left out of which analysis.
+# Within each arm, the Friedman test (complete cases only, hence n = 15 in the control arm) and
+# pairwise paired t-tests between visits (Holm-adjusted within each outcome and arm) complete
+# the picture; pooling both arms in a test over time would mix the effect of relaxation with
+# that of time. The exclusions list who was left out of which analysis.
 
 # %%
 print(visits.friedman.round(4).to_string(index=False), "\n")
@@ -187,26 +213,43 @@ ax = mrs.figures.dose_response_plot(dose, "fss_mean")
 ax.figure
 
 # %% [markdown]
-# ## 7. Everything in one call
+# ## 7. Everything in one call, following an analysis plan
 #
+# A trial fixes before the analysis what it tests: the primary and secondary outcomes, the
+# endpoint, the covariates and the multiplicity rule of each family (ICH E9). The plan of this
+# example is committed beside the data, `pmr_controlled_plan.toml` (endpoint week 6; primary:
+# FSS mean and PSQI global, Holm over the two; the PSQI components exploratory, unadjusted).
+# `python -m msrelax_stats plan DATA` writes the default plan of a file as a starting point.
+
+# %%
+print((CONTROLLED / "pmr_controlled_plan.toml").read_text(encoding="utf-8"))
+
+# %% [markdown]
 # `analyze` recognises the design from the data: a `group` column with two arms, more than two
-# visits, and a diary given with `diary=`. It writes the paired tables within each arm, the
-# ANCOVA of the last visit against the first (`arms.csv`), the mixed models, the diary
-# summaries, the figures and a report with a methods paragraph covering all of it.
+# visits, and a diary given with `diary=`. With `plan=` it compares the arms at the plan's
+# endpoint (`arms.csv`, with each outcome's `family` and its adjusted p), writes the paired
+# tables within each arm, the mixed models, the diary summaries, the figures and a report whose
+# results, Table 2 and methods lead with the between-arm comparison.
 
 # %%
 analysis = mrs.analyze(CONTROLLED / "pmr_controlled.csv", out=OUT / "report", visits=VISITS,
-                       diary=CONTROLLED / "pmr_diary.csv", outcomes=OUTCOMES, n_boot=2000)
+                       diary=CONTROLLED / "pmr_diary.csv", plan=CONTROLLED / "pmr_controlled_plan.toml",
+                       n_boot=2000)
 print(analysis.summary())
 sorted(path.name for path in (OUT / "report").iterdir())
+
+# %%
+pd.read_csv(OUT / "report" / "table2.csv")
 
 # %% [markdown]
 # From a terminal:
 #
 # ```bash
 # python -m msrelax_stats analyze data/sample/controlled/pmr_controlled.csv \
-#     --visits baseline,week6,week12 --diary data/sample/controlled/pmr_diary.csv --out results
+#     --visits baseline,week6,week12 --diary data/sample/controlled/pmr_diary.csv \
+#     --plan data/sample/controlled/pmr_controlled_plan.toml --out results
 # ```
 #
-# **Reference.** Vickers AJ, Altman DG. Analysing controlled trials with baseline and follow up
-# measurements. BMJ 2001;323:1123-1124.
+# **References.** Vickers AJ, Altman DG. Analysing controlled trials with baseline and follow up
+# measurements. BMJ 2001;323:1123-1124. Kuznetsova A, Brockhoff PB, Christensen RHB. lmerTest
+# package: tests in linear mixed effects models. J Stat Softw 2017;82(13).

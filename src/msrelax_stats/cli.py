@@ -143,9 +143,11 @@ def build_parser() -> argparse.ArgumentParser:
     analyze.add_argument(
         "--primary-test",
         choices=["t", "wilcoxon"],
-        default="t",
-        help="the analysis plan's primary test (both are always reported)",
+        help="the paired within-group test named as primary (both are always reported; "
+        "default: the plan's, else t)",
     )
+    analyze.add_argument("--plan", metavar="FILE", help="analysis plan (TOML; default: the "
+                         "default plan, which 'plan DATA' writes)")  # fmt: skip
     analyze.add_argument("--control", help="label of the control arm (two-arm studies)")
     analyze.add_argument("--diary", metavar="FILE", help="practice diary file")
     analyze.add_argument(
@@ -186,6 +188,16 @@ def build_parser() -> argparse.ArgumentParser:
         description="Check a study file; exit 0 when clean, else list every problem (exit 2).",
     )
     _add_reading_options(validate)
+
+    plan = commands.add_parser(
+        "plan",
+        help="write the default analysis plan of a study, to edit and pass with --plan",
+        description="Read and score a study; write its default analysis plan (TOML, commented) "
+        "to --out, or to standard output. An existing file is never overwritten.",
+    )
+    _add_reading_options(plan)
+    _add_scoring_options(plan)
+    plan.add_argument("--out", metavar="FILE", help="plan file to write (default: stdout)")
 
     sample = commands.add_parser(
         "sample",
@@ -324,7 +336,7 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     analysis = AnalysisOptions(
         outcomes=tuple(outcomes) if outcomes else None, ci_level=args.ci_level, seed=args.seed,
         n_boot=args.n_boot, primary_test=args.primary_test, control=args.control,
-        diary_days=args.diary_days,
+        diary_days=args.diary_days, plan=args.plan,
     )  # fmt: skip
     report = ReportOptions(
         figure_formats=tuple(_split(args.figure_formats) or ["png"]), figure_set=args.figures,
@@ -334,6 +346,19 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     result = analyze(args.data, out=Path(args.out), diary=args.diary, options=options,
                      force=args.force)  # fmt: skip
     print(result.summary())  # each line shown through terminal_text
+    return 0
+
+
+def _cmd_plan(args: argparse.Namespace) -> int:
+    from msrelax_stats.plan_file import default_plan_text, write_new_file
+
+    if args.out is not None and Path(args.out).exists():  # before reading: never overwritten
+        write_new_file(args.out, "")
+    text = default_plan_text(args.data, _read_options(args), _scoring_options(args))
+    if args.out is None:
+        sys.stdout.write(text)
+    else:
+        print(f"wrote {write_new_file(args.out, text)}")
     return 0
 
 
@@ -357,6 +382,7 @@ _COMMANDS = {
     "analyze": _cmd_analyze,
     "score": _cmd_score,
     "validate": _cmd_validate,
+    "plan": _cmd_plan,
     "sample": _cmd_sample,
 }
 

@@ -54,7 +54,7 @@ class AnalysisResult:
 
     @property
     def arms(self) -> Any:
-        """The between-arm comparison (``stats.arms.ArmsResult``) or None."""
+        """The between-arm comparison (``stats.ancova.BetweenArmsResult``) or None."""
         return self.analysis.arms
 
     @property
@@ -172,7 +172,8 @@ def analyze(
         Reading (``layout``, ``column_map``, ``visits``, ``sheet``, ``missing_codes``,
         ``encoding``), scoring (``instruments``, ``custom``, ``psqi={...}``,
         ``fss={"cutoff": 5}``, ...), analysis (``outcomes``, ``ci_level``, ``seed``,
-        ``n_boot``, ``primary_test``, ``control``, ``diary_days``) and report options
+        ``n_boot``, ``primary_test``, ``control``, ``diary_days``, ``plan``: a TOML path, a
+        dict or an ``AnalysisPlan``) and report options
         (``figure_formats``, ``figure_set``, ``decimals``, ``dpi``, ``command``): see the
         option classes.
 

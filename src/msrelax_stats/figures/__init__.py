@@ -15,11 +15,14 @@ from msrelax_stats.figures.designs import (
 from msrelax_stats.figures.paired import change_distribution, estimation_plot, slope_plot
 from msrelax_stats.figures.save import save_figure
 from msrelax_stats.figures.summary import caseness_plot, forest_plot, psqi_profile
+from msrelax_stats.figures.trial import arm_estimation_plot, arm_forest_plot
 
 __all__ = [
     "COLUMN_WIDTH_IN",
     "OKABE_ITO",
     "adjusted_means_plot",
+    "arm_estimation_plot",
+    "arm_forest_plot",
     "arm_slope_plot",
     "caseness_plot",
     "change_distribution",

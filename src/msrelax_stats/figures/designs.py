@@ -141,7 +141,8 @@ def adjusted_means_plot(
     Parameters
     ----------
     adjusted_means : DataFrame
-        ``ArmsResult.adjusted_means``: ``outcome``, ``group`` (control first), ``n``,
+        ``adjusted_means`` of :func:`msrelax_stats.stats.ancova.between_arms` (or of
+        ``compare_arms``): ``outcome``, (``visit``,) ``group`` (control first), ``n``,
         ``adjusted_mean``, ``ci_low``, ``ci_high``, ``pre_at``.
     outcome, ax
         The outcome to show; where to draw.
@@ -149,7 +150,8 @@ def adjusted_means_plot(
         The outcome's row of ``ArmsResult.table``; its adjusted difference, CI and p are
         written in the title.
     visit : str, optional
-        Name of the follow-up visit, used in the axis label.
+        The follow-up visit: its rows when ``adjusted_means`` has a ``visit`` column, and its
+        name in the axis label.
     info : mapping, optional
         Outcome -> OutcomeInfo (``PairedResult.info``); the built-in registry by default.
     **style
@@ -170,6 +172,8 @@ def adjusted_means_plot(
     >>> ax = adjusted_means_plot(res.adjusted_means, "fss_mean")  # doctest: +SKIP
     """
     rows = adjusted_means[adjusted_means["outcome"].astype(str) == outcome]
+    if visit is not None and "visit" in rows.columns:
+        rows = rows[rows["visit"].astype(str) == str(visit)]
     if rows.empty:
         raise StudyDataError(Problem("no adjusted means for this outcome", column=outcome))
     meta = labels(info, outcome)

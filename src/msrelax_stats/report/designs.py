@@ -2,19 +2,20 @@
 
 :func:`design_context` turns a :class:`msrelax_stats.stats.analysis.StudyAnalysis` into the
 rows of the report's sections and :func:`design_methods` into the sentences of the methods
-paragraph.
+paragraph (visits and diary; the between-arm comparison is :mod:`.trial`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from msrelax_stats.figures._common import labels
-from msrelax_stats.figures._format import fmt_ci, fmt_int, fmt_num, fmt_p, is_missing
+from msrelax_stats.figures._format import fmt_ci, fmt_int, fmt_num, fmt_p
+from msrelax_stats.report.trial import arms_rows, arms_sentence, lead_rows
 
 __all__ = ["design_context", "design_methods", "arms_sentence", "adherence_summary"]
 
@@ -31,76 +32,31 @@ def _est_ci(r: Mapping[str, Any], est: str, low: str, high: str, d: int) -> str:
     return f"{fmt_num(r.get(est), d)} {fmt_ci(r.get(low), r.get(high), d)}"
 
 
-def arms_sentence(row: Mapping[str, Any], visits: Sequence[str], decimals: int = 2,
-                  info: Mapping[str, Any] | None = None) -> str:  # fmt: skip
-    """One sentence for one outcome of ``ArmsResult.table``.
-
-    Examples
-    --------
-    >>> arms_sentence(res.table.iloc[0], ("baseline", "week12"))  # doctest: +SKIP
-    'At week12, adjusted for baseline, FSS mean was lower in relaxation than in control ...'
-    """
-    r, d = dict(row), decimals
-    label, (first, last) = _label(r["outcome"], info), (str(visits[0]), str(visits[-1]))
-    diff = r.get("ancova_diff")
-    if is_missing(diff):
-        return (f"{label}: the arms could not be compared (n = {fmt_int(r.get('n_treatment'))} "
-                f"{r.get('treatment')}, {fmt_int(r.get('n_control'))} {r.get('control')} with "
-                "both visits).")  # fmt: skip
-    word = "lower" if float(diff) < 0 else "higher" if float(diff) > 0 else "no different"
-    pct = f"{float(r.get('ci_level', 0.95)) * 100:g} % CI"
-    return (
-        f"At {last}, adjusted for {first}, {label} was {word} in {r['treatment']} than in "
-        f"{r['control']} (adjusted difference {fmt_num(diff, d)}, {pct} "
-        f"{fmt_ci(r.get('ancova_ci_low'), r.get('ancova_ci_high'), d)}, t({fmt_int(r.get('ancova_df'))})"
-        f" = {fmt_num(r.get('ancova_t'), d)}, {fmt_p(r.get('ancova_p'), prefix=True)}, partial "
-        f"eta squared = {fmt_num(r.get('partial_eta_sq'), d)}); the mean change differed by "
-        f"{_est_ci(r, 'welch_diff', 'welch_ci_low', 'welch_ci_high', d)} (Welch "
-        f"t({fmt_num(r.get('welch_df'), 1)}) = {fmt_num(r.get('welch_t'), d)}, "
-        f"{fmt_p(r.get('welch_p'), prefix=True)}), Hedges g = "
-        f"{_est_ci(r, 'hedges_g', 'hedges_g_ci_low', 'hedges_g_ci_high', d)} (n = "
-        f"{fmt_int(r.get('n_treatment'))} {r['treatment']}, {fmt_int(r.get('n_control'))} "
-        f"{r['control']})."
-    )
-
-
-def _arms_rows(arms: Any, d: int, info: Mapping[str, Any]) -> tuple[list, list]:
-    table = []
-    for r in _rows(arms.table):
-        table.append({
-            "Outcome": _label(r["outcome"], info),
-            "n (treatment / control)": f"{fmt_int(r.get('n_treatment'))} / {fmt_int(r.get('n_control'))}",
-            "Adjusted difference [CI]": _est_ci(r, "ancova_diff", "ancova_ci_low", "ancova_ci_high", d),
-            "p (ANCOVA)": fmt_p(r.get("ancova_p")),
-            "Partial eta sq.": fmt_num(r.get("partial_eta_sq"), d),
-            "Change difference [CI]": _est_ci(r, "welch_diff", "welch_ci_low", "welch_ci_high", d),
-            "Welch t (df)": f"{fmt_num(r.get('welch_t'), d)} ({fmt_num(r.get('welch_df'), 1)})",
-            "p (Welch)": fmt_p(r.get("welch_p")),
-            "Hedges g [CI]": _est_ci(r, "hedges_g", "hedges_g_ci_low", "hedges_g_ci_high", d),
-        })  # fmt: skip
-    means = [{"Outcome": _label(r["outcome"], info), "Group": str(r["group"]), "n": fmt_int(r.get("n")),
-              "Adjusted mean [CI]": _est_ci(r, "adjusted_mean", "ci_low", "ci_high", d),
-              "at baseline": fmt_num(r.get("pre_at"), d)}
-             for r in _rows(arms.adjusted_means)]  # fmt: skip
-    return table, means
-
-
 def _visits_rows(v: Any, d: int, info: Mapping[str, Any]) -> dict[str, list]:
+    t_test = "t" in v.fixed_effects.columns  # Satterthwaite t and df, else Wald z
     fixed = [{"Outcome": _label(r["outcome"], info), "Model": str(r["model"]), "Term": str(r["term"]),
+              "Label": str(r.get("label", "")),
               "Estimate [CI]": _est_ci(r, "estimate", "ci_low", "ci_high", d),
-              "SE": fmt_num(r.get("se"), d), "z": fmt_num(r.get("z"), d), "p": fmt_p(r.get("p"))}
+              "SE": fmt_num(r.get("se"), d),
+              **({"t (df)": f"{fmt_num(r.get('t'), d)} ({fmt_num(r.get('df'), 1)})"} if t_test
+                 else {"z": fmt_num(r.get("z"), d)}),
+              "p": fmt_p(r.get("p"))}
              for r in _rows(v.fixed_effects)]  # fmt: skip
     variance = [{"Outcome": _label(r["outcome"], info), "Model": str(r["model"]),
+                 "Covariates": str(r.get("covariates") or "") or "none",
                  "Participant variance": fmt_num(r.get("intercept_var"), 3),
                  "Residual variance": fmt_num(r.get("residual_var"), 3),
+                 "ICC": fmt_num(r.get("icc"), 2),
                  "Participants": fmt_int(r.get("n_participants")),
                  "Observations": fmt_int(r.get("n_observations")),
                  "Converged": "yes" if r.get("converged") else "no"}
                 for r in _rows(v.variance)]  # fmt: skip
-    friedman = [{"Outcome": _label(r["outcome"], info), "n (complete)": fmt_int(r.get("n")),
+    friedman = [{**({"Group": str(r["group"])} if "group" in r else {}),
+                 "Outcome": _label(r["outcome"], info), "n (complete)": fmt_int(r.get("n")),
                  "Chi-square (df)": f"{fmt_num(r.get('statistic'), d)} ({fmt_int(r.get('df'))})",
                  "p": fmt_p(r.get("p"))} for r in _rows(v.friedman)]  # fmt: skip
-    pairwise = [{"Outcome": _label(r["outcome"], info), "Contrast": f"{r['visit_b']} - {r['visit_a']}",
+    pairwise = [{**({"Group": str(r["group"])} if "group" in r else {}),
+                 "Outcome": _label(r["outcome"], info), "Contrast": f"{r['visit_b']} - {r['visit_a']}",
                  "n": fmt_int(r.get("n")),
                  "Mean difference [CI]": _est_ci(r, "mean_diff", "ci_low", "ci_high", d),
                  "t (df)": f"{fmt_num(r.get('t'), d)} ({fmt_int(r.get('df'))})",
@@ -109,8 +65,13 @@ def _visits_rows(v: Any, d: int, info: Mapping[str, Any]) -> dict[str, list]:
     interaction = [{"Outcome": _label(r["outcome"], info), "Method": str(r["test"]),
                     "Chi-square (df)": f"{fmt_num(r.get('chisq'), d)} ({fmt_int(r.get('df'))})",
                     "p": fmt_p(r.get("p"))} for r in _rows(v.interaction)]  # fmt: skip
+    differences = [{"Outcome": _label(r["outcome"], info), "Contrast": str(r["label"]),
+                    "Estimate [CI]": _est_ci(r, "estimate", "ci_low", "ci_high", d),
+                    "t (df)": f"{fmt_num(r.get('t'), d)} ({fmt_num(r.get('df'), 1)})",
+                    "p": fmt_p(r.get("p"))} for r in _rows(v.arm_differences)]  # fmt: skip
     return {"fixed": fixed, "variance": variance, "friedman": friedman, "pairwise": pairwise,
-            "interaction": interaction}  # fmt: skip
+            "interaction": interaction, "arm_differences": differences,
+            "t_test": t_test, "by_arm": "group" in v.friedman.columns}  # fmt: skip
 
 
 def _median_iqr(x: pd.Series, d: int, scale: float = 1.0) -> str:
@@ -195,15 +156,18 @@ def design_context(analysis: Any, decimals: int = 2) -> dict[str, Any]:
         "paired_visits": list(design.paired_visits),
         "notes": list(dict.fromkeys(analysis.notes)),
         "other_exclusions": _other_exclusions(analysis.exclusions, info),
-        "arms_table": [], "adjusted_means": [], "arms_sentences": [],
+        "arms_table": [], "adjusted_means": [], "arms_coefficients": [], "arms_sentences": [],
+        "endpoint": design.paired_visits[1], "arms_covariates": "",
         "visits_tables": None, "visit_outcomes": [_label(o, info) for o in analysis.visit_outcomes],
         "adherence": [], "dose": [], "study_days": None, "study_days_source": "",
     }  # fmt: skip
     if analysis.arms is not None:
-        out["arms_table"], out["adjusted_means"] = _arms_rows(analysis.arms, d, info)
+        rows = arms_rows(analysis, d)
+        out["arms_table"], out["adjusted_means"] = rows["table"], rows["means"]
+        out["arms_coefficients"] = rows["coefficients"]
+        out["arms_covariates"] = ", ".join(analysis.arms.options.get("covariates") or [])
         out["arms_sentences"] = [arms_sentence(r, design.paired_visits, d, info)
-                                 for r in _rows(analysis.arms.table)
-                                 if labels(info, str(r["outcome"])).role != "component"]  # fmt: skip
+                                 for r in lead_rows(analysis)]  # fmt: skip
     if analysis.visits is not None:
         out["visits_tables"] = _visits_rows(analysis.visits, d, info)
     if analysis.diary is not None:
@@ -217,7 +181,8 @@ def design_context(analysis: Any, decimals: int = 2) -> dict[str, Any]:
 
 
 def design_methods(analysis: Any) -> list[str]:
-    """Methods sentences for the two-arm, visits and diary analyses of a ``StudyAnalysis``."""
+    """Methods sentences for the visits and diary analyses of a ``StudyAnalysis`` (the
+    between-arm comparison: :func:`msrelax_stats.report.trial.trial_methods`)."""
     if not analysis.beyond_one_group:
         return []
     info = analysis.info
@@ -226,52 +191,39 @@ def design_methods(analysis: Any) -> list[str]:
     pct = f"{analysis.options.ci_level * 100:g} %"
     first, last = design.paired_visits
     parts = []
-    if design.arms:
-        ctl, trt = design.arms
-        parts.append(
-            f"The study had two arms, {trt} and {ctl} (the control arm, reference of every "
-            f"between-arm model). The paired analysis of {first!r} against {last!r} described "
-            "above was run within each arm separately (one block per arm in results.csv; Holm and "
-            "Benjamini-Hochberg adjustment over the outcomes within each arm)."
-        )
-    if analysis.arms is not None:
-        parts.append(
-            f"The arms were compared at {last!r} by analysis of covariance: ordinary least "
-            f"squares of the {last!r} score on the {first!r} score and arm (R lm(post ~ pre + "
-            "group), control as reference), reporting the baseline-adjusted difference "
-            f"(treatment - control) with its {pct} t-based CI and p, and partial eta squared "
-            "(t^2 / (t^2 + residual df)); adjusted means are the model's predictions for each arm "
-            f"at the mean {first!r} score. The changes ({last!r} - {first!r}) were compared by "
-            "the Welch t-test (unequal variances) and by Hedges' g between arms (pooled SD, exact "
-            "small-sample correction) with a CI by inversion of the noncentral t distribution "
-            "(as R effectsize::hedges_g). Between-arm statistics need at least two participants "
-            "with both visits in each arm; otherwise they are left empty with a note."
-        )
     if analysis.visits is not None:
         k = len(design.visits)
         names = ", ".join(_label(o, info) for o in analysis.visit_outcomes)
+        covariates = list(analysis.visits.options.get("covariates") or [])
         text = (
             f"With {k} visits ({', '.join(map(repr, design.visits))}), each of {names} was "
             "analysed with a linear mixed model with a random intercept per participant and "
-            f"visit as a factor ({design.visits[0]!r} as reference), fitted by restricted "
-            "maximum likelihood (REML; statsmodels MixedLM; R lme4::lmer(score ~ visit + (1 | "
-            "id))), which keeps participants with a missing visit. Standard errors of the fixed "
-            "effects come from (X'V^-1 X)^-1 at the REML estimates, as lme4's vcov, with Wald "
-            f"(normal) {pct} CIs and p-values."
-        )
+            f"visit as a factor ({design.visits[0]!r} as reference)"
+            + (f", adjusted for the baseline covariates {', '.join(covariates)}" if covariates
+               else "")
+            + ", fitted by restricted maximum likelihood (REML; statsmodels MixedLM; R "
+            "lme4::lmer(score ~ visit + (1 | id))), which keeps participants with a missing "
+            "visit. Standard errors of the fixed effects come from (X'V^-1 X)^-1 at the REML "
+            "estimates, as lme4's vcov; tests and CIs use t with Satterthwaite's degrees of "
+            f"freedom ({pct} CIs; as R lmerTest, Kuznetsova et al. 2017), and the intraclass "
+            "correlation is the participant variance over the total variance."
+        )  # fmt: skip
         if design.arms:
             text += (
                 " The model visit * group (control arm as reference) was fitted as well (REML), "
-                "and the group x visit interaction was tested by a likelihood-ratio test of visit + "
-                "group against visit * group, both fitted by maximum likelihood (chi-square with "
-                f"{k - 1} df; R anova() of the two lmer fits)."
+                "giving the arm difference at every visit, and the group x visit interaction was "
+                "tested by a likelihood-ratio test of visit + group against visit * group, both "
+                f"fitted by maximum likelihood (chi-square with {k - 1} df; R anova() of the two "
+                "lmer fits)."
             )
         text += (
             " The Friedman test was run on the participants with every visit (complete cases), "
             "and pairwise visit contrasts were paired t-tests (later - earlier visit) on the "
             "participants with both visits, with p adjusted by Holm's method over the visit pairs "
-            "of each outcome" + (", both arms together" if design.arms else "") + "."
-        )
+            "of each outcome" + (", within each arm (pooling the arms would mix the effect of "
+                                 "the intervention with that of time)" if design.arms else "")
+            + "."
+        )  # fmt: skip
         if options.get("visit_outcomes_rule"):
             text += f" {options['visit_outcomes_rule']}"
         parts.append(text)

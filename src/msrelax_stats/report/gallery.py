@@ -31,6 +31,8 @@ from matplotlib.figure import Figure
 
 from msrelax_stats.figures import (
     adjusted_means_plot,
+    arm_estimation_plot,
+    arm_forest_plot,
     arm_slope_plot,
     caseness_plot,
     change_distribution,
@@ -67,9 +69,10 @@ def figure_outcomes(analysis: Any, figure_set: str = "primary") -> list[str]:
     """The outcomes that get figures of their own, in table order.
 
     ``"all"``: every outcome but the components (PSQI C1-C7, in the profile); ``"headline"``:
-    the headline score of each instrument (registry role ``"headline"``); ``"primary"``:
-    ``fss_mean`` and ``psqi_global`` when present (the fatigue and sleep endpoints of the
-    model study), else the first headline outcome.
+    the headline score of each instrument (registry role ``"headline"``); ``"primary"``: the
+    primary outcomes of the analysis plan (by default ``fss_mean`` and ``psqi_global`` when
+    present, the fatigue and sleep endpoints of the model study), else the first headline
+    outcome.
     """
     if figure_set not in FIGURE_SETS:
         raise ValueError(f"figure_set must be one of {FIGURE_SETS}, not {figure_set!r}")
@@ -80,7 +83,9 @@ def figure_outcomes(analysis: Any, figure_set: str = "primary") -> list[str]:
     headline = headline_outcomes(main, info)
     if figure_set == "headline":
         return headline
-    return [o for o in headline if o in PRIMARY] or headline[:1]
+    plan = getattr(analysis, "plan", None)
+    primary = plan.primary.outcomes if plan is not None and plan.primary is not None else PRIMARY
+    return [o for o in main if o in primary] or headline[:1]
 
 
 def _mcid_points(analysis: Any, outcome: str) -> float | None:
@@ -153,9 +158,10 @@ def _summary_figures(analysis: Any, outcomes: list[str], figure_set: str) -> lis
 
 
 def _design_figures(scored: pd.DataFrame, analysis: Any, outcomes: list[str]) -> list[FigureSpec]:
-    """With two arms: slopes coloured by arm (first vs last visit) and the ANCOVA-adjusted
-    means; with more than two visits: the mean trajectories (per arm with two arms); with a
-    diary: the dose-response scatter."""
+    """With two arms: the two-group estimation plot of the changes at the endpoint, slopes
+    coloured by arm (first visit vs endpoint) and the ANCOVA-adjusted means at the endpoint;
+    with more than two visits: the mean trajectories (per arm with two arms); with a diary:
+    the dose-response scatter."""
     design, info = analysis.design, analysis.info
     first, last = design.paired_visits
     pct = f"{analysis.options.ci_level * 100:g} %"
@@ -165,15 +171,26 @@ def _design_figures(scored: pd.DataFrame, analysis: Any, outcomes: list[str]) ->
         if outcome not in scored.columns:
             continue
         label = labels(info, outcome).label
+        arms_res = analysis.arms
+        if arms_res is not None and (outcome, last) in arms_res.bootstrap:
+            n_boot = arms_res.bootstrap[(outcome, last)].n_boot
+            specs.append(FigureSpec(f"{outcome}_arm_estimation", f"{label}: change {first} to "
+                                    f"{last} (the endpoint) by arm, one point per participant "
+                                    f"of the ANCOVA, arm mean change with {pct} CI; right: "
+                                    "bootstrap distribution of the difference of mean changes "
+                                    f"({design.arms[1]} - {design.arms[0]}) with its {pct} BCa "
+                                    f"CI ({n_boot} resamples within each arm, seed "
+                                    f"{arms_res.options.get('seed')}).",
+                                    partial(arm_estimation_plot, _slim(scored, outcome), outcome,
+                                            arms_res, info=info)))  # fmt: skip
         if design.arms is not None and _has_row(analysis.paired.visit_means, outcome, "mean"):
             specs.append(FigureSpec(f"{outcome}_arm_slopes", f"{label}: one line per participant "
                                     f"with both {first} and {last}, coloured by arm; arm means "
                                     f"with {pct} CIs beside the visits.",
                                     partial(arm_slope_plot, _slim(scored, outcome), outcome,
                                             analysis.paired, arms=list(design.arms))))  # fmt: skip
-        arms_res = analysis.arms
         if arms_res is not None and _has_row(arms_res.adjusted_means, outcome, "adjusted_mean"):
-            row = arms_res.table[arms_res.table["outcome"].astype(str) == outcome].iloc[0]
+            row = arms_res.row(outcome, last)
             specs.append(FigureSpec(f"{outcome}_adjusted_means", f"{label} at {last}: ANCOVA-"
                                     f"adjusted mean per arm (at the mean {first} score) with "
                                     f"{pct} CI.",
@@ -196,6 +213,21 @@ def _design_figures(scored: pd.DataFrame, analysis: Any, outcomes: list[str]) ->
     return specs
 
 
+def _trial_summary(analysis: Any) -> list[FigureSpec]:
+    """The forest plot of the adjusted between-arm differences (every outcome and visit)."""
+    arms_res = analysis.arms
+    if arms_res is None or arms_res.table.empty:
+        return []
+    pct = f"{analysis.options.ci_level * 100:g} %"
+    first, last = analysis.design.paired_visits
+    return [FigureSpec("forest_between_arms", f"Between-arm differences adjusted for {first} "
+                       f"(ANCOVA), in residual SDs with exact {pct} CIs, every outcome grouped by "
+                       f"the plan's families, at {last} (the endpoint, filled squares) and the "
+                       "other follow-up visits; right: the adjusted difference in the "
+                       "outcome's own units.",
+                       partial(arm_forest_plot, arms_res.table, info=analysis.info))]  # fmt: skip
+
+
 def study_figures(scored: pd.DataFrame, analysis: Any,
                   figure_set: str = "primary") -> list[FigureSpec]:  # fmt: skip
     """Every figure of a study, in report order, not drawn yet (each ``FigureSpec.figure`` is
@@ -204,13 +236,15 @@ def study_figures(scored: pd.DataFrame, analysis: Any,
     One group: per outcome of ``figure_set`` (:func:`figure_outcomes`) an estimation plot
     (which holds the slopes), a slope plot (not with ``"primary"``) and the distribution of
     the changes; the PSQI profile; the forest plot of d_z (every outcome); the caseness plots;
-    then the figures of more visits or a diary. Two arms: the arm figures (slopes by arm,
-    adjusted means, trajectories, dose-response), then the within-arm forest plot.
+    then the figures of more visits or a diary. Two arms: the arm figures (two-group
+    estimation plot of the changes, slopes by arm, adjusted means, trajectories,
+    dose-response), the forest plot of the adjusted between-arm differences, then the
+    within-arm forest plot.
     Every number a figure shows is read from ``analysis``.
     """
     outcomes = figure_outcomes(analysis, figure_set)
     if analysis.design.two_arms:
-        return (_design_figures(scored, analysis, outcomes)
+        return (_design_figures(scored, analysis, outcomes) + _trial_summary(analysis)
                 + _summary_figures(analysis, outcomes, figure_set))  # fmt: skip
     return (_paired_figures(scored, analysis, outcomes, figure_set)
             + _summary_figures(analysis, outcomes, figure_set)

@@ -23,7 +23,7 @@ from msrelax_stats.figures._format import fmt_ci, fmt_int, fmt_num, fmt_p, is_mi
 from msrelax_stats.report.designs import design_context, design_methods
 from msrelax_stats.report.gallery import FigureSpec, as_specs, figure_data_uri, make_figures
 from msrelax_stats.report.options import ReportOptions
-from msrelax_stats.report.tables import table2
+from msrelax_stats.report.tables import table2_of
 from msrelax_stats.report.text import methods_paragraph, result_sentence
 from msrelax_stats.versions import package_versions
 
@@ -216,6 +216,17 @@ def _sentences(results: pd.DataFrame, primary: str, decimals: int,
             for row in results.to_dict("records")]  # fmt: skip
 
 
+def _primary_analysis(analysis: Any) -> str:
+    """What the report's lead names as the primary analysis."""
+    if analysis.arms is None:
+        primary = analysis.options.primary_test
+        return "the " + ("paired t-test" if primary == "t" else "Wilcoxon signed-rank test")
+    first, endpoint = analysis.design.paired_visits
+    covariates = ", ".join(analysis.arms.options.get("covariates") or [])
+    return (f"the comparison between arms at {endpoint} (ANCOVA adjusted for {first}"
+            f"{' and ' + covariates if covariates else ''}); within-arm tests are secondary")  # fmt: skip
+
+
 @functools.cache
 def report_template() -> jinja2.Template:
     """The report's template (``templates/report.html.j2``, autoescaped), compiled once per
@@ -264,7 +275,7 @@ def write_report(
     figures : list of FigureSpec or mapping name -> Figure/Axes/PNG path, optional
         Figures to embed; by default :func:`msrelax_stats.report.gallery.make_figures`.
     table : DataFrame, optional
-        Table 2 as :func:`msrelax_stats.report.tables.table2` made it (the one written to
+        Table 2 as :func:`msrelax_stats.report.tables.table2_of` made it (the one written to
         ``table2.*``); made here when omitted.
 
     Returns
@@ -282,7 +293,7 @@ def write_report(
     if figures is None:
         figures = make_figures(scored, analysis, options.figure_set)
     if table is None:
-        table = table2(results, d, primary=primary, info=info)
+        table = table2_of(analysis, d)
     recorded = {**analysis.recorded_options(), "report": options.to_dict()}
     level = analysis.options.ci_level
     context = {
@@ -291,6 +302,8 @@ def write_report(
         "descriptives": _per_group(results, _descriptives, d, info),
         "table2": table.to_dict("records"),
         "table2_columns": list(table.columns),
+        "table2_caption": table.attrs.get("caption", "Table 2"),
+        "table2_note": table.attrs.get("note", ""),
         "further": _per_group(results, _further, d, info, paired.caveats),
         "caveats": _caveat_lines(paired.caveats, info),
         "caseness": _per_group(paired.caseness, _caseness, info),
@@ -311,6 +324,7 @@ def write_report(
         },  # fmt: skip
         "versions": versions,
         "primary": "paired t-test" if primary == "t" else "Wilcoxon signed-rank test",
+        "primary_analysis": _primary_analysis(analysis),
         "ci_pct": f"{level * 100:g}",
         **design_context(analysis, d),
     }

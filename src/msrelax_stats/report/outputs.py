@@ -15,7 +15,7 @@ from msrelax_stats.figures.save import render_figure, save_figure, save_figures
 from msrelax_stats.report.gallery import FigureSpec, study_figures
 from msrelax_stats.report.html import write_report
 from msrelax_stats.report.options import ReportOptions
-from msrelax_stats.report.tables import table2, to_csv, to_html, to_latex, to_markdown
+from msrelax_stats.report.tables import table2_of, to_csv, to_html, to_latex, to_markdown
 
 __all__ = ["write_outputs", "write_table2"]
 
@@ -53,8 +53,7 @@ def write_outputs(out_dir: str | Path, *, scored: pd.DataFrame, analysis: Any,
     jobs = [(spec.figure, out / "figures" / name) for spec, name in zip(specs, names, strict=True)]
     saved = save_figures(jobs, options.figure_formats, options.dpi, save=_save_for_report)
     written = {f"figures/{path.name}": path for paths, _ in saved for path in paths}
-    table = table2(analysis.paired.table, options.decimals,
-                   primary=analysis.options.primary_test, info=analysis.info)  # fmt: skip
+    table = table2_of(analysis, options.decimals)
     written.update(write_table2(out, table, two_arms=analysis.design.two_arms))
     embedded = [FigureSpec(name, spec.caption, embed)
                 for spec, name, (_, embed) in zip(specs, names, saved, strict=True)]  # fmt: skip
@@ -73,8 +72,11 @@ def table2_caption(two_arms: bool) -> str:
 
 
 def write_table2(out: Path, table: pd.DataFrame, *, two_arms: bool) -> dict[str, Path]:
-    """``table2.csv``, ``.md``, ``.tex`` and ``.html``: the one Table 2 in each format."""
+    """``table2.csv``, ``.md``, ``.tex`` and ``.html``: the one Table 2 in each format (the
+    caption of a two-arm study's trial table is the table's own, ``table.attrs["caption"]``)."""
     caption = table2_caption(two_arms)
+    if table.attrs.get("layout") == "trial":
+        caption = table.attrs["caption"]
     written = {}
     for ext in ("csv", "md", "tex", "html"):
         path = out / f"table2.{ext}"

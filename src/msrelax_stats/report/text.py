@@ -11,6 +11,7 @@ from msrelax_stats.figures._common import labels
 from msrelax_stats.figures._format import fmt_ci, fmt_int, fmt_num, fmt_p, is_missing
 from msrelax_stats.instruments.registry import Registry
 from msrelax_stats.report.tables import PRIMARY_TESTS, format_test
+from msrelax_stats.report.trial import plan_sentence, trial_methods
 
 __all__ = ["result_sentence", "methods_paragraph", "scoring_sentence"]
 
@@ -125,51 +126,66 @@ def methods_paragraph(
     versions : mapping
         Software name -> version, in the order to print.
     extra : iterable of str
-        Further sentences (two arms, visits, diary: :func:`msrelax_stats.report.designs.
-        design_methods`), placed after the caseness sentence.
+        Further sentences (visits, diary: :func:`msrelax_stats.report.designs.
+        design_methods`), placed after the caseness sentence (in a two-arm study, after the
+        between-arm comparison and the plan).
 
     Returns
     -------
     str
-        One paragraph of plain text.
+        One paragraph of plain text. In a two-arm study it leads with the between-arm
+        comparison (:func:`msrelax_stats.report.trial.trial_methods`, the primary analysis)
+        and the analysis plan; the paired tests within each arm follow as secondary.
     """
     options = analysis.options
     first, last = analysis.design.paired_visits
     primary = options.primary_test
     pct = f"{options.ci_level * 100:g} %"
     primary_name = "Wilcoxon signed-rank test" if primary == "wilcoxon" else "paired t-test"
-    n_outcomes = len(analysis.outcomes)
-    within = " within each arm" if analysis.design.two_arms else ""
-    parts = [
-        scoring_sentence(registry, analysis.outcomes),
+    two_arms = analysis.design.two_arms
+    paired = [
         f"Visits {first!r} and {last!r} were paired by participant id, never by row "
         "order; for each outcome only participants with both visits scored were analysed, and "
         "everyone left out is listed with the reason.",
         "Change was computed as post - pre; lower scores are better on all instruments unless "
         "stated, so a negative change is an improvement, and no effect size was turned into an "
         "absolute value.",
-        "Each outcome was compared with both the paired t-test and the Wilcoxon signed-rank test "
-        "(zero differences dropped; exact p with fewer than 50 non-zero differences and no ties, "
-        "otherwise the normal approximation with tie-corrected variance and continuity "
-        f"correction), both reported; the primary test, fixed in the analysis plan, was the "
-        f"{primary_name}. The Shapiro-Wilk test of the differences is shown as information only "
-        "and did not select the test. The exact sign test and the Hodges-Lehmann estimate of the "
-        "shift are also given.",
+        ("Each outcome was compared with both the paired t-test and the Wilcoxon signed-rank test "
+         "(zero differences dropped; exact p with fewer than 50 non-zero differences and no ties, "
+         "otherwise the normal approximation with tie-corrected variance and continuity "
+         "correction), both reported" + (
+             "." if two_arms else "; the primary test, fixed in the analysis plan, was the "
+             f"{primary_name}.")
+         + " The Shapiro-Wilk test of the differences is shown as information only "
+         "and did not select the test. The exact sign test and the Hodges-Lehmann estimate of the "
+         "shift are also given."),
         f"Mean changes carry {pct} t-based confidence intervals and a bias-corrected and "
         f"accelerated (BCa) bootstrap {pct} CI from {options.n_boot} resamples of pairs (seed "
-        f"{options.seed}), the interval the estimation plots draw. The standardised effect d_z "
+        f"{options.seed})" + ("" if two_arms else ", the interval the estimation plots draw")
+        + ". The standardised effect d_z "
         f"(mean change / SD of change) has a {pct} CI by inversion of the noncentral t "
         "distribution; g_av (mean change / sqrt((SD_pre^2 + SD_post^2) / 2), Hedges-corrected; "
         "Cumming 2012) has a BCa bootstrap CI from the same resamples; the matched-pairs "
         "rank-biserial correlation has a Fisher-z CI; a JZS Bayes factor (r = 0.707) is given.",
-        f"p-values of the t-tests were adjusted over the {n_outcomes} outcomes of the "
-        f"table{within} by Holm's method and by the Benjamini-Hochberg false discovery rate.",
-        "Caseness before and after (e.g. poor sleepers) was compared with the exact McNemar test "
-        "(binomial test on the discordant pairs).",
-        *extra,
-        _responder_sentence(analysis.paired.responders, analysis.info),
-        _software_sentence(versions),
-    ]
+    ]  # fmt: skip
+    within = " within each arm" if two_arms else ""
+    overall = (f"results.csv also holds the p-values of the t-tests adjusted over the "
+               f"{len(analysis.outcomes)} outcomes of the table{within} by Holm's method and by "
+               "the Benjamini-Hochberg false discovery rate.")  # fmt: skip
+    caseness = ("Caseness before and after (e.g. poor sleepers) was compared with the exact "
+                "McNemar test (binomial test on the discordant pairs).")  # fmt: skip
+    if two_arms:
+        parts = [
+            scoring_sentence(registry, analysis.outcomes), *trial_methods(analysis),
+            plan_sentence(analysis), *extra,
+            "Within each arm, as secondary analyses (a within-arm change describes the arm; it "
+            "is not a test of the intervention):", *paired, overall, caseness,
+        ]  # fmt: skip
+    else:
+        parts = [scoring_sentence(registry, analysis.outcomes), *paired,
+                 plan_sentence(analysis), overall, caseness, *extra]  # fmt: skip
+    parts += [_responder_sentence(analysis.paired.responders, analysis.info),
+              _software_sentence(versions)]  # fmt: skip
     return " ".join(p for p in parts if p)
 
 

@@ -83,7 +83,7 @@ def fit_ancova(
     baseline and covariates; it is smaller than the raw SD by about :math:`\\sqrt{1 - r^2}`
     (r the baseline-follow-up correlation), so :math:`d` is larger than a raw-score Cohen's d
     of the same difference. It is the standardiser whose CI is exact; the raw-scale Hedges'
-    g of the change scores stays in ``compare_arms``.
+    g of the change scores is reported beside it (``stats.arms.change_difference``).
 
     References
     ----------

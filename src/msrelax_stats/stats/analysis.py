@@ -1,14 +1,17 @@
 """``analyse``: every analysis a scored study calls for, in one result the report only reads.
 
-The design is read from the data (:mod:`msrelax_stats.stats.design`): the paired analysis of
-the first against the last visit (within each arm in a two-arm study), the between-arm
-comparison, the analysis of more than two visits, and the practice diary. Everyone left out of
-any analysis is in one ledger (``StudyAnalysis.exclusions``) with the analysis and the reason.
+The design is read from the data (:mod:`msrelax_stats.stats.design`) and the analysis plan
+(:mod:`msrelax_stats.stats.plan`, checked against the study here): the paired analysis of the
+first visit against the plan's endpoint (within each arm in a two-arm study), the between-arm
+ANCOVA at every follow-up visit (the primary analysis of a two-arm study), the analysis of
+more than two visits, and the practice diary. p-values are adjusted within the plan's families
+(:func:`msrelax_stats.stats.multiplicity.adjust_by_family`). Everyone left out of any
+analysis is in one ledger (``StudyAnalysis.exclusions``) with the analysis and the reason.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -24,9 +27,11 @@ from msrelax_stats.stats.design import (
     detect_arms,
     paired_by_arm,
 )
+from msrelax_stats.stats.multiplicity import adjust_by_family
 from msrelax_stats.stats.options import AnalysisOptions
+from msrelax_stats.stats.plan import AnalysisPlan, OutcomeFamily, validate_plan
 
-__all__ = ["StudyAnalysis", "analyse"]
+__all__ = ["StudyAnalysis", "analyse", "study_plan"]
 
 
 @dataclass
@@ -36,12 +41,22 @@ class StudyAnalysis:
     Attributes
     ----------
     design : Design
-        Arms, visits and the paired visits.
+        Arms, visits and the paired visits (the first visit and the plan's endpoint).
     paired : PairedResult
-        The paired analysis (first against last visit); in a two-arm study within each arm,
-        one block per arm (a leading ``group`` column), bootstrap keyed by ``(arm, outcome)``.
-    arms : ArmsResult or None
-        The between-arm comparison (:func:`msrelax_stats.stats.arms.compare_arms`).
+        The paired analysis (first visit against the endpoint); in a two-arm study within
+        each arm, one block per arm (a leading ``group`` column), bootstrap keyed by ``(arm,
+        outcome)``.
+    plan : AnalysisPlan
+        The analysis plan as used: checked against the study, every family filled in.
+    families : DataFrame
+        The plan's family and adjusted p of the paired table's primary test: (``group``,)
+        ``outcome``, ``p`` (``p_t`` or ``p_wilcoxon``), ``family``, ``p_adjusted`` (within
+        the family, and within each arm), ``multiplicity`` (the family's rule).
+    arms : BetweenArmsResult or None
+        The between-arm comparison (:func:`msrelax_stats.stats.ancova.between_arms`) at every
+        follow-up visit, its ``table`` with the plan's ``family`` and ``multiplicity`` (after
+        ``outcome``) and ``p_adjusted``, the ANCOVA p adjusted within the family at each
+        visit (after ``ancova_p``).
     visits : VisitsResult or None
         The analysis of more than two visits (:func:`msrelax_stats.stats.visits.
         compare_visits`) of ``visit_outcomes``.
@@ -59,6 +74,8 @@ class StudyAnalysis:
     design: Design
     paired: PairedResult
     options: AnalysisOptions
+    plan: AnalysisPlan = field(default_factory=AnalysisPlan)
+    families: pd.DataFrame = field(default_factory=pd.DataFrame)
     arms: Any = None
     visits: Any = None
     diary: DiaryAnalysis | None = None
@@ -89,6 +106,7 @@ class StudyAnalysis:
         if self.arms is not None:
             out["arms.csv"] = self.arms.table
             out["adjusted_means.csv"] = self.arms.adjusted_means
+            out["ancova_coefficients.csv"] = self.arms.coefficients
         v = self.visits
         if v is not None:
             out.update({"visits_fixed_effects.csv": v.fixed_effects,
@@ -96,6 +114,7 @@ class StudyAnalysis:
                         "visits_pairwise.csv": v.pairwise, "trajectories.csv": v.trajectories})  # fmt: skip
             if self.design.two_arms:
                 out["interaction.csv"] = v.interaction
+                out["visits_arm_differences.csv"] = v.arm_differences
         if self.diary is not None:
             out["adherence.csv"] = self.diary.adherence.table
             if self.diary.dose_response is not None:
@@ -106,7 +125,8 @@ class StudyAnalysis:
         """The options as ``results.json`` and the report record them."""
         d = self.design
         out: dict[str, Any] = {**self.options.to_dict(), "visits": list(d.visits),
-                               "paired_visits": list(d.paired_visits), "outcomes": self.outcomes}  # fmt: skip
+                               "paired_visits": list(d.paired_visits), "outcomes": self.outcomes,
+                               "plan": self.plan.to_dict()}  # fmt: skip
         if self.beyond_one_group:
             diary = self.diary
             out["design"] = {"arms": list(d.arms) if d.arms else None,
@@ -126,6 +146,7 @@ class StudyAnalysis:
         p, d = self.paired, self.design
         doc: dict[str, Any] = {"results": p.table, "caseness": p.caseness,
                                "responders": p.responders, "exclusions": self.exclusions,
+                               "families": self.families,
                                "notes": list(dict.fromkeys([*p.notes, *self.notes]))}  # fmt: skip
         if not self.beyond_one_group:
             return doc
@@ -134,12 +155,14 @@ class StudyAnalysis:
         a = self.arms
         if a is not None:
             doc["arms"] = {"table": a.table, "adjusted_means": a.adjusted_means,
+                           "coefficients": a.coefficients, "exclusions": a.exclusions,
                            "notes": a.notes, "options": a.options}  # fmt: skip
         v = self.visits
         if v is not None:
             doc["visits"] = {"outcomes": self.visit_outcomes, "fixed_effects": v.fixed_effects,
                              "variance": v.variance, "friedman": v.friedman,
                              "pairwise": v.pairwise, "interaction": v.interaction,
+                             "arm_differences": v.arm_differences,
                              "trajectories": v.trajectories, "exclusions": v.exclusions,
                              "notes": v.notes, "options": v.options}  # fmt: skip
         diary = self.diary
@@ -165,7 +188,9 @@ class StudyAnalysis:
             sizes = study.groupby(study["group"].astype(str))["id"].nunique()
             ctl, trt = self.design.arms
             lines.append(f"two arms: {trt} ({sizes.get(trt, 0)}) against {ctl} "
-                         f"({sizes.get(ctl, 0)}, control); paired analysis within each arm.")  # fmt: skip
+                         f"({sizes.get(ctl, 0)}, control): ANCOVA at {self.plan.endpoint} "
+                         "(primary) and every follow-up visit (see arms.csv); paired analysis "
+                         "within each arm (secondary).")  # fmt: skip
         if self.visits is not None:
             lines.append(f"{len(self.design.visits)} visits: mixed models, Friedman and pairwise "
                          "contrasts (see visits_*.csv).")  # fmt: skip
@@ -185,7 +210,7 @@ def analyse(scored: pd.DataFrame, options: AnalysisOptions | None = None,
     scored : DataFrame
         Scored long table (:func:`msrelax_stats.score`), ``time`` an ordered Categorical.
     options : AnalysisOptions, optional
-        Outcomes, confidence level, bootstrap, control arm, diary days.
+        Outcomes, confidence level, bootstrap, control arm, diary days, analysis plan.
     diary : DataFrame, optional
         A practice diary as read by :func:`msrelax_stats.data.diary.read_diary`.
 
@@ -195,12 +220,19 @@ def analyse(scored: pd.DataFrame, options: AnalysisOptions | None = None,
 
     Notes
     -----
-    - **Arms**: the labels of ``group``. None or one label: one group. Two labels: the paired
-      analysis within each arm (control first) and the between-arm comparison (ANCOVA,
-      Welch on change, Hedges g). More than two: :class:`StudyDataError`.
-    - **Visits**: the paired analysis is always the first against the last visit; with more
-      than two visits, mixed models, Friedman and pairwise contrasts of the main outcomes
-      (the PSQI components are left out unless ``options.outcomes`` names them).
+    - **Plan**: ``options.plan`` checked against the study and filled in
+      (:func:`study_plan`); every p-value a reader is shown is adjusted within its family.
+    - **Arms**: the labels of ``group``. None or one label: one group. Two labels: the
+      between-arm ANCOVA at every follow-up visit, the plan's endpoint marked, with the
+      plan's covariates (:func:`~msrelax_stats.stats.ancova.between_arms`; the changes
+      compared by Welch, Hedges g and a bootstrap of their difference), and the paired
+      analysis within each arm (control first; secondary). More than two:
+      :class:`StudyDataError`.
+    - **Visits**: the paired analysis is the first visit against the plan's endpoint (the
+      last visit by default); with more than two visits, mixed models (Satterthwaite df,
+      the plan's covariates), Friedman and pairwise contrasts (within each arm with two
+      arms) of the main outcomes (the PSQI components are left out unless
+      ``options.outcomes`` names them).
     - **Diary**: adherence per participant and dose-response (Spearman, OLS).
 
     Examples
@@ -215,29 +247,80 @@ def analyse(scored: pd.DataFrame, options: AnalysisOptions | None = None,
     else:  # one group: skip the two-arm machinery (statsmodels.api: ~0.5 s to import)
         arms, notes = None, []
     visits = tuple(str(v) for v in scored["time"].cat.categories)
-    design = Design(arms=arms, visits=visits, paired_visits=(visits[0], visits[-1]))
-    chosen = list(options.outcomes) if options.outcomes else None
+    plan, chosen = study_plan(scored, options, visits)
+    endpoint = plan.endpoint if plan.endpoint in visits[1:] else visits[-1]
+    design = Design(arms=arms, visits=visits, paired_visits=(visits[0], endpoint))
     boot = {"ci_level": options.ci_level, "seed": options.seed, "n_boot": options.n_boot}
     if arms is None:
         paired = compare(scored, outcomes=chosen, visits=design.paired_visits, **boot)
     else:
         paired = paired_by_arm(scored, arms, chosen, design.paired_visits, **boot)
-    result = StudyAnalysis(design=design, paired=paired, options=options,
-                           exclusions=paired.exclusions, notes=list(notes))  # fmt: skip
+    p_column = "p_wilcoxon" if plan.primary_test == "wilcoxon" else "p_t"
+    keys = [c for c in ("group", "outcome") if c in paired.table.columns]
+    families = _rules(adjust_by_family(
+        paired.table[[*keys, p_column]].rename(columns={p_column: "p"}), plan,
+        by=["group"] if arms is not None else ()), plan)  # fmt: skip
+    result = StudyAnalysis(design=design, paired=paired, options=options, plan=plan,
+                           families=families, exclusions=paired.exclusions, notes=list(notes))  # fmt: skip
+    if plan.covariates and arms is None and len(visits) == 2:
+        result.notes.append(f"covariates {', '.join(plan.covariates)} of the plan not used: a "
+                            "one-group, two-visit study has no between-arm or mixed model")  # fmt: skip
     if arms is None and len(visits) == 2 and diary is None:
         return result
     _beyond_one_group(result, scored, diary)
     return result
 
 
+def study_plan(scored: pd.DataFrame, options: AnalysisOptions,
+               visits: tuple[str, ...]) -> tuple[AnalysisPlan, list[str] | None]:  # fmt: skip
+    """The plan checked against the study and filled in, and the outcomes to analyse.
+
+    Without a plan, the default plan of the outcomes analysed (``options.outcomes`` or every
+    reported score). Outcomes: ``options.outcomes`` when given, else every reported score
+    and the plan's outcomes that are not among them (None: the reported scores only).
+
+    Raises
+    ------
+    StudyDataError
+        A plan key that does not fit the study (unknown outcome, endpoint, covariate).
+    """
+    plan = validate_plan(options.plan, scored, visits)
+    if options.plan is None:
+        plan = _restrict(plan, options.outcomes) if options.outcomes else plan
+        plan = replace(plan, primary_test=options.primary_test)
+    if options.outcomes:
+        return plan, list(options.outcomes)
+    from msrelax_stats.instruments.registry import registry_of
+
+    reported = registry_of(scored).outcome_columns(scored.columns)
+    extra = [o for o in plan.outcomes if o not in reported]
+    return plan, [*reported, *extra] if extra else None
+
+
+def _restrict(plan: AnalysisPlan, outcomes: tuple[str, ...]) -> AnalysisPlan:
+    """The default plan cut to the outcomes analysed (the first of them primary when none of
+    the default primary outcomes is among them; one the default plan does not place,
+    exploratory)."""
+    keep = {f.name: OutcomeFamily(f.name, tuple(o for o in f.outcomes if o in outcomes),
+                                  f.multiplicity) for f in plan.families}  # fmt: skip
+    rest = tuple(o for o in outcomes if o not in plan.outcomes)
+    keep["exploratory"] = replace(keep["exploratory"], outcomes=keep["exploratory"].outcomes + rest)
+    if not keep["primary"].outcomes and outcomes:
+        first = outcomes[0]
+        keep = {n: replace(f, outcomes=tuple(o for o in f.outcomes if o != first))
+                for n, f in keep.items()}  # fmt: skip
+        keep["primary"] = replace(keep["primary"], outcomes=(first,))
+    return replace(plan, **keep)
+
+
 def _beyond_one_group(result: StudyAnalysis, scored: pd.DataFrame,
                       diary: pd.DataFrame | None) -> None:  # fmt: skip
     """The between-arm, visits and diary analyses the design calls for, and the full ledger
     (the paired exclusions first)."""
-    from msrelax_stats.stats.arms import compare_arms
+    from msrelax_stats.stats.ancova import between_arms
     from msrelax_stats.stats.visits import compare_visits
 
-    design, options = result.design, result.options
+    design, options, plan = result.design, result.options, result.plan
     outcomes = result.outcomes
     focus = outcomes if options.outcomes else [
         o for o in outcomes if result.info.get(o) is None or result.info[o].role != "component"
@@ -247,15 +330,18 @@ def _beyond_one_group(result: StudyAnalysis, scored: pd.DataFrame,
     arm_of = None
     if design.arms is not None:
         arm_of = scored.groupby(scored["id"].astype(str), sort=False)["group"].first()
-        res = compare_arms(scored, outcomes, design.paired_visits, control=design.arms[0],
-                           ci_level=options.ci_level, seed=options.seed, n_boot=options.n_boot,
-                           within=False)  # fmt: skip
+        res = between_arms(scored, outcomes, design.visits, endpoint=design.paired_visits[1],
+                           covariates=plan.covariates, control=design.arms[0],
+                           ci_level=options.ci_level, seed=options.seed, n_boot=options.n_boot)  # fmt: skip
+        res.table = _with_families(res.table, plan)
         result.arms = res
         result.notes += res.notes
-        ledger.append(res.exclusions.assign(analysis="between arms (ANCOVA, Welch)"))
+        excl = res.exclusions
+        ledger.append(excl.assign(analysis="ANCOVA at " + excl["visit"].astype(str)))
     if len(design.visits) > 2 and focus:
         res = compare_visits(scored, focus, list(design.visits), options.ci_level,
-                             control=design.arms[0] if design.arms else None)  # fmt: skip
+                             control=design.arms[0] if design.arms else None,
+                             covariates=plan.covariates, ddf="satterthwaite", within_arms=True)  # fmt: skip
         result.visits, result.visit_outcomes = res, focus
         result.notes += res.notes
         excl = res.exclusions
@@ -269,6 +355,27 @@ def _beyond_one_group(result: StudyAnalysis, scored: pd.DataFrame,
         result.notes += diary_notes
         ledger.append(diary_ledger)
     result.exclusions = _ledger(ledger, arm_of)
+
+
+def _rules(table: pd.DataFrame, plan: AnalysisPlan) -> pd.DataFrame:
+    """``table`` with ``multiplicity``: the rule of each row's family ("" for none)."""
+    rule = {f.name: f.multiplicity for f in plan.families}
+    return table.assign(multiplicity=table["family"].map(rule).fillna(""))
+
+
+def _with_families(table: pd.DataFrame, plan: AnalysisPlan) -> pd.DataFrame:
+    """The between-arm table with the plan's ``family`` and ``multiplicity`` (after
+    ``outcome``) and the ANCOVA p adjusted within the family at each visit, ``p_adjusted``
+    (after ``ancova_p``)."""
+    out = _rules(adjust_by_family(table, plan, p="ancova_p", by=["visit"]), plan)
+    order = []
+    for c in table.columns:
+        order.append(c)
+        if c == "outcome":
+            order += ["family", "multiplicity"]
+        elif c == "ancova_p":
+            order.append("p_adjusted")
+    return out[order]
 
 
 def _ledger(frames: list[pd.DataFrame], arm_of: pd.Series | None) -> pd.DataFrame:

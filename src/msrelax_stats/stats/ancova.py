@@ -5,7 +5,10 @@
 age + sex + edss)``, control arm = reference) and reports the adjusted difference (treatment -
 control) with its CI, t, df and p, the adjusted means of both arms as R ``emmeans``, and a
 standardised difference with an exact CI. The endpoint visit of the analysis plan is marked;
-the other follow-up visits are reported beside it. The model itself is
+the other follow-up visits are reported beside it. Beside the ANCOVA, as secondary and
+descriptive statistics on the raw scale, the changes of the arms are compared (difference of
+mean changes with the Welch t-test, Hedges' g, and a stratified BCa bootstrap CI of the
+difference, whose distribution the two-group estimation plot draws). The model itself is
 :func:`~msrelax_stats.stats._ancova_model.fit_ancova`, the one ANCOVA of the package
 (``stats.arms.compare_arms`` uses it too).
 
@@ -32,6 +35,8 @@ from msrelax_stats.stats._covariates import (
     covariate_design,
 )
 from msrelax_stats.stats._design_tables import resolve_arms, wide_scores
+from msrelax_stats.stats.arms import CHANGE_COLUMNS, change_difference
+from msrelax_stats.stats.bootstrap import MEAN_DIFFERENCE, BootstrapResult, bootstrap_two_samples
 
 __all__ = ["AncovaFit", "BetweenArmsResult", "between_arms", "fit_ancova"]
 
@@ -42,7 +47,9 @@ class BetweenArmsResult:
 
     ``table`` (one row per outcome and visit; columns in :data:`TABLE_COLUMNS`),
     ``adjusted_means`` (per outcome, visit and arm), ``coefficients`` (every model term),
-    ``exclusions`` (``id``, ``outcome``, ``visit``, ``reason``), ``notes`` and ``options``.
+    ``exclusions`` (``id``, ``outcome``, ``visit``, ``reason``), ``bootstrap`` (``(outcome,
+    visit)`` -> the BCa bootstrap of the difference of mean changes, treatment - control,
+    with its distribution), ``notes`` and ``options``.
     """
 
     table: pd.DataFrame
@@ -51,6 +58,16 @@ class BetweenArmsResult:
     exclusions: pd.DataFrame
     notes: list[str] = field(default_factory=list)
     options: dict[str, Any] = field(default_factory=dict)
+    bootstrap: dict[tuple[str, str], BootstrapResult] = field(default_factory=dict, repr=False)
+
+    def row(self, outcome: str, visit: str | None = None) -> pd.Series:
+        """The ``table`` row of ``outcome`` at ``visit`` (default: the endpoint)."""
+        t = self.table
+        at = t["visit"] == visit if visit is not None else t["endpoint"].astype(bool)
+        rows = t[(t["outcome"].astype(str) == outcome) & at]
+        if rows.empty:
+            raise KeyError(f"no between-arm row for {outcome} at {visit or 'the endpoint'}")
+        return rows.iloc[0]
 
     def to_frame(self) -> pd.DataFrame:
         """The per-outcome, per-visit table."""
@@ -83,6 +100,8 @@ def between_arms(
     covariates: Sequence[str] = (),
     control: str | None = None,
     ci_level: float = 0.95,
+    seed: int = 1,
+    n_boot: int = 10000,
 ) -> BetweenArmsResult:
     """ANCOVA of every follow-up visit on baseline and arm (+ covariates), per outcome.
 
@@ -104,6 +123,8 @@ def between_arms(
         Label of the control arm (see :func:`~msrelax_stats.stats.arms.resolve_arms`).
     ci_level : float
         Confidence level of every interval.
+    seed, n_boot : int
+        Seed and resamples of the bootstrap of the difference of mean changes.
 
     Returns
     -------
@@ -113,7 +134,11 @@ def between_arms(
         ``n_treatment``; per arm (suffix ``_control``/``_treatment``) ``pre_mean``,
         ``pre_sd``, ``post_mean``, ``post_sd``, ``change_mean``, ``change_sd``,
         ``change_ci_low``, ``change_ci_high`` over the analysed participants; the
-        ``ancova_*`` columns of :func:`fit_ancova`; ``ci_level``.
+        ``ancova_*`` columns of :func:`fit_ancova`; the changes compared
+        (:func:`~msrelax_stats.stats.arms.change_difference`: ``welch_diff`` = difference of
+        mean changes with the Welch CI, t, df, p; ``hedges_g`` with its CI) and
+        ``welch_diff_bca_ci_low``, ``welch_diff_bca_ci_high`` (its BCa bootstrap CI);
+        ``ci_level``.
 
     Notes
     -----
@@ -122,8 +147,13 @@ def between_arms(
     reason. Between-arm statistics need at least 2 participants per arm and more participants
     than model terms; otherwise the row keeps its descriptives and a note says why. The
     model of each visit is described in :func:`fit_ancova`; within-arm change CIs are paired-t
-    ones (R ``t.test(post, pre, paired = TRUE)``). No p-value is adjusted here: the analysis
-    plan's families do that (``stats.plan.adjust_by_family``).
+    ones (R ``t.test(post, pre, paired = TRUE)``). The changes of the same participants are
+    compared by the Welch t-test (R ``t.test(trt, ctl, var.equal = FALSE)``), Hedges' g
+    (noncentral-t CI, R ``effectsize::hedges_g``) and a BCa bootstrap of the difference of
+    mean changes, resampling participants within each arm
+    (:func:`~msrelax_stats.stats.bootstrap.bootstrap_two_samples`, ``seed``, ``n_boot``).
+    No p-value is adjusted here: the analysis plan's families do that
+    (``stats.multiplicity.adjust_by_family``).
 
     Examples
     --------
@@ -148,12 +178,19 @@ def between_arms(
     cov = baseline_covariates(scored, covariates, visits[0])
     arm_of = scored.groupby(scored["id"].astype(str), sort=False)["group"].first()
     rows, means, coefs, excluded, notes = [], [], [], [], list(cov.notes)
+    boots: dict[tuple[str, str], BootstrapResult] = {}
     for outcome in outcomes:
         for visit in visits[1:]:
             fit_rows = _one_model(
                 scored, outcome, visits[0], visit, cov, arm_of, (ctl, trt), ci_level, notes
             )
-            row, adj, coef, ex = fit_rows
+            row, adj, coef, ex, changes = fit_rows
+            row.update(change_difference(*changes, ci_level))
+            if min(c.size for c in changes) >= 2:
+                boot = bootstrap_two_samples(*changes, {"diff": MEAN_DIFFERENCE},
+                                             ci_level=ci_level, n_boot=n_boot, seed=seed)["diff"]  # fmt: skip
+                boots[(outcome, visit)] = boot
+                row.update(welch_diff_bca_ci_low=boot.ci_low, welch_diff_bca_ci_high=boot.ci_high)
             rows.append({**row, "endpoint": visit == endpoint})
             excluded.append(ex)
             if adj is not None:
@@ -166,6 +203,7 @@ def between_arms(
         coefficients=_concat(coefs, COEFFICIENT_COLUMNS),
         exclusions=_concat(excluded, ["id", "outcome", "visit", "reason"]),
         notes=notes,
+        bootstrap=boots,
         options={
             "visits": visits,
             "baseline": visits[0],
@@ -179,6 +217,10 @@ def between_arms(
             "adjusted_means": "at the mean baseline and covariates, equal weights over factor "
             "levels (as R emmeans)",
             "smd": "adjusted difference / residual SD, exact noncentral-t CI",
+            "change_difference": "Welch t-test and Hedges g (noncentral-t CI) of the changes; "
+            "BCa bootstrap of the difference of mean changes, resampling within each arm",
+            "seed": seed,
+            "n_boot": n_boot,
         },
     )
 
@@ -193,8 +235,15 @@ def _one_model(
     arms: tuple[str, str],
     ci_level: float,
     notes: list[str],
-) -> tuple[dict[str, Any], pd.DataFrame | None, pd.DataFrame | None, pd.DataFrame]:
-    """Descriptives, ANCOVA, adjusted means, coefficients and exclusions of one visit."""
+) -> tuple[
+    dict[str, Any],
+    pd.DataFrame | None,
+    pd.DataFrame | None,
+    pd.DataFrame,
+    tuple[np.ndarray, np.ndarray],
+]:
+    """Descriptives, ANCOVA, adjusted means, coefficients, exclusions and the changes
+    (treatment, control) of the analysed participants of one visit."""
     ctl, trt = arms
     values, reasons = wide_scores(scored, outcome, [baseline, visit])
     arm = arm_of.reindex(values.index).astype("object")
@@ -212,6 +261,7 @@ def _one_model(
     ids = values.index[keep]
     pre, post = values[baseline].to_numpy()[keep], values[visit].to_numpy()[keep]
     treated = arm.to_numpy()[keep] == trt
+    changes = (post[treated] - pre[treated], post[~treated] - pre[~treated])
     row: dict[str, Any] = {
         "outcome": outcome,
         "visit": visit,
@@ -240,7 +290,7 @@ def _one_model(
             why = "the model terms are collinear (a covariate is determined by the others)"
     if why:
         notes.append(f"{outcome} at {visit}: {why}; between-arm statistics left empty")
-        return row, None, None, ex
+        return row, None, None, ex, changes
     fit = fit_ancova(pre, post, treated, ci_level, design, f"{trt} vs {ctl} (adjusted)", trt)
     row.update(fit.row)
     adj = pd.DataFrame(
@@ -258,7 +308,7 @@ def _one_model(
         }
     )
     coef = fit.coefficients.assign(outcome=outcome, visit=visit)[COEFFICIENT_COLUMNS]
-    return row, adj, coef, ex
+    return row, adj, coef, ex, changes
 
 
 def _concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
@@ -282,6 +332,9 @@ TABLE_COLUMNS = [
     *[f"{c}_{arm}" for arm in ("control", "treatment") for c in _PER_ARM],
     *"ancova_diff ancova_se ancova_ci_low ancova_ci_high ancova_t ancova_df ancova_p".split(),
     *"ancova_pre_slope ancova_residual_sd ancova_smd ancova_smd_ci_low ancova_smd_ci_high".split(),
+    *CHANGE_COLUMNS,
+    "welch_diff_bca_ci_low",
+    "welch_diff_bca_ci_high",
     "ci_level",
 ]
 MEANS_COLUMNS = [

@@ -1,4 +1,4 @@
-"""Two-arm pre/post designs: ANCOVA, Welch t on change scores, Hedges g, per-arm tables.
+"""Two-arm pre/post designs: ANCOVA, Welch t on change scores, Hedges g.
 
 Input is the scored long table of ``docs/architecture.md`` (``id``, ordered Categorical
 ``time``, ``group`` with two arm labels, score columns). Pairs are matched by participant id;
@@ -20,7 +20,15 @@ from msrelax_stats.stats._ancova_model import fit_ancova
 from msrelax_stats.stats._design_tables import resolve_arms, wide_scores
 from msrelax_stats.stats.effect_sizes import noncentral_t_interval
 
-__all__ = ["ArmsResult", "compare_arms", "resolve_arms", "wide_scores", "hedges_g"]
+__all__ = [
+    "ArmsResult",
+    "CHANGE_COLUMNS",
+    "change_difference",
+    "compare_arms",
+    "hedges_g",
+    "resolve_arms",
+    "wide_scores",
+]
 
 
 @dataclass(frozen=True)
@@ -88,12 +96,12 @@ def hedges_g(x: np.ndarray, y: np.ndarray, ci_level: float = 0.95) -> HedgesG:
 @dataclass
 class ArmsResult:
     """Two-arm comparison: ``table`` (one row per outcome), ``adjusted_means`` (per outcome
-    and arm, for the figure), ``within`` (the paired table of each arm, or None),
-    ``exclusions`` (``id``, ``outcome``, ``reason``), ``notes`` and ``options``."""
+    and arm, for the figure), ``exclusions`` (``id``, ``outcome``, ``reason``), ``notes`` and
+    ``options``. The within-arm paired analysis is
+    :func:`msrelax_stats.stats.design.paired_by_arm`."""
 
     table: pd.DataFrame
     adjusted_means: pd.DataFrame
-    within: pd.DataFrame | None
     exclusions: pd.DataFrame
     notes: list[str] = field(default_factory=list)
     options: dict[str, Any] = field(default_factory=dict)
@@ -103,43 +111,41 @@ class ArmsResult:
         return self.table
 
 
-def _within_arms(
-    scored: pd.DataFrame,
-    outcomes: list[str],
-    visits: Sequence[str],
-    arms: tuple[str, str],
-    ci_level: float,
-    seed: int,
-    n_boot: int,
-    notes: list[str],
-) -> pd.DataFrame | None:
-    """The one-group paired table of each arm (``stats.compare.compare``), stacked."""
-    try:
-        from msrelax_stats.stats.compare import compare
-    except ImportError:
-        # TODO(issue 6): stats.compare is written by another engineer; this hook fills
-        # ``within`` as soon as it is importable.
-        notes.append("within-arm paired analysis not run: stats.compare is not available")
-        return None
-    tables = []
-    for arm in arms:
-        subset = scored.loc[scored["group"].astype(str) == arm]
-        if subset["id"].nunique() < 2:
-            notes.append(f"arm {arm}: fewer than 2 participants, no within-arm paired analysis")
-            continue
-        res = compare(
-            subset,
-            outcomes=outcomes,
-            visits=tuple(visits),
-            ci_level=ci_level,
-            seed=seed,
-            n_boot=n_boot,
-        )
-        tables.append(res.table.assign(group=arm))
-    if not tables:
-        return None
-    out = pd.concat(tables, ignore_index=True)
-    return out[["group", *[c for c in out.columns if c != "group"]]]
+#: Columns of :func:`change_difference`.
+CHANGE_COLUMNS = [
+    *"welch_diff welch_ci_low welch_ci_high welch_t welch_df welch_p".split(),
+    *"hedges_g hedges_g_ci_low hedges_g_ci_high".split(),
+]
+
+
+def change_difference(change_treatment: np.ndarray, change_control: np.ndarray,
+                      ci_level: float = 0.95) -> dict[str, float]:  # fmt: skip
+    """The changes of two arms compared: Welch t-test and Hedges' g (treatment - control).
+
+    Returns
+    -------
+    dict
+        ``welch_diff`` (difference of mean changes), ``welch_ci_low``, ``welch_ci_high``,
+        ``welch_t``, ``welch_df``, ``welch_p`` (R ``t.test(trt, ctl, var.equal = FALSE)``),
+        ``hedges_g``, ``hedges_g_ci_low``, ``hedges_g_ci_high`` (:func:`hedges_g`); NaN when
+        an arm has fewer than 2 changes.
+
+    Examples
+    --------
+    >>> res = change_difference(np.array([-1.0, -2.0, -1.5]), np.array([0.0, -0.5, 0.5]))
+    >>> float(res["welch_diff"])
+    -1.5
+    """
+    t, c = np.asarray(change_treatment, float), np.asarray(change_control, float)
+    if min(t.size, c.size) < 2:
+        return dict.fromkeys(CHANGE_COLUMNS, np.nan)
+    welch = stats.ttest_ind(t, c, equal_var=False)
+    wci = welch.confidence_interval(ci_level)
+    g = hedges_g(t, c, ci_level)
+    return {"welch_diff": float(t.mean() - c.mean()), "welch_ci_low": float(wci.low),
+            "welch_ci_high": float(wci.high), "welch_t": float(welch.statistic),
+            "welch_df": float(welch.df), "welch_p": float(welch.pvalue), "hedges_g": g.g,
+            "hedges_g_ci_low": g.ci_low, "hedges_g_ci_high": g.ci_high}  # fmt: skip
 
 
 def compare_arms(
@@ -148,10 +154,6 @@ def compare_arms(
     visits: Sequence[str] = ("pre", "post"),
     control: str | None = None,
     ci_level: float = 0.95,
-    *,
-    seed: int = 1,
-    n_boot: int = 10000,
-    within: bool = True,
 ) -> ArmsResult:
     """Compare two arms of a pre/post study, per outcome.
 
@@ -168,10 +170,6 @@ def compare_arms(
         or "waitlist" (see :func:`resolve_arms`).
     ci_level : float
         Confidence level of every interval.
-    seed, n_boot : int
-        Passed to ``stats.compare.compare`` for the within-arm tables (bootstrap CIs).
-    within : bool
-        Run the within-arm paired analysis of each arm.
 
     Returns
     -------
@@ -206,7 +204,7 @@ def compare_arms(
     ...     "time": ["pre", "post"] * 8,
     ...     "group": ["PMR"] * 8 + ["control"] * 8,
     ...     "fss_mean": [5, 4, 6, 4.5, 5.5, 4, 4.8, 4.1, 5, 5, 6, 5.8, 5.5, 5.6, 4.8, 4.6]})
-    >>> res = compare_arms(df, ["fss_mean"], within=False)
+    >>> res = compare_arms(df, ["fss_mean"])
     >>> float(round(res.table.loc[0, "ancova_diff"], 3))
     -1.1
     """
@@ -267,34 +265,15 @@ def compare_arms(
                 }
             )
         )
-        welch = stats.ttest_ind(change[treated], change[~treated], equal_var=False)
-        wci = welch.confidence_interval(ci_level)
-        row.update(
-            {
-                "welch_diff": float(change[treated].mean() - change[~treated].mean()),
-                "welch_ci_low": float(wci.low),
-                "welch_ci_high": float(wci.high),
-                "welch_t": float(welch.statistic),
-                "welch_df": float(welch.df),
-                "welch_p": float(welch.pvalue),
-            }
-        )
-        g = hedges_g(change[treated], change[~treated], ci_level)
-        row.update({"hedges_g": g.g, "hedges_g_ci_low": g.ci_low, "hedges_g_ci_high": g.ci_high})
+        row.update(change_difference(change[treated], change[~treated], ci_level))
         rows.append(row)
     table = pd.DataFrame(rows).reindex(columns=_TABLE_COLUMNS).assign(ci_level=ci_level)
-    within_table = (
-        _within_arms(scored, outcomes, visits, (ctl, trt), ci_level, seed, n_boot, notes)
-        if within
-        else None
-    )
     adjusted = (
         pd.concat(means, ignore_index=True) if means else pd.DataFrame(columns=_MEANS_COLUMNS)
     )
     return ArmsResult(
         table=table,
         adjusted_means=adjusted,
-        within=within_table,
         exclusions=pd.concat(excluded, ignore_index=True),
         notes=notes,
         options={
@@ -302,8 +281,6 @@ def compare_arms(
             "control": ctl,
             "treatment": trt,
             "ci_level": ci_level,
-            "seed": seed,
-            "n_boot": n_boot,
             "ancova": "OLS post ~ pre + group (control = reference)",
             "hedges_g_ci": "noncentral t (as R effectsize::hedges_g)",
         },
@@ -321,6 +298,5 @@ _TABLE_COLUMNS = [
     ],
     *"ancova_diff ancova_se ancova_ci_low ancova_ci_high ancova_t ancova_df ancova_p".split(),
     *"ancova_pre_slope partial_eta_sq".split(),
-    *"welch_diff welch_ci_low welch_ci_high welch_t welch_df welch_p".split(),
-    *"hedges_g hedges_g_ci_low hedges_g_ci_high".split(),
+    *CHANGE_COLUMNS,
 ]

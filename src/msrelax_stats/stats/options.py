@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, replace
+from os import PathLike
 from typing import Any, Literal
 
 from msrelax_stats.errors import Problem, StudyDataError
+from msrelax_stats.stats.plan import AnalysisPlan, load_plan
 
 __all__ = ["AnalysisOptions", "MAX_N_BOOT"]
 
@@ -29,18 +32,27 @@ class AnalysisOptions:
         Seed of the bootstrap resampling (0 or more; same seed, same bytes out).
     n_boot : int
         Bootstrap resamples (at least 100; default 10,000).
-    primary_test : {"t", "wilcoxon"}
-        The analysis plan's primary test; both are always reported.
+    primary_test : {"t", "wilcoxon"}, optional
+        The paired within-group test named as primary; both are always reported. Default:
+        the plan's ``primary_test`` (``"t"`` without a plan); given here (``--primary-test``)
+        it overrides the plan's, as a command-line option overrides a file.
     control : str, optional
         Label of the control arm of a two-arm study (default: the label like "control",
         "usual care", "waitlist").
     diary_days : int, optional
         Length of the practice period in days (default: from the diary).
+    plan : AnalysisPlan, dict or path, optional
+        The analysis plan (``--plan plan.toml``; :mod:`msrelax_stats.stats.plan`): outcome
+        families and their multiplicity rules, endpoint, covariates, primary test, alpha.
+        Read here (a path or dict becomes an :class:`AnalysisPlan`; its form is checked);
+        :func:`~msrelax_stats.stats.analysis.analyse` checks it against the study and fills
+        what it leaves out. Default: the documented default plan (docs/trial-analysis.md).
 
     Raises
     ------
     StudyDataError
-        A value out of range or of the wrong type, naming the option and the value.
+        A value out of range or of the wrong type, naming the option and the value; a plan
+        file that cannot be read, or a plan key with a wrong value, naming the key.
 
     Examples
     --------
@@ -55,12 +67,20 @@ class AnalysisOptions:
     ci_level: float = 0.95
     seed: int = 1
     n_boot: int = 10000
-    primary_test: PrimaryTest = "t"
+    primary_test: PrimaryTest | None = None
     control: str | None = None
     diary_days: int | None = None
+    plan: AnalysisPlan | Mapping[str, Any] | str | PathLike[str] | None = None
 
     def __post_init__(self) -> None:
         problems = []
+        if self.plan is not None:
+            plan = load_plan(self.plan)  # StudyDataError naming the key
+            if self.primary_test in ("t", "wilcoxon") and plan.primary_test != self.primary_test:
+                plan = replace(plan, primary_test=self.primary_test)
+            object.__setattr__(self, "plan", plan)
+        if self.primary_test is None:
+            object.__setattr__(self, "primary_test", self.plan.primary_test if self.plan else "t")
 
         def bad(name: str, rule: str) -> None:
             flag = "--" + name.replace("_", "-")
@@ -86,8 +106,9 @@ class AnalysisOptions:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dict (for ``results.json``)."""
-        out = asdict(self)
+        out = asdict(replace(self, plan=None))
         out["outcomes"] = list(self.outcomes) if self.outcomes is not None else None
+        out["plan"] = self.plan.to_dict() if isinstance(self.plan, AnalysisPlan) else None
         return out
 
 

@@ -121,8 +121,8 @@ def compare_visits(
     *,
     control: str | None = None,
     covariates: Sequence[str] = (),
-    ddf: Literal["satterthwaite", "wald"] = "wald",
-    within_arms: bool = False,
+    ddf: Literal["satterthwaite", "wald"] = "satterthwaite",
+    within_arms: bool = True,
 ) -> VisitsResult:
     """Analyse three or more visits per outcome (mixed model, Friedman, pairwise contrasts).
 
@@ -142,12 +142,14 @@ def compare_visits(
         Baseline covariates entering every mixed model (read at the first visit; see
         ``stats._covariates``); participants missing one leave the mixed models with the
         reason in ``exclusions`` (analysis ``"mixed model"``).
-    ddf : {"wald", "satterthwaite"}
+    ddf : {"satterthwaite", "wald"}
         Inference for the fixed effects: Satterthwaite t and df as R ``lmerTest`` (columns
-        ``df``, ``t``), or Wald z (column ``z``; the default until the report uses the t).
+        ``df``, ``t``; the default), or Wald z (column ``z``; anti-conservative in small
+        samples).
     within_arms : bool
         With two arms, run Friedman and the pairwise contrasts within each arm (a leading
-        ``group`` column, Holm within arm) instead of over both arms pooled.
+        ``group`` column, Holm within arm; the default) instead of over both arms pooled
+        (which mixes the effect of the treatment with that of time).
 
     Returns
     -------
@@ -185,7 +187,7 @@ def compare_visits(
     >>> df = pd.DataFrame({"id": np.repeat([f"p{i}" for i in range(10)], 3),
     ...                    "time": ["t0", "t1", "t2"] * 10,
     ...                    "fss_mean": rng.normal(5, 1, 30) - np.tile([0, 0.8, 0.6], 10)})
-    >>> res = compare_visits(df, ["fss_mean"], ["t0", "t1", "t2"], ddf="satterthwaite")
+    >>> res = compare_visits(df, ["fss_mean"], ["t0", "t1", "t2"])
     >>> res.fixed_effects["label"].tolist()
     ['mean at t0', 't1 vs t0', 't2 vs t0']
     """
