@@ -231,20 +231,22 @@ HOSTILE_TEXT = st.lists(
 
 
 class _Cells(HTMLParser):
-    """The text of every <td> of an HTML document (character references decoded)."""
+    """The text of every <td> (and with ``headers`` every <th>) of an HTML document
+    (character references decoded)."""
 
-    def __init__(self) -> None:
+    def __init__(self, headers: bool = False) -> None:
         super().__init__(convert_charrefs=True)
         self.cells: list[str] = []
         self._open = False
+        self._tags = ("td", "th") if headers else ("td",)
 
     def handle_starttag(self, tag, attrs):
-        if tag == "td":
+        if tag in self._tags:
             self.cells.append("")
             self._open = True
 
     def handle_endtag(self, tag):
-        if tag == "td":
+        if tag in self._tags:
             self._open = False
 
     def handle_data(self, data):
@@ -252,8 +254,8 @@ class _Cells(HTMLParser):
             self.cells[-1] += data
 
 
-def td_texts(html_text: str) -> list[str]:
-    parser = _Cells()
+def td_texts(html_text: str, headers: bool = False) -> list[str]:
+    parser = _Cells(headers)
     parser.feed(html_text)
     parser.close()
     return parser.cells
@@ -380,9 +382,10 @@ def test_analyze_writes_hostile_ids_and_labels_as_text(tmp_path_factory, monkeyp
 
     report = td_texts(read("report.html"))
     assert any(excluded in cell for cell in report)  # the flow and exclusions tables
-    assert {_label(label) for label in labels} <= set(report)  # Table 2, the arms
-    rendered = td_texts(MarkdownIt("commonmark").enable("table").render(read("table2.md")))
-    assert {markdown_expected(_label(label)) for label in labels} <= set(rendered)
+    assert {_label(label) for label in labels} <= set(report)  # the arms' tables
+    rendered = td_texts(MarkdownIt("commonmark").enable("table").render(read("table2.md")), True)
+    # the trial Table 2 names each arm in its headers: "<arm>: n", "<arm>: <visit>", ...
+    assert {f"{markdown_expected(_label(label))}: n" for label in labels} <= set(rendered)
     for path in out.glob("*.csv"):
         with open(path, encoding="utf-8", newline="") as handle:
             cells = [cell for row in csv.reader(handle) for cell in row]
