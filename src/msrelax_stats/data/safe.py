@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 __all__ = ["FORMULA_START", "inert_cell", "spreadsheet_safe"]
@@ -35,11 +36,41 @@ def inert_cell(value: Any) -> Any:
 
 
 def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``frame`` whose text cells and column names are inert (numbers untouched)."""
-    out = frame.copy()
-    for column in out.columns:
-        dtype = out[column].dtype
-        if not (pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype)):
-            out[column] = out[column].astype(object).map(inert_cell)
+    """A copy of ``frame`` whose text cells and column names are inert (numbers untouched).
+
+    Only text columns (object, string and categorical dtypes) are looked at, and in each
+    only its distinct values: a column without a cell that starts a formula is kept as it is
+    (no copy), and in one with such cells only those cells are replaced.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"id": ["P01", "=1+1"], "note": ["-2", "@x"], "score": [-1.0, 2.0]})
+    >>> spreadsheet_safe(table).values.tolist()
+    [['P01', '-2', -1.0], ["'=1+1", "'@x", 2.0]]
+    """
+    out = frame.copy(deep=False)  # columns are replaced, never written into (copy-on-write)
+    for position in range(out.shape[1]):
+        column = out.iloc[:, position]
+        dtype = column.dtype
+        if isinstance(dtype, pd.CategoricalDtype):
+            if not _dangerous(np.asarray(dtype.categories, dtype=object)).any():
+                continue  # no category starts a formula
+        elif not (pd.api.types.is_object_dtype(dtype) or isinstance(dtype, pd.StringDtype)):
+            continue  # numbers, booleans, dates: nothing a spreadsheet would run
+        cells = column.to_numpy(dtype=object)
+        codes, distinct = pd.factorize(cells)  # missing cells: code -1
+        distinct = np.asarray(distinct, dtype=object)
+        dangerous = _dangerous(distinct)
+        if not dangerous.any():
+            continue
+        rows = np.flatnonzero((codes >= 0) & dangerous[np.maximum(codes, 0)])
+        cells = cells.copy()
+        cells[rows] = [inert_cell(cell) for cell in cells[rows]]
+        out.isetitem(position, pd.Series(cells, index=out.index, dtype=object))
     out.columns = [inert_cell(str(c)) for c in out.columns]
     return out
+
+
+def _dangerous(values: np.ndarray) -> np.ndarray:
+    """Mask of the values :func:`inert_cell` would change (text that a spreadsheet runs)."""
+    return np.array([inert_cell(v) is not v for v in values], dtype=bool)
