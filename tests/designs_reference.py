@@ -1,5 +1,6 @@
 """Look-up of the R reference values of tests/reference/designs_reference.R (shared by the
-tests of stats.arms, stats.visits and stats.diary)."""
+tests of stats.arms, stats.visits and stats.diary) and of tests/reference/trial_reference.R
+(the trial analyses of issue 17: stats.ancova, the Satterthwaite mixed model, stats.plan)."""
 
 from __future__ import annotations
 
@@ -12,13 +13,21 @@ REF = Path(__file__).parent / "reference"
 
 
 @cache
-def _values() -> pd.DataFrame:
-    return pd.read_csv(REF / "designs_reference_values.csv", keep_default_na=False)
+def _values(name: str = "designs_reference_values.csv") -> pd.DataFrame:
+    return pd.read_csv(REF / name, keep_default_na=False)
 
 
 def ref(analysis: str, outcome: str, term: str, statistic: str) -> float:
     """The one value R stored for (analysis, outcome, term, statistic)."""
-    table = _values()
+    return _lookup(_values(), analysis, outcome, term, statistic)
+
+
+def trial_ref(analysis: str, outcome: str, term: str, statistic: str) -> float:
+    """The one value of trial_reference_values.csv for (analysis, outcome, term, statistic)."""
+    return _lookup(_values("trial_reference_values.csv"), analysis, outcome, term, statistic)
+
+
+def _lookup(table: pd.DataFrame, analysis: str, outcome: str, term: str, statistic: str) -> float:
     hit = table[
         (table.analysis == analysis)
         & (table.outcome == outcome)
@@ -27,4 +36,5 @@ def ref(analysis: str, outcome: str, term: str, statistic: str) -> float:
     ]
     if len(hit) != 1:
         raise LookupError(f"{len(hit)} reference values for {(analysis, outcome, term, statistic)}")
-    return float(hit["value"].iloc[0])
+    value = hit["value"].iloc[0]
+    return float("nan") if value == "NA" else float(value)

@@ -31,7 +31,7 @@ def pairs():
 
 def test_tiny_blocks_give_scipy_interval(pairs, monkeypatch):
     monkeypatch.setattr(bootstrap, "BLOCK_ELEMENTS", 57 * 3 + 5)  # 3 rows per block
-    ours = bca_paired(*pairs, mean_ratio, ci_level=0.9, n_boot=2000, seed=5, batch=700)
+    ours = bca_paired(*pairs, mean_ratio, ci_level=0.9, n_boot=2000, seed=5)
     ref = stats.bootstrap(pairs, mean_ratio, paired=True, vectorized=True, n_resamples=2000,
                           batch=700, method="BCa", confidence_level=0.9,
                           rng=np.random.default_rng(5))  # fmt: skip
@@ -63,3 +63,39 @@ def test_progress_bar_never_changes_the_result(pairs, monkeypatch):
     shown = bca_paired(*pairs, mean_ratio, n_boot=800, seed=3, progress=True)
     hidden = bca_paired(*pairs, mean_ratio, n_boot=800, seed=3, progress=False)
     assert shown == hidden
+
+
+def test_closed_form_leave_one_out_equals_deleting_each_pair(pairs):
+    """Efron & Tibshirani (1993, sec. 11.2): theta_(i) is the statistic without pair i; the
+    closed forms (leave-one-out mean and variance) must give what np.delete gives."""
+    from msrelax_stats.stats.bootstrap import MEAN_CHANGE
+    from msrelax_stats.stats.effect_sizes import _g_av_statistic
+
+    pre, post = pairs
+    n = pre.size
+    g_stat = _g_av_statistic(0.97)
+    deleted_mean = np.array([np.mean(np.delete(post - pre, i)) for i in range(n)])
+    deleted_g = np.array(
+        [g_stat.values(np.delete(pre, i), np.delete(post, i), -1) for i in range(n)]
+    )
+    np.testing.assert_allclose(MEAN_CHANGE.leave_one_out(pre, post), deleted_mean, rtol=1e-12)
+    np.testing.assert_allclose(g_stat.leave_one_out(pre, post), deleted_g, rtol=1e-12)
+
+
+def test_one_draw_serves_every_statistic_and_blocks_change_nothing(pairs, monkeypatch):
+    from msrelax_stats.stats.bootstrap import MEAN_CHANGE, bootstrap_pairs
+
+    both = bootstrap_pairs(*pairs, {"diff": MEAN_CHANGE, "ratio": mean_ratio}, n_boot=1200, seed=4)
+    alone = bca_paired(*pairs, MEAN_CHANGE, n_boot=1200, seed=4)
+    assert both["diff"] == alone
+    np.testing.assert_array_equal(both["diff"].distribution, alone.distribution)
+    monkeypatch.setattr(bootstrap, "BLOCK_ELEMENTS", 57 * 5)  # 5 resamples per block
+    blocked = bca_paired(*pairs, MEAN_CHANGE, n_boot=1200, seed=4)
+    assert blocked == alone
+    np.testing.assert_array_equal(blocked.distribution, alone.distribution)
+    # scipy's BCa of the mean change from the same draws (its default batch: all at once)
+    ref = stats.bootstrap(pairs, lambda x, y, axis=-1: np.mean(y - x, axis=axis), paired=True,
+                          vectorized=True, n_resamples=1200, method="BCa",
+                          rng=np.random.default_rng(4))  # fmt: skip
+    assert alone.ci_low == pytest.approx(ref.confidence_interval.low, rel=1e-10)
+    assert alone.ci_high == pytest.approx(ref.confidence_interval.high, rel=1e-10)

@@ -148,3 +148,38 @@ def test_default_outcomes_are_those_of_the_instruments_scored():
     ]
     everything = compare(score(df), n_boot=200).table["outcome"]
     assert list(everything) == ["fss_mean", "nrs_spasticity"]
+
+
+def test_mean_scored_outcomes_are_ranked_on_their_exact_scale():
+    """Issue 14: FSS mean differences in binary floating point break ties that exist
+    (20 distinct floats for 15 distinct changes). R references: tests/reference/
+    exact_scale_reference.R (wilcox.test and binom.test on round(9 * FSS mean))."""
+    pairs = pd.read_csv(REF / "exact_scale_fss_pairs.csv", dtype={"id": str})
+    ref = pd.read_csv(REF / "exact_scale_reference.csv").set_index("what")
+    scored = pd.DataFrame({"id": list(pairs["id"]) * 2, "time": ["pre"] * len(pairs)
+                           + ["post"] * len(pairs),
+                           "fss_mean": list(pairs["pre"]) + list(pairs["post"])})  # fmt: skip
+    res = compare(scored, n_boot=200)
+    row = res.table.iloc[0]
+    assert row["w_plus"] == ref.loc["exact", "V"] != ref.loc["raw", "V"]  # 65.5, R's raw: 67
+    assert row["p_wilcoxon"] == pytest.approx(ref.loc["exact", "p"], rel=1e-6)
+    assert row["p_sign"] == pytest.approx(ref.loc["sign_exact", "p"], rel=1e-6)
+    caveat = res.caveats[res.caveats["statistic"] == "wilcoxon"]["caveat"].iloc[0]
+    assert "round(9 * post) - round(9 * pre)" in caveat
+
+
+def test_uninformative_intervals_and_unjudged_responders_are_recorded():
+    # 6 pairs, changes -1, -1, -1, -1, -1, 0 (PSQI component-like): every non-zero change
+    # negative, so the rank-biserial is -1 and its Fisher-z interval collapses at -1
+    scored = pd.DataFrame({"id": [str(i) for i in range(6)] * 2, "time": ["pre"] * 6 + ["post"] * 6,
+                           "psqi_c6": [2, 2, 2, 1, 1, 0, 1, 1, 1, 0, 0, 0],
+                           "nrs_spasticity": [0, 5, 6, 4, 7, 3, 2, 3, 3, 2, 4, 3]})  # fmt: skip
+    res = compare(scored, n_boot=200)
+    stats_with_caveats = set(zip(res.caveats["outcome"], res.caveats["statistic"], strict=True))
+    assert ("psqi_c6", "rank_biserial") in stats_with_caveats
+    # five equal non-zero changes: no Hodges-Lehmann interval at all (NaN with a note)
+    assert np.isnan(res.table.set_index("outcome").loc["psqi_c6", "hl_ci_low"])
+    # participant 0 has an NRS baseline of 0: a 30 % reduction cannot be judged; recorded
+    judged = res.exclusions[res.exclusions["outcome"] == "nrs_spasticity (responders)"]
+    assert judged["id"].tolist() == ["0"] and "baseline 0" in judged["reason"].iloc[0]
+    assert int(res.responders.set_index("outcome").loc["nrs_spasticity", "n"]) == 5

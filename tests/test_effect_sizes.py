@@ -74,7 +74,7 @@ def test_bca_equals_scipy_bootstrap_with_same_draws(name):
     def stat(x, y, axis=-1):
         return j * _d_av_stat(x, y, axis=axis)
 
-    ours = bca_paired(pre, post, stat, ci_level=0.9, n_boot=3000, seed=7, batch=1000)
+    ours = bca_paired(pre, post, stat, ci_level=0.9, n_boot=3000, seed=7)
     ref = stats.bootstrap((pre, post), stat, paired=True, vectorized=True, n_resamples=3000,
                           batch=1000, method="BCa", confidence_level=0.9,
                           rng=np.random.default_rng(7))  # fmt: skip

@@ -10,6 +10,7 @@ import pytest
 
 from msrelax_stats.errors import StudyDataError
 from msrelax_stats.instruments import load_instrument, outcome_columns, score
+from msrelax_stats.instruments.registry import registry_of
 
 SLEEPY = {
     "name": "sleepy",
@@ -97,7 +98,15 @@ def test_custom_instrument_from_toml(tmp_path):
     assert spec == load_instrument(SLEEPY)
     out = score(ROWS, str(path))
     check_sleepy(out)
-    assert outcome_columns(out.columns) == ["sleepy_total", "sleepy_mean_ab"]
+    assert registry_of(out).outcome_columns(out.columns) == ["sleepy_total", "sleepy_mean_ab"]
+
+
+def test_custom_instrument_is_known_to_its_table_only():
+    """Issue 14: score(custom=...) must not register the instrument for the whole process."""
+    out = score(ROWS, custom=SLEEPY)
+    assert registry_of(out).outcome_info("sleepy_total").instrument == "SLEEPY"
+    assert outcome_columns(out.columns) == []  # the built-in registry is untouched
+    assert registry_of(ROWS).outcome_columns(out.columns) == []
 
 
 def test_custom_instrument_next_to_builtins():

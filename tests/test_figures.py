@@ -21,8 +21,6 @@ from scipy import stats
 from msrelax_stats.errors import StudyDataError
 from msrelax_stats.figures import (
     OKABE_ITO,
-    bootstrap_mean_change,
-    caseness_counts,
     caseness_plot,
     change_distribution,
     estimation_plot,
@@ -31,7 +29,9 @@ from msrelax_stats.figures import (
     save_figure,
     slope_plot,
 )
-from msrelax_stats.figures._common import mean_ci
+from msrelax_stats.stats.bootstrap import MEAN_CHANGE, bootstrap_pairs
+from msrelax_stats.stats.compare import compare
+from msrelax_stats.stats.paired import mean_ci
 
 PRE = {"A": 5.0, "B": 6.0, "C": 4.0, "D": 5.5, "E": 3.0}
 POST = {"A": 4.0, "B": 5.0, "C": 4.5, "D": np.nan, "E": 3.0}
@@ -58,6 +58,12 @@ def scored() -> pd.DataFrame:
     return frame
 
 
+@pytest.fixture
+def result(scored):
+    """The paired analysis the figures read (seeded bootstrap, 2000 resamples)."""
+    return compare(scored, n_boot=2000, seed=1)
+
+
 def results_table() -> pd.DataFrame:
     return pd.DataFrame(
         {"outcome": ["fss_mean", "psqi_global", "nrs_pain"], "better": ["lower"] * 3,
@@ -81,8 +87,8 @@ def _pair_segments(ax):
     return found
 
 
-def test_slope_plot_one_line_per_complete_pair(scored):
-    ax = slope_plot(scored, "fss_mean")
+def test_slope_plot_one_line_per_complete_pair(scored, result):
+    ax = slope_plot(scored, "fss_mean", result)
     pairs = _pair_segments(ax)
     assert len(pairs) == 4  # D has no post value
     assert not _lines(ax, "pair")  # one LineCollection per colour, not one Line2D per pair
@@ -95,15 +101,33 @@ def test_slope_plot_one_line_per_complete_pair(scored):
     assert colours == sorted(expected)
 
 
-def test_slope_plot_pairs_by_id_not_row_order(scored):
+def test_paired_lines_differ_by_style_not_only_colour(scored, result):
+    """Issue 14: improved / worsened / unchanged must stay apart under deuteranopia."""
+    ax = slope_plot(scored, "fss_mean", result)
+    styles = {c.get_label(): str(c.get_linestyle()) for c in ax.collections
+              if isinstance(c, LineCollection) and c.get_gid() == "pair"}  # fmt: skip
+    assert len(set(styles.values())) == len(styles) == 3
+
+
+def test_every_figure_states_the_direction_of_improvement(scored, result):
+    figures = [slope_plot(scored, "fss_mean", result), change_distribution(scored, "fss_mean",
+               result), psqi_profile(result), forest_plot(results_table()),
+               caseness_plot(result.caseness, "psqi_poor")]  # fmt: skip
+    fig = estimation_plot(scored, "fss_mean", result)
+    for ax in [*figures, fig.axes[0]]:
+        texts = [t.get_text() for t in ax.texts if t.get_gid() == "direction"]
+        assert texts and all("better" in t or "improvement" in t for t in texts), ax
+
+
+def test_slope_plot_pairs_by_id_not_row_order(scored, result):
     shuffled = scored.sample(frac=1.0, random_state=3)
-    ax = slope_plot(shuffled, "fss_mean")
+    ax = slope_plot(shuffled, "fss_mean", result)
     drawn = sorted(ys for _, ys, _ in _pair_segments(ax))
     assert drawn == sorted([(5.0, 4.0), (6.0, 5.0), (4.0, 4.5), (3.0, 3.0)])
 
 
-def test_slope_plot_labels_name_instrument_and_unit(scored):
-    ax = slope_plot(scored, "fss_mean")
+def test_slope_plot_labels_name_instrument_and_unit(scored, result):
+    ax = slope_plot(scored, "fss_mean", result)
     assert "FSS" in ax.get_ylabel() and "points, 1-7" in ax.get_ylabel()
     assert [t.get_text() for t in ax.get_xticklabels()] == ["Pre", "Post"]
     means = [line.get_ydata()[0] for line in _lines(ax, "mean_ci") if line.get_marker() == "o"]
@@ -111,66 +135,83 @@ def test_slope_plot_labels_name_instrument_and_unit(scored):
     assert means == pytest.approx([4.5, 4.125])
 
 
-def test_mean_ci_matches_r_t_test():
+def test_mean_ci_matches_r_t_test(scored, result):
     # R 4.x: print(t.test(c(5, 6, 4, 3))$conf.int, digits = 10) -> 2.445739743 6.554260257
-    mean, low, high = mean_ci(np.array([5.0, 6.0, 4.0, 3.0]))
-    assert (mean, low, high) == pytest.approx((4.5, 2.445739743, 6.554260257), abs=1e-8)
+    x = np.array([5.0, 6.0, 4.0, 3.0])
+    low, high = mean_ci(x.mean(), x.std(ddof=1), x.size)
+    assert (low[0], high[0]) == pytest.approx((2.445739743, 6.554260257), abs=1e-8)
+    # the slope plot draws that interval of the pre visit (A, B, C, E: 5, 6, 4, 3)
+    bars = [c for c in slope_plot(scored, "fss_mean", result).collections
+            if c.get_gid() == "mean_ci"]  # fmt: skip
+    ends = sorted(float(y) for c in bars for seg in c.get_segments() for y in seg[:, 1])
+    assert any(abs(e - 2.445739743) < 1e-8 for e in ends)
+    assert any(abs(e - 6.554260257) < 1e-8 for e in ends)
 
 
-def test_unknown_column_is_a_study_data_error(scored):
+def test_unknown_column_is_a_study_data_error(scored, result):
     with pytest.raises(StudyDataError, match="fss_sum"):
-        slope_plot(scored, "fss_sum")
+        slope_plot(scored, "fss_sum", result)
 
 
-def test_estimation_plot_deterministic_for_a_seed(scored):
-    first = estimation_plot(scored, "fss_mean", seed=1, n_boot=2000)
-    again = estimation_plot(scored, "fss_mean", seed=1, n_boot=2000)
-    other = estimation_plot(scored, "fss_mean", seed=2, n_boot=2000)
+def _ci(fig):
+    return tuple(_lines(fig.axes[1], "ci")[0].get_ydata())
 
-    def ci(fig):
-        return tuple(_lines(fig.axes[1], "ci")[0].get_ydata())
 
-    changes = np.array([-1.0, -1.0, 0.5, 0.0])
-    boot = bootstrap_mean_change(changes, n_boot=2000, seed=1)
-    assert ci(first) == ci(again) == (boot.ci_low, boot.ci_high)
-    assert _lines(first.axes[1], "estimate")[0].get_ydata()[0] == pytest.approx(-0.375)
-    assert not np.array_equal(
-        boot.distribution, bootstrap_mean_change(changes, n_boot=2000, seed=2).distribution
-    )
-    assert ci(other) == (lambda b: (b.ci_low, b.ci_high))(
-        bootstrap_mean_change(changes, n_boot=2000, seed=2)
-    )
+def test_estimation_plot_draws_the_results_bootstrap(scored, result):
+    """Issue 14: the figure's interval is diff_bca_ci_low/high of the results table."""
+    fig = estimation_plot(scored, "fss_mean", result)
+    row = result.row("fss_mean")
+    assert _ci(fig) == (row["diff_bca_ci_low"], row["diff_bca_ci_high"])
+    # Reference: scipy.stats.bootstrap BCa of the mean change from the same draws (seed 1)
+    pre = np.array([5.0, 6.0, 4.0, 3.0])  # pairs A, B, C, E in id order
+    post = np.array([4.0, 5.0, 4.5, 3.0])
+    ref = stats.bootstrap((pre, post), lambda x, y, axis=-1: np.mean(y - x, axis=axis),
+                          paired=True, vectorized=True, n_resamples=2000, method="BCa",
+                          rng=np.random.default_rng(1)).confidence_interval  # fmt: skip
+    assert _ci(fig) == pytest.approx((ref.low, ref.high), rel=1e-10)
+    assert _lines(fig.axes[1], "estimate")[0].get_ydata()[0] == pytest.approx(-0.375)
+    other = estimation_plot(scored, "fss_mean", compare(scored, n_boot=2000, seed=2))
+    assert _ci(other) != _ci(fig)
     # Gardner-Altman alignment: the difference axis has its zero at the pre mean (4.5).
-    left_low, _ = first.axes[0].get_ylim()
-    right_low, _ = first.axes[1].get_ylim()
+    left_low, _ = fig.axes[0].get_ylim()
+    right_low, _ = fig.axes[1].get_ylim()
     assert right_low == pytest.approx(left_low - 4.5)
-    assert "FSS" in first.axes[1].get_ylabel()
+    assert "FSS" in fig.axes[1].get_ylabel()
+    assert "2000 resamples" in fig.axes[1].get_title() and "95 %" in fig.axes[1].get_title()
+
+
+def test_figures_show_the_confidence_level_of_the_analysis(scored):
+    """Issue 14: --ci-level 0.9 reached the tables but not the figures."""
+    at_90 = compare(scored, n_boot=500, ci_level=0.9)
+    assert "90 % CI" in estimation_plot(scored, "fss_mean", at_90).axes[1].get_title()
+    assert "90 %" in slope_plot(scored, "fss_mean", at_90).get_title(loc="left")
+    assert "90 %" in psqi_profile(at_90).get_title(loc="left")
 
 
 def test_bootstrap_matches_theory_and_scipy():
     x = np.array([-1.2, -0.4, 0.3, -2.0, -0.9, -0.1, -1.6, 0.8, -0.7, -1.1, -0.3, -0.5])
-    res = bootstrap_mean_change(x, n_boot=20000, seed=1)
+    zeros = np.zeros_like(x)
+    res = bootstrap_pairs(zeros, x, {"diff": MEAN_CHANGE}, n_boot=20000, seed=1)["diff"]
     # Bootstrap theory (Efron & Tibshirani 1993, ch. 5): the resampled means have mean x-bar
     # and SD sqrt(sum((x - x-bar)^2) / n) / sqrt(n) (the plug-in standard error).
     plug_in_se = np.sqrt(np.mean((x - x.mean()) ** 2) / x.size)
     # Monte Carlo SD of that mean over B = 20000 resamples is plug_in_se / sqrt(B): allow 4 SDs.
     assert res.distribution.mean() == pytest.approx(x.mean(), abs=4 * plug_in_se / np.sqrt(20000))
     assert res.distribution.std() == pytest.approx(plug_in_se, rel=0.03)
-    assert res.method == "BCa"
     # Reference implementation: scipy.stats.bootstrap BCa (independent resamples).
     ref = stats.bootstrap((x,), np.mean, n_resamples=20000, method="BCa",
                           rng=np.random.default_rng(5)).confidence_interval  # fmt: skip
     assert (res.ci_low, res.ci_high) == pytest.approx((ref.low, ref.high), abs=0.04)
 
 
-def test_change_distribution_points_and_mcid(scored):
-    ax = change_distribution(scored, "fss_mean", mcid=0.45)
+def test_change_distribution_points_and_mcid(scored, result):
+    ax = change_distribution(scored, "fss_mean", result, mcid=0.45)
     points = [c for c in ax.collections if c.get_gid() == "changes"][0]
     assert sorted(points.get_offsets()[:, 1]) == [-1.0, -1.0, 0.0, 0.5]
     mcid = _lines(ax, "mcid")
     assert len(mcid) == 1 and mcid[0].get_ydata()[0] == pytest.approx(-0.45)  # lower is better
     assert "Change in FSS mean" in ax.get_ylabel() and "points" in ax.get_ylabel()
-    assert _lines(change_distribution(scored, "fss_mean"), "mcid") == []
+    assert _lines(change_distribution(scored, "fss_mean", result), "mcid") == []
 
 
 def test_forest_plot_one_interval_per_outcome():
@@ -225,8 +266,8 @@ def test_forest_plot_mixed_directions_marked_per_row():
     assert texts == ["\u2190 better", "better \u2192", "\u2190 better"]
 
 
-def test_psqi_profile_seven_components_pre_and_post(scored):
-    ax = psqi_profile(scored)
+def test_psqi_profile_seven_components_pre_and_post(result):
+    ax = psqi_profile(result)
     labels = [t.get_text().split("\n")[0] for t in ax.get_xticklabels()]
     assert labels == [f"C{k}" for k in range(1, 8)]
     pre, post = _lines(ax, "pre")[0], _lines(ax, "post")[0]
@@ -236,13 +277,10 @@ def test_psqi_profile_seven_components_pre_and_post(scored):
     assert "PSQI" in ax.get_ylabel() and "0-3" in ax.get_ylabel()
 
 
-def test_caseness_counts_and_plot_from_scored(scored):
+def test_caseness_plot_reads_the_caseness_table(result):
     # complete pairs A, B, C, D (E has NA post): pre yes A B D, post yes B;
     # yes->no A, D (b = 2), no->yes none (c = 0); R: binom.test(2, 2)$p.value = 0.5
-    counts = caseness_counts(scored, "psqi_poor")
-    assert counts == {"outcome": "psqi_poor", "n": 4, "pre_yes": 3, "post_yes": 1,
-                      "pre_yes_post_no": 2, "pre_no_post_yes": 0, "p_mcnemar": 0.5}  # fmt: skip
-    ax = caseness_plot(scored, "psqi_poor")
+    ax = caseness_plot(result.caseness, "psqi_poor")
     bars = [p.get_height() for p in ax.patches]
     assert bars == pytest.approx([75.0, 25.0])
     assert "p = .500" in ax.get_title(loc="left")
@@ -261,30 +299,30 @@ def test_caseness_plot_from_caseness_row():
     )
 
 
-def test_no_global_matplotlib_state_changed(scored):
+def test_no_global_matplotlib_state_changed(scored, result):
     before = dict(mpl.rcParams)
     figures_before = plt.get_fignums()
-    slope_plot(scored, "fss_mean", rc={"font.size": 12}, fontsize=9)
-    estimation_plot(scored, "fss_mean", n_boot=200)
-    change_distribution(scored, "fss_mean", mcid=0.45)
-    psqi_profile(scored)
+    slope_plot(scored, "fss_mean", result, rc={"font.size": 12}, fontsize=9)
+    estimation_plot(scored, "fss_mean", result)
+    change_distribution(scored, "fss_mean", result, mcid=0.45)
+    psqi_profile(result)
     forest_plot(results_table())
-    caseness_plot(scored, "psqi_poor")
+    caseness_plot(result.caseness, "psqi_poor")
     assert dict(mpl.rcParams) == before
     assert plt.get_fignums() == figures_before  # no pyplot figures left behind
 
 
-def test_draws_on_a_given_axes(scored):
+def test_draws_on_a_given_axes(scored, result):
     fig, ax = plt.subplots()
     try:
-        assert slope_plot(scored, "fss_mean", ax=ax) is ax
+        assert slope_plot(scored, "fss_mean", result, ax=ax) is ax
         assert len(_pair_segments(ax)) == 4
     finally:
         plt.close(fig)
 
 
-def test_save_figure_deterministic_bytes_and_dpi(scored, tmp_path):
-    ax = slope_plot(scored, "fss_mean")
+def test_save_figure_deterministic_bytes_and_dpi(scored, result, tmp_path):
+    ax = slope_plot(scored, "fss_mean", result)
     first = save_figure(ax, tmp_path / "a" / "slopes", formats=("png", "svg", "pdf"))
     second = save_figure(ax.figure, tmp_path / "b" / "slopes", formats=("png", "svg", "pdf"))
     assert [p.name for p in first] == ["slopes.png", "slopes.svg", "slopes.pdf"]
@@ -298,10 +336,10 @@ def test_save_figure_deterministic_bytes_and_dpi(scored, tmp_path):
         save_figure(ax, tmp_path / "x", formats=("gif",))
 
 
-def test_render_figure_once_same_bytes_as_the_files(scored, tmp_path):
+def test_render_figure_once_same_bytes_as_the_files(scored, result, tmp_path):
     from msrelax_stats.figures.save import render_figure
 
-    fig = estimation_plot(scored, "fss_mean", n_boot=200)
+    fig = estimation_plot(scored, "fss_mean", result)
     assert fig.get_layout_engine().__class__.__name__ == "ConstrainedLayoutEngine"
     rendered = render_figure(fig, formats=("png", "svg"), dpi=100)
     assert fig.get_layout_engine().__class__.__name__ == "PlaceHolderLayoutEngine"  # fixed

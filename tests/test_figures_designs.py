@@ -22,6 +22,9 @@ from msrelax_stats.figures import (
     save_figure,
     trajectory_plot,
 )
+from msrelax_stats.stats.design import paired_by_arm
+from msrelax_stats.stats.diary import dose_response
+from msrelax_stats.stats.visits import mean_trajectories
 
 VISITS = ["t0", "t1", "t2"]
 FSS = {  # id: (arm, t0, t1, t2); NaN = visit absent
@@ -50,12 +53,26 @@ def scored() -> pd.DataFrame:
     return frame
 
 
+def within(scored):
+    """The within-arm paired analysis of t0 against t2 the arm slopes read."""
+    return paired_by_arm(scored, ("ctl", "pmr"), ["fss_mean"], ("t0", "t2"), ci_level=0.95,
+                         seed=1, n_boot=200)  # fmt: skip
+
+
+def trajectories_of(scored):
+    return mean_trajectories(scored, ["fss_mean"], VISITS)
+
+
+def dose(data):
+    return dose_response(data[["id", "fss_mean"]], data[["id", "share_practised"]])
+
+
 def _by_gid(ax, gid):
     return [a for a in ax.get_children() if a.get_gid() == gid]
 
 
 def test_arm_slopes_one_line_per_complete_pair_coloured_by_arm(scored):
-    ax = arm_slope_plot(scored, "fss_mean", ("t0", "t2"), arms=("ctl", "pmr"))
+    ax = arm_slope_plot(scored, "fss_mean", within(scored), arms=("ctl", "pmr"))
     pairs = _by_gid(ax, "pair")
     assert len(pairs) == 6  # P4 has no t2
     colours = [to_hex(line.get_color()).upper() for line in pairs]
@@ -67,7 +84,7 @@ def test_arm_slopes_one_line_per_complete_pair_coloured_by_arm(scored):
 
 
 def test_arm_slopes_mean_ci_by_hand(scored):
-    ax = arm_slope_plot(scored, "fss_mean", ("t0", "t2"), arms=("ctl", "pmr"))
+    ax = arm_slope_plot(scored, "fss_mean", within(scored), arms=("ctl", "pmr"))
     # control at t0: 5, 6, 4 -> mean 5, SD 1, half-width qt(.975, 2) * 1 / sqrt(3)
     half = QT_975_2 / np.sqrt(3)
     segments = _by_gid(ax, "mean_ci")[0].get_segments()
@@ -97,7 +114,7 @@ def test_adjusted_means_markers_ci_and_title():
 
 
 def test_trajectories_one_per_arm_with_band_and_faint_individuals(scored):
-    ax = trajectory_plot(scored, "fss_mean", VISITS, arms=("ctl", "pmr"))
+    ax = trajectory_plot(scored, "fss_mean", trajectories_of(scored), arms=("ctl", "pmr"))
     trajectories = _by_gid(ax, "trajectory")
     assert [t.get_label() for t in trajectories] == ["ctl", "pmr"]
     assert len(_by_gid(ax, "ci_band")) == 2
@@ -112,7 +129,7 @@ def test_trajectories_one_per_arm_with_band_and_faint_individuals(scored):
 
 def test_trajectory_one_group_and_ci_band_by_hand(scored):
     one = scored[scored["group"] == "ctl"].drop(columns="group")
-    ax = trajectory_plot(one, "fss_mean", VISITS)
+    ax = trajectory_plot(one, "fss_mean", trajectories_of(one))
     assert len(_by_gid(ax, "trajectory")) == 1
     band = _by_gid(ax, "ci_band")[0].get_paths()[0].vertices
     # t0: 5, 6, 4 -> mean 5, SD 1: lower edge 5 - qt(.975, 2) / sqrt(3) at x = 0
@@ -126,8 +143,7 @@ def test_dose_response_ols_line_and_band_by_hand():
     # residuals -1/6, 1/3, -1/6: s^2 = (1/36 + 1/9 + 1/36) / 1 = 1/6; Sxx = 0.5 (in shares).
     data = pd.DataFrame({"id": ["1", "2", "3", "4"], "fss_mean": [0.0, 1.0, 1.0, np.nan],
                          "share_practised": [0.0, 0.5, 1.0, 0.7]})  # fmt: skip
-    row = {"spearman_rho": 0.866, "spearman_p": 0.333}
-    ax = dose_response_plot(data, "fss_mean", row=row)
+    ax = dose_response_plot(dose(data), "fss_mean")
     assert len(_by_gid(ax, "participants")[0].get_offsets()) == 3
     fit = _by_gid(ax, "fit")[0]
     assert fit.get_ydata()[0] == pytest.approx(1 / 6) and fit.get_ydata()[-1] == pytest.approx(
@@ -144,7 +160,7 @@ def test_dose_response_ols_line_and_band_by_hand():
 
 def test_dose_response_too_few_points_has_no_line():
     data = pd.DataFrame({"id": ["1", "2"], "fss_mean": [0.0, 1.0], "share_practised": [0.2, 0.9]})
-    ax = dose_response_plot(data, "fss_mean")
+    ax = dose_response_plot(dose(data), "fss_mean")
     assert _by_gid(ax, "fit") == [] and _by_gid(ax, "ci_band") == []
 
 
@@ -154,14 +170,14 @@ def test_given_axes_used_and_no_global_state(scored):
 
     fig = Figure()
     ax = fig.add_subplot()
-    assert trajectory_plot(scored, "fss_mean", VISITS, ax=ax) is ax
+    assert trajectory_plot(scored, "fss_mean", trajectories_of(scored), ax=ax) is ax
     assert ax.get_legend() is not None  # legend inside a caller's axes
     assert dict(mpl.rcParams) == before
 
 
 def test_same_figure_same_bytes(scored, tmp_path):
     paths = [
-        save_figure(arm_slope_plot(scored, "fss_mean", ("t0", "t2")), tmp_path / name)[0]
+        save_figure(arm_slope_plot(scored, "fss_mean", within(scored)), tmp_path / name)[0]
         for name in ("a", "b")
     ]
     assert paths[0].read_bytes() == paths[1].read_bytes()

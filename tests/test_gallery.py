@@ -14,18 +14,31 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from msrelax_stats.report.gallery import (
-    figure_data_uri,
-    headline_outcomes,
-    make_figures,
-    primary_outcomes,
-)
+from msrelax_stats.instruments.registry import DEFAULT
+from msrelax_stats.report.gallery import figure_data_uri, figure_outcomes, make_figures
+from msrelax_stats.report.options import ReportOptions
 from msrelax_stats.report.outputs import write_outputs
-from msrelax_stats.stats.compare import compare
+from msrelax_stats.stats.analysis import analyse
+from msrelax_stats.stats.options import AnalysisOptions
 
 
-def table(*outcomes: str) -> pd.DataFrame:
-    return pd.DataFrame({"outcome": list(outcomes)})
+def table(*outcomes: str) -> list[str]:
+    return list(outcomes)
+
+
+def headline_outcomes(outcomes: list[str]) -> list[str]:
+    return DEFAULT.headline(outcomes)
+
+
+class _Outcomes:
+    """A stand-in analysis with only its outcomes and their descriptions."""
+
+    def __init__(self, outcomes):
+        self.outcomes, self.info = list(outcomes), DEFAULT.info(outcomes)
+
+
+def primary_outcomes(outcomes: list[str]) -> list[str]:
+    return figure_outcomes(_Outcomes(outcomes), "primary")
 
 
 def test_headline_outcomes_drop_subscales_and_psqi_components():
@@ -62,24 +75,36 @@ def test_primary_outcomes_are_fss_and_psqi_else_the_first_headline():
     assert primary_outcomes(table("mfis_physical", "mfis_total", "ess_total")) == ["mfis_total"]
 
 
+def _analysis(scored, **options):
+    return analyse(scored, AnalysisOptions(n_boot=200, **options))
+
+
 def test_default_figure_set_is_the_primary_outcomes(scored):
     # primary: estimation plot (it holds the slopes) and changes of fss_mean only; the MFIS
     # scores are in the forest plot
-    results = compare(scored, n_boot=200).table
-    names = [s.name for s in make_figures(scored, results, n_boot=200)]
+    names = [s.name for s in make_figures(scored, _analysis(scored))]
     assert names == ["fss_mean_estimation", "fss_mean_changes", "forest_d_z"]
 
 
+def test_captions_follow_the_confidence_level_and_resamples(scored):
+    """Issue 14: captions (the report's alt text) said 95 % and 5000 resamples whatever ran."""
+    specs = make_figures(scored, _analysis(scored, ci_level=0.9), figure_set="headline")
+    assert all("95 %" not in s.caption for s in specs)
+    estimation = next(s for s in specs if s.name == "fss_mean_estimation")
+    assert "90 %" in estimation.caption and "200 resamples" in estimation.caption
+    assert "90 %" in next(s for s in specs if s.name == "forest_d_z").caption
+
+
 def test_figure_set_all_adds_the_subscales(scored):
-    results = compare(scored, n_boot=200).table
-    headline = [s.name for s in make_figures(scored, results, n_boot=200, figure_set="headline")]
-    everything = [s.name for s in make_figures(scored, results, n_boot=200, figure_set="all")]
+    analysis = _analysis(scored)
+    headline = [s.name for s in make_figures(scored, analysis, figure_set="headline")]
+    everything = [s.name for s in make_figures(scored, analysis, figure_set="all")]
     per_outcome = ("estimation", "slopes", "changes")
     expected = [f"{o}_{kind}" for o in ("fss_mean", "mfis_total") for kind in per_outcome]
     assert headline == expected + ["forest_d_z"]
     assert everything == expected + [f"mfis_physical_{k}" for k in per_outcome] + ["forest_d_z"]
     with pytest.raises(ValueError, match="figure_set"):
-        make_figures(scored, results, figure_set="some")
+        make_figures(scored, analysis, figure_set="some")
 
 
 def test_data_uri_of_png_bytes_and_of_the_file_agree(tmp_path):
@@ -90,11 +115,10 @@ def test_data_uri_of_png_bytes_and_of_the_file_agree(tmp_path):
 
 
 def test_report_embeds_the_bytes_of_the_figure_files(scored, tmp_path):
-    paired = compare(scored, outcomes=["fss_mean"], n_boot=200)
-    files = write_outputs(tmp_path, scored=scored, results=paired.table, caseness=None,
-                          responders=paired.responders, exclusions=paired.exclusions,
-                          options={"seed": 1, "n_boot": 200, "figure_set": "headline"},
-                          versions={"msrelax_stats": "0"}, dpi=100)  # fmt: skip
+    analysis = _analysis(scored, outcomes=["fss_mean"])
+    files = write_outputs(tmp_path, scored=scored, analysis=analysis, registry=DEFAULT,
+                          options=ReportOptions(figure_set="headline", dpi=100),
+                          versions={"msrelax_stats": "0"})  # fmt: skip
     html = files["report.html"].read_text(encoding="utf-8")
     embedded = {
         base64.b64decode(src) for src in re.findall(r"data:image/png;base64,([^\"']+)", html)

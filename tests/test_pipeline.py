@@ -10,6 +10,7 @@ import pytest
 
 from msrelax_stats.errors import StudyDataError
 from msrelax_stats.pipeline import analyze, write_table
+from msrelax_stats.versions import package_versions
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample" / "pmr_study.csv"
@@ -110,16 +111,19 @@ def test_write_table_neutralises_formulas(tmp_path):
     assert list(read["id"]) == ['\'=HYPERLINK("x")', "'+1+1", "-2", "'@SUM(A1)", "P1"]
 
 
-def test_figures_drawn_while_computing_equal_those_drawn_afterwards(two_runs, tmp_path):
-    # analyze() has the figures of the scored table drawn while it computes the statistics
-    # (report.html.start_paired_figures); write_outputs() alone draws every figure after them.
-    # Both must give the same files, bytes and report.
+def test_figures_saved_by_workers_equal_those_saved_in_this_process(two_runs, tmp_path,
+                                                                    monkeypatch):  # fmt: skip
+    # analyze() saves the figures in forked worker processes on Linux; without them (macOS,
+    # one core) the same files, bytes and report must come out
+    from msrelax_stats.figures import save
+    from msrelax_stats.instruments.registry import registry_of
     from msrelax_stats.report.outputs import write_outputs
 
     run = two_runs[0]
-    written = write_outputs(tmp_path, scored=run.scored, results=run.paired.table,
-                            caseness=run.paired.caseness, responders=run.paired.responders,
-                            exclusions=run.paired.exclusions, options=run.options)  # fmt: skip
+    monkeypatch.setattr(save, "_can_fork", lambda: False)
+    written = write_outputs(tmp_path, scored=run.scored, analysis=run.analysis,
+                            registry=registry_of(run.scored), options=run.report,
+                            versions=package_versions())  # fmt: skip
     figures = sorted(name for name in written if name.startswith("figures/"))
     assert figures == sorted(f"figures/{p.name}" for p in (run.out / "figures").iterdir())
     assert len(figures) == 8  # primary set: 2 x (estimation, changes), profile, forest, 2 caseness

@@ -48,7 +48,7 @@ def test_design_files_are_written(controlled):
     assert "forest_d_z.png" in figures  # the within-arm effect sizes, arms side by side
     assert not any(name.endswith("_caseness.png") for name in figures)
     html = (controlled.out / "report.html").read_text(encoding="utf-8")
-    assert "Effect sizes d_z with CIs within each arm" in html
+    assert "Effect sizes d_z with 95 % CIs within each arm" in html
 
 
 def test_results_csv_is_within_arm_first_vs_last(controlled):
@@ -164,7 +164,7 @@ def test_one_label_gives_exactly_the_one_group_output():
     b = analyze(labelled, n_boot=200)
     pd.testing.assert_frame_equal(a.paired.table, b.paired.table)
     pd.testing.assert_frame_equal(a.paired.exclusions, b.paired.exclusions)
-    assert "group" not in b.paired.table.columns and b.designs is None
+    assert "group" not in b.paired.table.columns and not b.analysis.beyond_one_group
     assert a.options == b.options
 
 
@@ -181,7 +181,7 @@ def test_more_than_two_labels_is_a_clear_error(tmp_path, capsys):
 
 def test_control_label_without_participants_is_a_note():
     res = analyze(_study(["relaxation"] * 4), control="control", n_boot=200)
-    assert res.designs is None and "group" not in res.paired.table.columns
+    assert not res.analysis.beyond_one_group and "group" not in res.paired.table.columns
     assert res.notes == ["the control arm 'control' has no participants (every participant "
                          "is in relaxation); analysed as one group"]  # fmt: skip
 
@@ -251,16 +251,15 @@ def test_diary_days_option_and_no_overlap():
 
 def test_one_group_sample_output_has_no_design_columns():
     res = analyze(ONE_GROUP, n_boot=200)
-    assert res.designs is None and res.exclusions is None
+    assert not res.analysis.beyond_one_group and res.exclusions is res.paired.exclusions
     assert list(res.paired.exclusions.columns) == ["id", "outcome", "reason"]
 
 
 def test_design_tables_are_deterministic(controlled, tmp_path):
     from msrelax_stats.pipeline import write_table
-    from msrelax_stats.pipeline_designs import design_tables
 
     again = analyze(CONTROLLED, visits=VISITS, diary=DIARY, n_boot=200)
-    for name, frame in design_tables(again.designs).items():
+    for name, frame in again.analysis.tables().items():
         write_table(frame, tmp_path / name)
         assert (tmp_path / name).read_bytes() == (controlled.out / name).read_bytes(), name
     write_table(again.exclusions, tmp_path / "exclusions.csv")

@@ -60,10 +60,43 @@ def test_labels_and_units():
         outcome_info("age")
 
 
-def test_citation_and_rule_text_for_the_methods_paragraph():
+def test_references_and_rule_text_for_the_methods_paragraph():
     psqi = instrument_spec("PSQI")
-    assert psqi.citation.startswith("Buysse DJ")
-    assert "global > 5" in psqi.rule_text
+    assert psqi.references[0].text.startswith("Buysse DJ")
+    assert "global score above 5" in psqi.methods_text()  # Buysse 1989: > 5 is poor sleep
     for name in ["fss", "psqi", "mfis", "ess", "isi", "hads", "fsmc", "psfs", "nrs"]:
         spec = instrument_spec(name)
-        assert spec.citation and spec.rule_text and spec.licence
+        assert spec.references and spec.rule_text and spec.licence
+        text = spec.methods_text()
+        assert "{" not in text and all(ref.key in text for ref in spec.references[:1])
+
+
+def test_headline_outcomes_leave_out_subscales_and_components():
+    # INSTRUMENTS.md: the total of each questionnaire is its headline score; the PSQI
+    # components, the MFIS and FSMC subscales are parts of a total; HADS has two scales and no
+    # total, each NRS rating stands alone.
+    from msrelax_stats.instruments.registry import headline_outcomes
+
+    columns = ["fss_mean", "psqi_global", *[f"psqi_c{i}" for i in range(1, 8)], "mfis_total",
+               "mfis_physical", "mfis_cognitive", "mfis_psychosocial", "ess_total", "isi_total",
+               "hads_anxiety", "hads_depression", "fsmc_total", "fsmc_motor", "fsmc_cognitive",
+               "psfs_frequency", "nrs_pain", "nrs_spasticity"]  # fmt: skip
+    assert headline_outcomes(columns) == ["fss_mean", "psqi_global", "mfis_total", "ess_total",
+                                          "isi_total", "hads_anxiety", "hads_depression",
+                                          "fsmc_total", "psfs_frequency", "nrs_pain",
+                                          "nrs_spasticity"]  # fmt: skip
+    # the components alone are still components; a short form alone is a headline
+    assert headline_outcomes(["psqi_c1", "psqi_c2"]) == []
+    assert headline_outcomes(["mfis5_total"]) == ["mfis5_total"]
+
+
+def test_custom_instrument_subscales():
+    from msrelax_stats.instruments import load_instrument
+    from msrelax_stats.instruments.registry import DEFAULT
+
+    spec = load_instrument({"name": "sleepy", "items": 4, "min": 0, "max": 4, "scores": [
+        {"name": "sleepy_total"}, {"name": "sleepy_ab", "items": [1, 2]},
+        {"name": "sleepy_mean", "method": "mean", "role": "subscale"}]})  # fmt: skip
+    registry = DEFAULT.with_instruments([spec])
+    # sleepy_ab by its items, sleepy_mean (same items) because its spec says so
+    assert registry.headline(["sleepy_total", "sleepy_ab", "sleepy_mean"]) == ["sleepy_total"]

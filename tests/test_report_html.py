@@ -12,16 +12,23 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from statistics_columns import STATISTICS_MD as COLUMNS
 
-from msrelax_stats.report import write_outputs, write_report
+from msrelax_stats.instruments.registry import DEFAULT
+from msrelax_stats.report import ReportOptions, write_outputs, write_report
+from msrelax_stats.stats.analysis import analyse
+from msrelax_stats.stats.options import AnalysisOptions
 
 EVIL = "<script>alert(1)</script>"
 
 
 @pytest.fixture
 def study() -> dict:
-    """A hand-written study: 4 participants, one with a hostile id and no post visit."""
+    """A hand-written study: 4 participants, one with a hostile id and no post visit.
+
+    FSS complete pairs P1 5 -> 4, P2 6 -> 5, P3 4 -> 4.5: changes -1, -1, 0.5, mean -0.5,
+    SD 0.866, SE 0.5; R t.test(c(4, 5, 4.5), c(5, 6, 4), paired = TRUE): t = -1, df = 2,
+    CI -0.5 +- qt(0.975, 2) x 0.5 = [-2.65, 1.65].
+    """
     ids = ["P1", "P2", "P3", EVIL]
     scored = pd.DataFrame(
         {
@@ -32,35 +39,13 @@ def study() -> dict:
                                   dtype="boolean"),
         }
     )  # fmt: skip
-    row = dict.fromkeys(COLUMNS, np.nan)
-    row.update(outcome="fss_mean", n=3, better="lower", pre_mean=5.0, pre_sd=1.0, post_mean=4.5,
-               post_sd=0.5, diff_mean=-0.5, diff_ci_low=-2.98, diff_ci_high=1.98, t=-0.87,
-               df=2.0, p_t=0.48, w_plus=1.0, p_wilcoxon=0.5, wilcoxon_method="exact",
-               d_z=-0.5, d_z_ci_low=-1.7, d_z_ci_high=0.8, ci_level=0.95, seed=1)  # fmt: skip
-    results = pd.DataFrame([row], columns=COLUMNS)
-    caseness = pd.DataFrame([{"outcome": "psqi_poor", "n": 3, "pre_yes": 2, "post_yes": 1,
-                              "pre_yes_post_no": 1, "pre_no_post_yes": 0, "p_mcnemar": 1.0}])  # fmt: skip
-    responders = pd.DataFrame([{"outcome": "fss_mean", "n": 3, "mcid": 0.45,
-                                "mcid_kind": "points", "responders": 2, "proportion": 2 / 3,
-                                "ci_low": 0.21, "ci_high": 0.94, "source": "Rooney 2019 (MS)"}])  # fmt: skip
-    exclusions = pd.DataFrame([{"id": EVIL, "outcome": "fss_mean", "reason": "missing visit post"}])
     return {
         "scored": scored,
-        "results": results,
-        "caseness": caseness,
-        "responders": responders,
-        "exclusions": exclusions,
+        "analysis": analyse(scored, AnalysisOptions(n_boot=1000)),
+        "registry": DEFAULT,
         "flow": {"source": "<b>study</b>.csv", "notes": [f"value of {EVIL} flagged"]},
-        "options": {
-            "primary_test": "t",
-            "ci_level": 0.95,
-            "seed": 1,
-            "n_boot": 1000,
-            "paired_visits": ["pre", "post"],
-            "label": EVIL,
-        },  # fmt: skip
         "versions": {"msrelax_stats": "0.1.0", "Python": "3.11"},
-        "command": f"python -m msrelax_stats analyze '{EVIL}.csv'",
+        "options": ReportOptions(command=f"python -m msrelax_stats analyze '{EVIL}.csv'"),
     }
 
 
@@ -118,19 +103,20 @@ def test_report_sections_and_content(study, tmp_path):
                     "Exclusions", "Reproduce"]:  # fmt: skip
         assert heading in body, heading
     assert "FSS mean decreased from 5.00 (SD 1.00) to 4.50 (SD 0.50)" in body
-    assert "t(2) = -0.87" in body and "-0.50 [-2.98, 1.98]" in body
+    assert "t(2) = -1.00" in body and "-0.50 [-2.65, 1.65]" in body
     assert "Rooney 2019 (MS)" in body and "0.45 points" in body
     assert "PSQI poor sleepers (global > 5)" in body
-    assert "missing visit post: 1 (" + EVIL + ")" in body
+    assert "score missing at visit post: 1 (" + EVIL + ")" in body
     assert "python -m msrelax_stats analyze '" + EVIL + ".csv'" in body
     assert "msrelax_stats" in body and "0.1.0" in body
     assert "Enrolled" in body and "4" in body
 
 
 def test_write_outputs_files_and_determinism(study, tmp_path):
-    study = {**study, "options": {**study["options"], "figure_set": "headline"}}
-    first = write_outputs(tmp_path / "a", formats=("png", "svg"), dpi=100, **study)
-    second = write_outputs(tmp_path / "b", formats=("png", "svg"), dpi=100, **study)
+    options = ReportOptions(figure_set="headline", figure_formats=("png", "svg"), dpi=100)
+    study = {**study, "options": options}
+    first = write_outputs(tmp_path / "a", **study)
+    second = write_outputs(tmp_path / "b", **study)
     names = set(first)
     assert {"table2.csv", "table2.md", "table2.tex", "table2.html", "report.html"} <= names
     assert {"figures/fss_mean_slopes.png", "figures/fss_mean_slopes.svg",
@@ -138,7 +124,7 @@ def test_write_outputs_files_and_determinism(study, tmp_path):
             "figures/forest_d_z.png", "figures/psqi_poor_caseness.png"} <= names  # fmt: skip
     for key in names:  # report.html included: same input, same bytes
         assert first[key].read_bytes() == second[key].read_bytes(), key
-    assert "-0.50 [-2.98, 1.98]" in first["table2.md"].read_text(encoding="utf-8")
+    assert "-0.50 [-2.65, 1.65]" in first["table2.md"].read_text(encoding="utf-8")
 
 
 def _chromium() -> str | None:

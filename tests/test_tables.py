@@ -61,7 +61,7 @@ def test_table2_columns_and_cells():
     table = table2(results_table())
     assert list(table.columns) == [
         "Outcome", "n", "Pre mean (SD)", "Post mean (SD)", "Change [95 % CI]", "Test", "p",
-        "d_z [95 % CI]",
+        "p (Holm)", "d_z [95 % CI]",
     ]  # fmt: skip
     fss = table.iloc[0].to_dict()
     assert fss == {
@@ -72,6 +72,7 @@ def test_table2_columns_and_cells():
         "Change [95 % CI]": "-0.80 [-1.10, -0.50]",
         "Test": "t(30) = -5.10",
         "p": "< .001",
+        "p (Holm)": "< .001",
         "d_z [95 % CI]": "-0.92 [-1.34, -0.50]",
     }
     psqi = table.iloc[1]
@@ -82,7 +83,7 @@ def test_table2_columns_and_cells():
 
 
 def test_table2_wilcoxon_primary_and_holm_column():
-    table = table2(results_table(), primary="wilcoxon", p_adjust="holm")
+    table = table2(results_table(), primary="wilcoxon")
     # R's V = sum of positive ranks; 212.5 has a tie-split half rank and keeps one decimal.
     assert list(table["Test"]) == ["V = 12", "V = 212.5"]
     assert list(table["p"]) == ["< .001", ".044"]
@@ -121,10 +122,10 @@ def test_latex_escape_specials_and_minus():
 def test_to_latex_whole_table():
     text = to_latex(table2(results_table()), caption="Table 2 & more")
     assert text.startswith("\\begin{table}[htbp]\n\\centering\n\\caption{Table 2 \\& more}")
-    assert "\\toprule" in text and "\\bottomrule" in text and "\\begin{tabular}{lrrrrrrr}" in text
+    assert "\\toprule" in text and "\\bottomrule" in text and "\\begin{tabular}{lrrrrrrrr}" in text
     assert (
         "FSS mean & 31 & 5.20 (0.90) & 4.40 (1.00) & $-$0.80 [$-$1.10, $-$0.50] & "
-        "t(30) = $-$5.10 & \\textless{} .001 & $-$0.92 [$-$1.34, $-$0.50] \\\\"
+        "t(30) = $-$5.10 & \\textless{} .001 & \\textless{} .001 & $-$0.92 [$-$1.34, $-$0.50] \\\\"
     ) in text
     assert "Change [95 \\% CI]" in text
 

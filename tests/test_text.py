@@ -6,11 +6,18 @@ APA rules (two decimals, p without leading zero, "< .001"), written out here by 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
 
+from msrelax_stats.instruments import score
+from msrelax_stats.instruments.registry import registry_of
 from msrelax_stats.report.text import methods_paragraph, result_sentence
+from msrelax_stats.stats.analysis import analyse
+from msrelax_stats.stats.options import AnalysisOptions
+from msrelax_stats.study import read_study
 
 ROW = {
     "outcome": "fss_mean", "n": 31, "better": "lower", "pre_mean": 5.2049, "pre_sd": 0.9012,
@@ -65,26 +72,27 @@ def test_unknown_primary_rejected():
         result_sentence(ROW, primary="sign")
 
 
-def test_methods_paragraph_states_every_choice():
-    responders = pd.DataFrame(
-        {"outcome": ["fss_mean", "psqi_global"], "mcid": [0.45, 3.0],
-         "mcid_kind": ["points", "points"],
-         "source": ["Rooney 2019 (MS)", "commonly used, not MS-specific"]}
-    )  # fmt: skip
-    options = {"primary_test": "t", "ci_level": 0.95, "seed": 7, "n_boot": 2000,
-               "paired_visits": ["pre", "post"]}  # fmt: skip
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample" / "pmr_study.csv"
+
+
+def _methods(scoring=None, **options):
+    scored = score(read_study(SAMPLE), **(scoring or {}))
+    analysis = analyse(scored, AnalysisOptions(**options))
     versions = {"msrelax_stats": "0.1.0", "Python": "3.11.7", "scipy": "1.17.1"}
-    text = methods_paragraph(options, ["FSS", "PSQI"], versions, responders=responders,
-                             n_outcomes=9)  # fmt: skip
-    required = [
+    return methods_paragraph(analysis, registry_of(scored), versions)
+
+
+def test_methods_paragraph_states_every_choice():
+    text = _methods(seed=7, n_boot=2000)
+    required = [  # INSTRUMENTS.md and STATISTICS.md, phrase by phrase
         "Fatigue Severity Scale",
         "Krupp 1989",
-        "mean of 4 or more",
+        "FSS mean of 4 or more",
         "Pittsburgh Sleep Quality Index",
         "global score above 5",
-        "modulo 24 h",
-        "'pittsburgh' rule",
-        "strict rule",
+        "across midnight",
+        "sleep duration of 7 h or more scored 0",
+        "left missing",
         "paired by participant id",
         "post - pre",
         "paired t-test and the Wilcoxon signed-rank test",
@@ -97,10 +105,11 @@ def test_methods_paragraph_states_every_choice():
         "seed 7",
         "Holm",
         "Benjamini-Hochberg",
-        "over the 9 outcomes",
+        "over the 17 outcomes",
         "McNemar",
         "FSS mean 0.45 points (Rooney 2019 (MS))",
         "PSQI global 3 points (commonly used, not MS-specific)",
+        "NRS spasticity 30 % (Farrar 2008 (spasticity, MS))",
         "Wilson",
         "msrelax_stats 0.1.0",
         "Python 3.11.7",
@@ -110,13 +119,15 @@ def test_methods_paragraph_states_every_choice():
     assert missing == []
 
 
-def test_methods_paragraph_reads_options_as_analyze_records_them():
-    options = {"primary_test": "wilcoxon",
-               "scoring": {"psqi": {"duration_rule": "paper", "efficiency_over_100": "missing",
-                                    "max_missing_components": 1}}}  # fmt: skip
-    text = methods_paragraph(options, ["PSQI"], {})
+def test_methods_paragraph_states_the_scoring_options_used():
+    """Issue 14: fss={"cutoff": 5} scored at >= 5 while the methods said 4."""
+    text = _methods(
+        {"fss": {"cutoff": 5}, "psqi": {"duration_rule": "paper", "efficiency_over_100": "missing",
+                                        "max_missing_components": 1}},
+        primary_test="wilcoxon",
+    )  # fmt: skip
     assert "primary test, fixed in the analysis plan, was the Wilcoxon signed-rank test" in text
-    assert "'paper' rule" in text
+    assert "FSS mean of 5 or more" in text and "mean of 4 or more" not in text
+    assert "more than 7 h scored 0" in text  # the 1989 paper's bins (INSTRUMENTS.md)
     assert "efficiency above 100 % treated as missing" in text
-    assert "up to 1 missing components" in text
-    assert "Fatigue Severity Scale" not in text
+    assert "up to 1 missing component" in text

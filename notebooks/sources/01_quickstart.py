@@ -113,30 +113,32 @@ result.responders[["outcome", "n", "mcid", "mcid_kind", "responders", "proportio
 # %% [markdown]
 # ## 4. Plot
 #
-# Every plotting function draws one figure from the scored table. The slope plot shows each
-# participant's pre and post score as a line (coloured by improved, worsened or unchanged) with
-# the mean and CI beside each visit. Without `ax=` it makes its own figure and returns the Axes;
-# `ax.figure` displays it.
+# Every plotting function draws one figure: each participant's values from the scored table,
+# every summary (means, CIs, the bootstrap) from the result of `compare`, so a figure shows the
+# numbers of the table. The slope plot shows each participant's pre and post score as a line
+# (improved, worsened or unchanged, by colour and line style) with the mean and CI beside each
+# visit. Without `ax=` it makes its own figure and returns the Axes; `ax.figure` displays it.
 
 # %%
-ax = mrs.figures.slope_plot(scored, "fss_mean")
+ax = mrs.figures.slope_plot(scored, "fss_mean", result)
 ax.figure
 
 # %% [markdown]
 # The estimation plot (Gardner-Altman, as in DABEST) puts the slopes beside the bootstrap
-# distribution of the mean change and its CI: the picture of the effect, not only of its
-# p-value. It returns a whole Figure.
+# distribution of the mean change and its CI (the same resamples as `diff_bca_ci_low` and
+# `diff_bca_ci_high` of the table): the picture of the effect, not only of its p-value. It
+# returns a whole Figure.
 
 # %%
-mrs.figures.estimation_plot(scored, "psqi_global", n_boot=2000, seed=1)
+mrs.figures.estimation_plot(scored, "psqi_global", result)
 
 # %% [markdown]
 # Pass `ax=` to put several plots on one figure of your own.
 
 # %%
 fig, axes = plt.subplots(1, 2, figsize=(8, 3.5), layout="constrained")
-mrs.figures.slope_plot(scored, "fss_mean", ax=axes[0])
-mrs.figures.slope_plot(scored, "psqi_global", ax=axes[1])
+mrs.figures.slope_plot(scored, "fss_mean", result, ax=axes[0])
+mrs.figures.slope_plot(scored, "psqi_global", result, ax=axes[1])
 plt.show()
 
 # %% [markdown]

@@ -59,13 +59,13 @@ print("no post visit:", sorted(set(study["id"]) - set(has_post)))
 #
 # The study used the **Fatigue Severity Scale** (FSS, nine items 1-7) and the **Pittsburgh
 # Sleep Quality Index** (PSQI, seven components 0-3). Each built-in instrument is a declarative
-# spec that carries its items, rule, citation and the sentence the methods paragraph uses.
+# spec that carries its items, rule, references and the clause the methods paragraph uses.
 
 # %%
 for name in ("fss", "psqi"):
     spec = instrument_spec(name)
     print(f"{spec.title} ({len(spec.items)} columns, answers {spec.item_min:g}-{spec.item_max:g})")
-    print(textwrap.fill(spec.rule_text, 100), "\n")
+    print(textwrap.fill(spec.methods_text(), 100), "\n")
 
 # %% [markdown]
 # Each reported score also has a direction of improvement and a minimal clinically important
@@ -206,8 +206,8 @@ print(shapiro_differences(wide["pre"], wide["post"]))
 
 # %%
 fig, axes = plt.subplots(1, 2, figsize=(8, 3.2), layout="constrained")
-mrs.figures.change_distribution(scored, "psqi_global", ax=axes[0])
-mrs.figures.change_distribution(scored, "psqi_c5", ax=axes[1])
+mrs.figures.change_distribution(scored, "psqi_global", result, ax=axes[0])
+mrs.figures.change_distribution(scored, "psqi_c5", result, ax=axes[1])
 plt.show()
 
 # %% [markdown]
@@ -306,7 +306,7 @@ result.responders[["outcome", "n", "mcid", "responders", "proportion", "ci_low",
 # %%
 fig, axes = plt.subplots(1, 2, figsize=(8, 3.2), layout="constrained")
 for ax, name in zip(axes, ["fss_mean", "psqi_global"], strict=True):
-    mrs.figures.change_distribution(scored, name, mcid=outcome_info(name).mcid, ax=ax)
+    mrs.figures.change_distribution(scored, name, result, mcid=outcome_info(name).mcid, ax=ax)
 plt.show()
 
 # %% [markdown]
@@ -366,12 +366,15 @@ for _, row in result.table.head(2).iterrows():
     print(textwrap.fill(mrs.report.result_sentence(row), 100), "\n")
 
 # %% [markdown]
-# The methods paragraph is built from the options the comparison recorded, so it cannot drift
-# from what was computed.
+# The methods paragraph is built from the analysis itself (its options, outcomes and MCIDs)
+# and from the instruments as they were scored (cut-offs and options used), so it cannot drift
+# from what was computed. `mrs.stats.analyse` runs every analysis the design calls for (here,
+# one group and two visits: the paired comparison above).
 
 # %%
+study_analysis = mrs.stats.analyse(scored, mrs.stats.AnalysisOptions(outcomes=OUTCOMES,
+                                                                     n_boot=2000))
 methods = mrs.report.methods_paragraph(
-    result.options, ["FSS", "PSQI"], mrs.report.software_versions(),
-    responders=result.responders, n_outcomes=len(result.table),
+    study_analysis, mrs.instruments.registry.registry_of(scored), mrs.report.software_versions()
 )
 print(textwrap.fill(methods, 100))

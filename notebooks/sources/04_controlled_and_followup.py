@@ -75,7 +75,9 @@ week6.table[["outcome", "n_control", "n_treatment", "change_mean_control",
 fig, axes = plt.subplots(1, 2, figsize=(8, 3.4), layout="constrained")
 mrs.figures.adjusted_means_plot(week6.adjusted_means, "fss_mean", ax=axes[0],
                                 arms_row=week6.table.iloc[0], visit="week6")
-mrs.figures.arm_slope_plot(scored, "fss_mean", visits=("baseline", "week6"), ax=axes[1],
+within6 = mrs.stats.paired_by_arm(scored, ("control", "relaxation"), OUTCOMES,
+                                  ("baseline", "week6"), ci_level=0.95, seed=1, n_boot=2000)
+mrs.figures.arm_slope_plot(scored, "fss_mean", within6, ax=axes[1],
                            arms=("control", "relaxation"))
 plt.show()
 
@@ -142,7 +144,8 @@ visits.pairwise.round(3)
 # %%
 fig, axes = plt.subplots(1, 2, figsize=(8, 3.4), layout="constrained")
 for ax, outcome in zip(axes, OUTCOMES, strict=True):
-    mrs.figures.trajectory_plot(scored, outcome, VISITS, ax=ax, arms=("control", "relaxation"))
+    mrs.figures.trajectory_plot(scored, outcome, visits.trajectories, ax=ax,
+                                arms=("control", "relaxation"))
 plt.show()
 
 # %% [markdown]
@@ -180,7 +183,7 @@ dose.table[["outcome", "n", "spearman_rho", "spearman_p", "slope", "slope_ci_low
 # confidence band.
 
 # %%
-ax = mrs.figures.dose_response_plot(dose.data, "fss_mean", row=dose.table.iloc[0])
+ax = mrs.figures.dose_response_plot(dose, "fss_mean")
 ax.figure
 
 # %% [markdown]

@@ -1,7 +1,7 @@
 """The command line: argument parsing and exit codes only; the work is done by the public API.
 
 Exit status: 0 success, 2 bad input or usage (``error: ...`` lines on stderr, no traceback),
-1 only for a bug in msrelax_stats. Heavy libraries (statsmodels, matplotlib, pingouin) are
+1 only for a bug in msrelax_stats. Heavy libraries (statsmodels, matplotlib) are
 imported only by the commands that need them, so ``--help`` and ``validate`` start fast.
 """
 
@@ -180,18 +180,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _reading_kwargs(args: argparse.Namespace) -> dict[str, Any]:
+def _read_options(args: argparse.Namespace) -> Any:
+    from msrelax_stats.data.options import ReadOptions
+
     sheet: str | int | None = args.sheet
     if isinstance(sheet, str) and sheet.isdigit():
         sheet = int(sheet)
-    return {
-        "layout": args.layout,
-        "column_map": args.column_map,
-        "visits": _split(args.visits),
-        "sheet": sheet,
-        "missing_codes": _missing_codes(args.missing_codes),
-        "encoding": args.encoding,
-    }
+    visits, codes = _split(args.visits), _missing_codes(args.missing_codes)
+    return ReadOptions(layout=args.layout, column_map=args.column_map, visits=visits,
+                       sheet=sheet, missing_codes=codes, encoding=args.encoding)  # fmt: skip
+
+
+def _scoring_options(args: argparse.Namespace) -> Any:
+    from msrelax_stats.instruments.options import ScoringOptions
+
+    kwargs = _scoring_kwargs(args)
+    return ScoringOptions(instruments=kwargs.pop("instruments", None),
+                          custom=kwargs.pop("custom", ()), per_instrument=kwargs)  # fmt: skip
 
 
 def _scoring_kwargs(args: argparse.Namespace) -> dict[str, Any]:
@@ -219,7 +224,7 @@ def _scoring_kwargs(args: argparse.Namespace) -> dict[str, Any]:
 def _cmd_validate(args: argparse.Namespace) -> int:
     from msrelax_stats.study import read_study
 
-    study = read_study(args.data, **_reading_kwargs(args))
+    study = read_study(args.data, _read_options(args))
     meta = study.attrs.get("msrelax", {})
     n_ids = study["id"].nunique()
     print(
@@ -239,11 +244,11 @@ def _note_text(note: dict[str, Any]) -> str:
 
 def _cmd_score(args: argparse.Namespace) -> int:
     from msrelax_stats.instruments import score
-    from msrelax_stats.pipeline import write_table
+    from msrelax_stats.output_folder import write_table
     from msrelax_stats.study import read_study
 
-    study = read_study(args.data, **_reading_kwargs(args))
-    scored = score(study, **_scoring_kwargs(args))
+    study = read_study(args.data, _read_options(args))
+    scored = score(study, **_scoring_options(args).kwargs())
     out = write_table(scored, Path(args.out))
     print(f"wrote {out}")
     return 0
@@ -252,8 +257,7 @@ def _cmd_score(args: argparse.Namespace) -> int:
 # What ``analyze`` imports on every run (its other modules are imported lazily, on first use).
 _ANALYZE_MODULES = (
     "msrelax_stats.pipeline",
-    "msrelax_stats.pipeline_designs",
-    "msrelax_stats.stats.compare",
+    "msrelax_stats.stats.analysis",
     "msrelax_stats.report",
     "statsmodels.stats.multitest",
     "matplotlib.backends.backend_agg",  # else imported by each figure worker
@@ -293,34 +297,21 @@ def _frozen_imports(modules: Sequence[str], *, keep_frozen: bool) -> Iterator[No
 
 def _cmd_analyze(args: argparse.Namespace) -> int:
     from msrelax_stats.pipeline import analyze
+    from msrelax_stats.report.options import ReportOptions
+    from msrelax_stats.stats.options import AnalysisOptions
 
-    formats = _split(args.figure_formats) or ["png"]
-    unknown = sorted(set(formats) - {"png", "svg", "pdf"})
-    if unknown:
-        raise _UsageError(f"--figure-formats: unknown format {', '.join(unknown)}")
-    if not 0 < args.ci_level < 1:
-        raise _UsageError(f"--ci-level must be between 0 and 1, got {args.ci_level}")
-    if args.diary_days is not None and args.diary_days < 1:
-        raise _UsageError(f"--diary-days must be at least 1, got {args.diary_days}")
-    if args.n_boot < 100:
-        raise _UsageError(f"--n-boot must be at least 100, got {args.n_boot}")
-    result = analyze(
-        args.data,
-        out=Path(args.out),
-        outcomes=_split(args.outcomes),
-        ci_level=args.ci_level,
-        seed=args.seed,
-        n_boot=args.n_boot,
-        primary_test=args.primary_test,
-        control=args.control,
-        diary=args.diary,
+    outcomes = _split(args.outcomes)
+    analysis = AnalysisOptions(
+        outcomes=tuple(outcomes) if outcomes else None, ci_level=args.ci_level, seed=args.seed,
+        n_boot=args.n_boot, primary_test=args.primary_test, control=args.control,
         diary_days=args.diary_days,
-        figure_formats=tuple(formats),
-        figure_set=args.figures,
+    )  # fmt: skip
+    report = ReportOptions(
+        figure_formats=tuple(_split(args.figure_formats) or ["png"]), figure_set=args.figures,
         command=" ".join(["python -m msrelax_stats", *sys.argv[1:]]),
-        **_reading_kwargs(args),
-        **_scoring_kwargs(args),
-    )
+    )  # fmt: skip
+    options = (_read_options(args), _scoring_options(args), analysis, report)
+    result = analyze(args.data, out=Path(args.out), diary=args.diary, options=options)
     print(result.summary())
     return 0
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from msrelax_stats.data.options import ReadOptions
 from msrelax_stats.data.read import read_table
 from msrelax_stats.errors import StudyDataError
 from msrelax_stats.instruments import prepare_items
@@ -23,6 +24,7 @@ __all__ = ["read_study"]
 
 def read_study(
     source: str | PathLike[str] | pd.DataFrame,
+    options: ReadOptions | None = None,
     *,
     layout: str | None = None,
     column_map: str | PathLike[str] | dict[str, str] | None = None,
@@ -37,6 +39,9 @@ def read_study(
     ----------
     source : path or DataFrame
         A .csv/.tsv/.txt, .xlsx, .sav or .dta file, or a DataFrame in long or wide layout.
+    options : ReadOptions, optional
+        All the options below in one object (as ``analyze`` and the CLI pass them); not
+        together with the keywords.
     layout : {"long", "wide"}, optional
         Force the layout instead of detecting it.
     column_map : dict or path to a .toml/.json file, optional
@@ -69,14 +74,20 @@ def read_study(
     >>> list(study["time"].cat.categories)  # doctest: +SKIP
     ['pre', 'post']
     """
+    given = {"layout": layout, "column_map": column_map, "visits": visits, "sheet": sheet,
+             "missing_codes": missing_codes, "encoding": encoding}  # fmt: skip
+    if options is None:
+        options = ReadOptions(**given)
+    elif any(v is not None for v in given.values()):
+        raise TypeError("read_study(): options= and keyword options together")
     table = read_table(
         source,
-        layout=layout,
-        column_map=column_map,
-        visits=visits,
-        sheet=sheet,
-        missing_codes=missing_codes,
-        encoding=encoding,
+        layout=options.layout,
+        column_map=options.column_map,
+        visits=options.visits,
+        sheet=options.sheet,
+        missing_codes=options.missing_codes,
+        encoding=options.encoding,
     )
     meta = dict(table.attrs.get("msrelax", {}))
     prepared, problems, notes = prepare_items(table)

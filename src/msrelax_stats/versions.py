@@ -8,7 +8,7 @@ from importlib import metadata
 
 __all__ = ["package_versions"]
 
-_VERSIONED = ("msrelax-stats", "pandas", "numpy", "scipy", "statsmodels", "matplotlib", "pingouin")
+_VERSIONED = ("msrelax-stats", "pandas", "numpy", "scipy", "statsmodels", "matplotlib")
 
 
 def package_versions() -> dict[str, str]:

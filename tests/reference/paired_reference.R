@@ -33,22 +33,26 @@ ncp_ci <- function(t, df, level) {
   c(lo, hi)
 }
 
-paired_row <- function(pre, post, level) {
+# scale > 1: the score is a mean of `scale` items; the rank-based statistics take the
+# differences on that exact scale, (round(scale * post) - round(scale * pre)) / scale, as
+# msrelax_stats.compare does (issue 14): R's own wilcox.test(post, pre, paired = TRUE) would
+# rank binary rounding noise of the float means.
+paired_row <- function(pre, post, level, scale = 1) {
   d <- post - pre
   n <- length(d)
+  rd <- if (scale > 1) (round(scale * post) - round(scale * pre)) / scale else d
   tt <- t.test(post, pre, paired = TRUE, conf.level = level)
-  wx <- wilcox.test(post, pre, paired = TRUE)                       # R default: p, V, method
-  wci <- suppressWarnings(wilcox.test(post, pre, paired = TRUE, conf.int = TRUE,
-                                      conf.level = level))          # Hodges-Lehmann + CI
-  nz <- d[d != 0]
+  wx <- wilcox.test(rd)                                             # R default: p, V, method
+  wci <- suppressWarnings(wilcox.test(rd, conf.int = TRUE, conf.level = level))  # HL + CI
+  nz <- rd[rd != 0]
   sg <- binom.test(sum(nz > 0), length(nz), 0.5)
   sw <- shapiro.test(d)
   dz <- cohens_d(post, pre, paired = TRUE, ci = level)              # d_z, ncp CI by optim
   ncp <- ncp_ci(unname(tt$statistic), n - 1, level)
   s_av <- sqrt((sd(pre)^2 + sd(post)^2) / 2)
   J <- exp(lgamma((n - 1) / 2) - log(sqrt((n - 1) / 2)) - lgamma((n - 2) / 2))
-  rb <- rank_biserial(post - pre, ci = level)                       # zeros dropped, nd = non-zero diffs
-  rb2 <- suppressWarnings(rank_biserial(post, pre, paired = TRUE, ci = level))
+  rb <- rank_biserial(rd, ci = level)                               # zeros dropped, nd = non-zero diffs
+  rb2 <- suppressWarnings(rank_biserial(pre + rd, pre, paired = TRUE, ci = level))
   bf <- ttestBF(x = post, y = pre, paired = TRUE, rscale = sqrt(2) / 2)
   data.frame(
     n = n, pre_mean = mean(pre), pre_sd = sd(pre), post_mean = mean(post), post_sd = sd(post),
@@ -98,7 +102,8 @@ for (outcome in c("fss_mean", "psqi_global")) {
   x <- both[[paste0(outcome, "_pre")]]
   y <- both[[paste0(outcome, "_post")]]
   ok <- complete.cases(x, y)
-  out[[outcome]] <- cbind(outcome = outcome, paired_row(x[ok], y[ok], 0.95))
+  scale <- if (outcome == "fss_mean") 9 else 1                        # FSS mean: 9 items
+  out[[outcome]] <- cbind(outcome = outcome, paired_row(x[ok], y[ok], 0.95, scale))
 }
 cmp <- do.call(rbind, out)
 cmp$p_holm <- p.adjust(cmp$p_t, method = "holm")

@@ -5,37 +5,27 @@ the Axes or Figure it drew, and never changes global matplotlib state. Colours a
 Okabe-Ito colour-blind-safe palette; axis labels name the instrument and its unit.
 """
 
-from msrelax_stats.figures._common import COLUMN_WIDTH_IN, OKABE_ITO, outcome_info
+from msrelax_stats.figures._common import COLUMN_WIDTH_IN, OKABE_ITO
 from msrelax_stats.figures.designs import (
     adjusted_means_plot,
     arm_slope_plot,
     dose_response_plot,
     trajectory_plot,
 )
-from msrelax_stats.figures.paired import (
-    BootstrapMeanChange,
-    bootstrap_mean_change,
-    change_distribution,
-    estimation_plot,
-    slope_plot,
-)
+from msrelax_stats.figures.paired import change_distribution, estimation_plot, slope_plot
 from msrelax_stats.figures.save import save_figure
-from msrelax_stats.figures.summary import caseness_counts, caseness_plot, forest_plot, psqi_profile
+from msrelax_stats.figures.summary import caseness_plot, forest_plot, psqi_profile
 
 __all__ = [
     "COLUMN_WIDTH_IN",
     "OKABE_ITO",
-    "BootstrapMeanChange",
     "adjusted_means_plot",
     "arm_slope_plot",
-    "bootstrap_mean_change",
-    "caseness_counts",
     "caseness_plot",
     "change_distribution",
     "dose_response_plot",
     "estimation_plot",
     "forest_plot",
-    "outcome_info",
     "psqi_profile",
     "save_figure",
     "slope_plot",

@@ -8,9 +8,7 @@ Nothing here touches global matplotlib state: figures are made with
 from __future__ import annotations
 
 import contextlib
-import re
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import matplotlib as mpl
@@ -18,20 +16,24 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from scipy import stats
 
 from msrelax_stats.errors import Problem, StudyDataError
+from msrelax_stats.instruments.registry import DEFAULT, OutcomeInfo
 
 __all__ = [
     "OKABE_ITO",
     "COLUMN_WIDTH_IN",
-    "OutcomeLabel",
-    "outcome_info",
+    "LINE_STYLES",
     "axis_label",
+    "direction_note",
+    "labels",
+    "level_text",
     "paired_wide",
-    "mean_ci",
+    "result_info",
+    "result_visits",
     "style_context",
     "new_axes",
+    "visit_means_of",
 ]
 
 #: Okabe & Ito (2008) colour-blind-safe palette.
@@ -80,97 +82,61 @@ _RC: dict[str, Any] = {
 }
 
 
-@dataclass(frozen=True)
-class OutcomeLabel:
-    """What a figure or table needs to name an outcome (same fields as the registry's)."""
-
-    label: str
-    instrument: str
-    unit: str
-    better: str = "lower"
-    mcid: float | None = None
-    mcid_kind: str = "points"
-    mcid_source: str = ""
+#: Line style of each role of a paired line, so roles differ without colour vision.
+LINE_STYLES: dict[str, Any] = {"improved": "-", "worsened": (0, (4, 2)), "unchanged": (0, (1, 1.5))}
 
 
-_C = "PSQI C"
-_FALLBACK: dict[str, OutcomeLabel] = {
-    "fss_mean": OutcomeLabel(
-        "FSS mean", "FSS", "points, 1-7", "lower", 0.45, "points", "Rooney 2019 (MS)"
-    ),
-    "psqi_global": OutcomeLabel(
-        "PSQI global",
-        "PSQI",
-        "points, 0-21",
-        "lower",
-        3.0,
-        "points",
-        "commonly used; not MS-specific",
-    ),
-    "psqi_c1": OutcomeLabel(_C + "1 subjective quality", "PSQI", "points, 0-3"),
-    "psqi_c2": OutcomeLabel(_C + "2 latency", "PSQI", "points, 0-3"),
-    "psqi_c3": OutcomeLabel(_C + "3 duration", "PSQI", "points, 0-3"),
-    "psqi_c4": OutcomeLabel(_C + "4 efficiency", "PSQI", "points, 0-3"),
-    "psqi_c5": OutcomeLabel(_C + "5 disturbances", "PSQI", "points, 0-3"),
-    "psqi_c6": OutcomeLabel(_C + "6 medication", "PSQI", "points, 0-3"),
-    "psqi_c7": OutcomeLabel(_C + "7 daytime dysfunction", "PSQI", "points, 0-3"),
-    "mfis_total": OutcomeLabel(
-        "MFIS total", "MFIS", "points, 0-84", "lower", 4.0, "points", "Rooney 2019 (MS)"
-    ),
-    "mfis_physical": OutcomeLabel("MFIS physical", "MFIS", "points, 0-36"),
-    "mfis_cognitive": OutcomeLabel("MFIS cognitive", "MFIS", "points, 0-40"),
-    "mfis_psychosocial": OutcomeLabel("MFIS psychosocial", "MFIS", "points, 0-8"),
-    "mfis5_total": OutcomeLabel("MFIS-5 total", "MFIS-5", "points, 0-20"),
-    "ess_total": OutcomeLabel("ESS total", "ESS", "points, 0-24"),
-    "isi_total": OutcomeLabel("ISI total", "ISI", "points, 0-28"),
-    "hads_anxiety": OutcomeLabel("HADS anxiety", "HADS", "points, 0-21"),
-    "hads_depression": OutcomeLabel("HADS depression", "HADS", "points, 0-21"),
-    "fsmc_total": OutcomeLabel("FSMC total", "FSMC", "points, 20-100"),
-    "fsmc_motor": OutcomeLabel("FSMC motor", "FSMC", "points, 10-50"),
-    "fsmc_cognitive": OutcomeLabel("FSMC cognitive", "FSMC", "points, 10-50"),
-    "psfs_frequency": OutcomeLabel("PSFS frequency", "PSFS", "points, 0-4"),
-    "psqi_poor": OutcomeLabel("PSQI poor sleepers (global > 5)", "PSQI", "% of participants"),
-    "fss_fatigued": OutcomeLabel("FSS fatigued (mean >= 4)", "FSS", "% of participants"),
-    "mfis_fatigued": OutcomeLabel("MFIS fatigued (total >= 38)", "MFIS", "% of participants"),
-    "ess_eds": OutcomeLabel("ESS excessive sleepiness (total > 10)", "ESS", "% of participants"),
-}
+def result_info(result: Any, name: str) -> OutcomeInfo:
+    """The :class:`~msrelax_stats.instruments.registry.OutcomeInfo` a result carries for
+    ``name`` (``result.info``), else the built-in registry's description."""
+    info = getattr(result, "info", None) or {}
+    return info[name] if name in info else DEFAULT.describe(name)
 
 
-def _fallback(name: str) -> OutcomeLabel:
-    if name in _FALLBACK:
-        return _FALLBACK[name]
-    match = re.fullmatch(r"nrs_(\w+)", name)
-    if match:
-        what = match.group(1).replace("_", " ")
-        return OutcomeLabel(
-            f"NRS {what}",
-            "NRS",
-            "points, 0-10",
-            "lower",
-            30.0,
-            "percent",
-            "30 % reduction, usual MS trial responder threshold",
-        )
-    instrument = name.split("_", 1)[0].upper()
-    return OutcomeLabel(name, instrument, "points")
+def labels(info: Mapping[str, OutcomeInfo] | None, name: str) -> OutcomeInfo:
+    """``info[name]`` when given, else the built-in registry's description of ``name``."""
+    return info[name] if info is not None and name in info else DEFAULT.describe(name)
 
 
-def outcome_info(name: str) -> Any:
-    """Label, instrument, unit, better, MCID of an outcome.
+def result_visits(result: Any) -> tuple[str, str]:
+    """The two visits of a paired result (``result.options["visits"]``)."""
+    visits = [str(v) for v in result.options.get("visits", ("pre", "post"))]
+    return visits[0], visits[-1]
 
-    Uses ``msrelax_stats.instruments.registry.outcome_info`` when it knows ``name`` and a
-    small local table otherwise (caseness flags, unknown custom scores: the column name
-    itself becomes the label). Either way the result has the attributes of
-    :class:`OutcomeLabel`.
-    """
-    try:
-        from msrelax_stats.instruments.registry import outcome_info as registry_info
-    except ImportError:
-        return _fallback(name)
-    try:
-        return registry_info(name)
-    except (KeyError, LookupError, ValueError):
-        return _fallback(name)
+
+def visit_means_of(result: Any, outcome: str, group: str | None = None) -> pd.DataFrame:
+    """The two rows of ``result.visit_means`` of ``outcome`` (in arm ``group``)."""
+    means = result.visit_means
+    rows = means[means["outcome"].astype(str) == outcome]
+    if group is not None:
+        rows = rows[rows["group"].astype(str) == str(group)]
+    if len(rows) != 2:
+        raise StudyDataError(Problem("has no visit means in the paired result", column=outcome))
+    return rows
+
+
+def level_text(level: Any) -> str:
+    """``"95 %"`` from 0.95."""
+    return f"{float(level) * 100:g} %"
+
+
+def direction_note(ax: Axes, better: str, *, change: bool = False, noun: str = "",
+                   inside: bool = False) -> None:  # fmt: skip
+    """Write the direction of improvement above the top right corner (gid ``"direction"``):
+    ``"lower is better"`` with an arrow, or for changes ``"negative change = improvement"``,
+    or ``"fewer <noun> is better"``; ``inside`` puts it in the top left corner of the axes
+    instead (where a figure keeps that corner free)."""
+    lower = better == "lower"
+    arrow = "\u2193" if lower else "\u2191"
+    if change:
+        text = f"{arrow} {'negative' if lower else 'positive'} change = improvement"
+    elif noun:
+        text = f"{arrow} {'fewer' if lower else 'more'} {noun} = better"
+    else:
+        text = f"{arrow} {'lower' if lower else 'higher'} is better"
+    x, y, ha, va = (0.02, 0.98, "left", "top") if inside else (1.0, 1.0, "right", "bottom")
+    ax.text(x, y, text, transform=ax.transAxes, ha=ha, va=va, fontsize="small",
+            color=DEFAULT_PALETTE["improved"], gid="direction")  # fmt: skip
 
 
 def axis_label(info: Any, prefix: str = "", sep: str = " ") -> str:
@@ -190,13 +156,16 @@ def _require_columns(frame: pd.DataFrame, columns: Sequence[str]) -> None:
         )
 
 
-def paired_wide(scored: pd.DataFrame, outcome: str, visits: Sequence[str]) -> pd.DataFrame:
+def paired_wide(scored: pd.DataFrame, outcome: str, visits: Sequence[str], *,
+                group: str | None = None) -> pd.DataFrame:  # fmt: skip
     """Complete pairs of ``outcome``: one row per participant id, one column per visit.
 
     Pairs are matched by ``id`` (never by row order); participants without a value at both
-    visits are left out. Rows are sorted by id.
+    visits are left out. Rows are sorted by id. ``group`` keeps the participants of that arm.
     """
-    _require_columns(scored, ["id", "time", outcome])
+    _require_columns(scored, ["id", "time", outcome, *(["group"] if group is not None else [])])
+    if group is not None:
+        scored = scored.loc[(scored["group"].astype(str) == str(group)).to_numpy()]
     visits = [str(v) for v in visits]
     time = scored["time"].astype(str)
     sub = pd.DataFrame(
@@ -213,17 +182,6 @@ def paired_wide(scored: pd.DataFrame, outcome: str, visits: Sequence[str]) -> pd
     wide = wide.reindex(columns=visits).dropna()
     wide.columns.name = None
     return wide.astype(float)
-
-
-def mean_ci(values: np.ndarray, ci_level: float = 0.95) -> tuple[float, float, float]:
-    """Mean and its t-based CI: mean +- t(1 - alpha/2, n - 1) * SD / sqrt(n)."""
-    values = np.asarray(values, dtype=float)
-    n = values.size
-    mean = float(values.mean()) if n else float("nan")
-    if n < 2:
-        return mean, float("nan"), float("nan")
-    half = stats.t.ppf(0.5 + ci_level / 2, n - 1) * values.std(ddof=1) / np.sqrt(n)
-    return mean, float(mean - half), float(mean + half)
 
 
 def palette(style: Mapping[str, Any]) -> dict[str, str]:

@@ -10,11 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
-from scipy import stats
 
 from msrelax_stats.errors import Problem, StudyDataError
 from msrelax_stats.figures._common import OKABE_ITO, _require_columns, palette
@@ -25,7 +23,6 @@ __all__ = [
     "arm_labels",
     "finish_axes",
     "participant_arms",
-    "t_half_width",
     "visit_names",
     "wide_values",
 ]
@@ -74,15 +71,6 @@ def wide_values(scored: pd.DataFrame, outcome: str, visits: Sequence[str]) -> pd
 def participant_arms(scored: pd.DataFrame) -> pd.Series:
     """Arm of each participant (index: id as text, sorted)."""
     return scored.groupby(scored["id"].astype(str), sort=True)["group"].first().astype(str)
-
-
-def t_half_width(sd: np.ndarray, n: np.ndarray, ci_level: float) -> np.ndarray:
-    """Half-width of the t-based CI of a mean; NaN with fewer than 2 values."""
-    n = np.asarray(n, dtype=float)
-    half = np.full(n.shape, np.nan)
-    ok = n >= 2
-    half[ok] = stats.t.ppf(0.5 + ci_level / 2, n[ok] - 1) * np.asarray(sd)[ok] / np.sqrt(n[ok])
-    return half
 
 
 def finish_axes(ax: Axes, own: bool, handles: list[Line2D] | None = None) -> None:

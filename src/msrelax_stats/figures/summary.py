@@ -14,57 +14,43 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from matplotlib.transforms import blended_transform_factory
-from scipy import stats
 
 from msrelax_stats.errors import Problem, StudyDataError
 from msrelax_stats.figures._common import (
     COLUMN_WIDTH_IN,
     axis_label,
-    mean_ci,
+    direction_note,
+    labels,
+    level_text,
     new_axes,
-    outcome_info,
-    paired_wide,
     palette,
+    result_info,
+    result_visits,
     style_context,
     tidy_axes,
 )
 from msrelax_stats.figures._designs_common import arm_colours, finish_axes
 from msrelax_stats.figures._format import fmt_p
 
-__all__ = ["psqi_profile", "forest_plot", "caseness_plot", "caseness_counts"]
-
-PSQI_COMPONENTS = {
-    "psqi_c1": "C1\nquality",
-    "psqi_c2": "C2\nlatency",
-    "psqi_c3": "C3\nduration",
-    "psqi_c4": "C4\neffic.",
-    "psqi_c5": "C5\ndisturb.",
-    "psqi_c6": "C6\nmedic.",
-    "psqi_c7": "C7\ndaytime",
-}
+__all__ = ["psqi_profile", "forest_plot", "caseness_plot"]
 
 
-def psqi_profile(
-    scored: pd.DataFrame,
-    ax: Axes | None = None,
-    *,
-    visits: Sequence[str] = ("pre", "post"),
-    ci_level: float = 0.95,
-    **style: Any,
-) -> Axes:
+def psqi_profile(result: Any, ax: Axes | None = None, *, group: str | None = None,
+                 **style: Any) -> Axes:  # fmt: skip
     """PSQI component profile: mean +- CI of the seven components at each visit.
 
-    Each component uses its own complete pairs. The pre and post series are one errorbar
+    Each component uses its own complete pairs; the means and CIs are those of
+    ``result.visit_means`` (the paired analysis). The pre and post series are one errorbar
     line each (gid ``"pre"`` / ``"post"``) with one point per component present.
 
     Parameters
     ----------
-    scored : DataFrame
-        Scored long table with ``psqi_c1`` ... ``psqi_c7``.
+    result : PairedResult
+        The paired analysis (:func:`msrelax_stats.compare`) of a table with ``psqi_c1`` ...
+        ``psqi_c7``.
     ax : Axes, optional
-    visits : pair of str
-    ci_level : float
-        Level of the t-based CI of each mean.
+    group : str, optional
+        The arm, for a within-arm result of a two-arm study.
     **style
         ``figsize``, ``fontsize``, ``palette``, ``rc``.
 
@@ -74,35 +60,38 @@ def psqi_profile(
 
     Examples
     --------
-    >>> ax = psqi_profile(scored)  # doctest: +SKIP
+    >>> ax = psqi_profile(mrs.compare(scored))  # doctest: +SKIP
     """
-    present = [c for c in PSQI_COMPONENTS if c in scored.columns]
+    means = result.visit_means
+    means = means[means["outcome"].astype(str).str.fullmatch(r"psqi_c[1-7]")]
+    if group is not None:
+        means = means[means["group"].astype(str) == str(group)]
+    present = list(dict.fromkeys(means["outcome"].astype(str)))
     if not present:
-        raise StudyDataError(Problem("no PSQI component columns (psqi_c1 ... psqi_c7)"))
+        raise StudyDataError(Problem("no PSQI component (psqi_c1 ... psqi_c7) in the result"))
+    visits = result_visits(result)
+    info = {c: result_info(result, c) for c in present}
     pal = palette(style)
-    summary = np.full((len(present), 2, 3), np.nan)
-    n_pairs = []
-    for i, component in enumerate(present):  # seven components, not participants
-        wide = paired_wide(scored, component, visits)
-        n_pairs.append(len(wide))
-        for j in range(2):
-            summary[i, j] = mean_ci(wide.iloc[:, j].to_numpy(), ci_level)
     x = np.arange(len(present), dtype=float)
     with style_context(style):
         ax = new_axes(ax, style, height=2.6)
-        for j, (role, shift) in enumerate((("pre", -0.12), ("post", 0.12))):
-            mean, low, high = summary[:, j, 0], summary[:, j, 1], summary[:, j, 2]
-            ax.errorbar(x + shift, mean, yerr=[mean - low, high - mean], fmt="o-", ms=3.5,
+        for visit, role, shift in ((visits[0], "pre", -0.12), (visits[1], "post", 0.12)):
+            rows = means[means["visit"].astype(str) == visit].set_index("outcome").loc[present]
+            mean, low, high = (rows[c].to_numpy(dtype=float) for c in ("mean", "ci_low", "ci_high"))
+            ax.errorbar(x + shift, mean, yerr=[mean - low, high - mean], fmt="o", ms=3.5,
                         lw=0.8, capsize=2, color=pal[role], gid=role,
-                        label=f"{visits[j]}".capitalize())  # fmt: skip
-        ax.set_xticks(x, [PSQI_COMPONENTS[c] for c in present], fontsize="small")
+                        ls="-" if role == "pre" else "--",
+                        label=str(visit).capitalize())  # fmt: skip
+        ticks = [info[c].short_label.replace(" ", "\n", 1) for c in present]
+        ax.set_xticks(x, ticks, fontsize="small")
         ax.set_ylim(0, 3)
         ax.set_ylabel("PSQI component score (points, 0-3)")
-        n_text = f"n = {min(n_pairs)}" if min(n_pairs) == max(n_pairs) else (
-            f"n = {min(n_pairs)}-{max(n_pairs)}")  # fmt: skip
-        ax.set_title(f"Mean, {ci_level * 100:g} % CI; {n_text} pairs",
+        n = means.drop_duplicates("outcome")["n"].astype(int)
+        n_text = f"n = {n.min()}" if n.min() == n.max() else f"n = {n.min()}-{n.max()}"
+        ax.set_title(f"Mean, {level_text(means['ci_level'].iloc[0])} CI; {n_text} pairs",
                      loc="left")  # fmt: skip
-        ax.legend(loc="upper right", ncols=2)
+        ax.legend(loc="upper right", ncols=2, bbox_to_anchor=(1.0, 0.93))
+        direction_note(ax, "lower")
         tidy_axes(ax)
     return ax
 
@@ -112,6 +101,7 @@ def forest_plot(
     ax: Axes | None = None,
     *,
     effect: str = "d_z",
+    info: Mapping[str, Any] | None = None,
     **style: Any,
 ) -> Axes:
     """Forest plot of a paired effect size with its CI, every outcome on one axis.
@@ -127,6 +117,9 @@ def forest_plot(
     ax : Axes, optional
     effect : str
         ``"d_z"`` (default), ``"g_av"`` or ``"rank_biserial"``.
+    info : mapping, optional
+        Outcome -> OutcomeInfo (``PairedResult.info``) for the labels; the built-in registry
+        by default.
     **style
         ``figsize``, ``fontsize``, ``palette``, ``rc``.
 
@@ -177,7 +170,7 @@ def forest_plot(
             ax.plot(est[rows], y[rows], "s", ms=4, gid="estimate", label=arm or None,
                     color=pal["post"] if len(arms) < 2 else colours[arm])  # fmt: skip
         ax.axvline(0, color=pal["reference"], lw=0.8, ls="--", gid="zero")
-        ax.set_yticks(tick_y, [outcome_info(o).label for o in outcomes])
+        ax.set_yticks(tick_y, [labels(info, o).label for o in outcomes])
         ax.set_ylim(-0.7, k - 0.3)
         ax.set_xlabel(f"{names.get(effect, effect)}, {level * 100:g} % CI")
         _mark_direction(ax, [better[o] for o in outcomes], tick_y, pal)
@@ -211,89 +204,64 @@ def _mark_direction(ax: Axes, better: Sequence[str], y: np.ndarray, pal: Mapping
                 color=pal["improved"], gid="direction")  # fmt: skip
 
 
-def caseness_counts(
-    scored: pd.DataFrame, flag: str, visits: Sequence[str] = ("pre", "post")
-) -> dict[str, Any]:
-    """Pre x post counts of a caseness flag over complete pairs, with the exact McNemar p.
-
-    Returns a dict with the keys of a ``caseness.csv`` row (``outcome``, ``n``, ``pre_yes``,
-    ``post_yes``, ``pre_yes_post_no``, ``pre_no_post_yes``, ``p_mcnemar``).
-
-    Notes
-    -----
-    Exact McNemar test: two-sided binomial test of ``b`` successes in ``b + c`` discordant
-    pairs with probability 1/2 (R: ``binom.test(b, b + c)``); p = 1 when there is no
-    discordant pair.
-    """
-    wide = paired_wide(scored, flag, visits).astype(bool).to_numpy()
-    b = int((wide[:, 0] & ~wide[:, 1]).sum())
-    c = int((~wide[:, 0] & wide[:, 1]).sum())
-    p = stats.binomtest(b, b + c, 0.5).pvalue if b + c else 1.0
-    return {"outcome": flag, "n": len(wide), "pre_yes": int(wide[:, 0].sum()),
-            "post_yes": int(wide[:, 1].sum()), "pre_yes_post_no": b,
-            "pre_no_post_yes": c, "p_mcnemar": float(p)}  # fmt: skip
-
-
-def caseness_plot(
-    data: pd.DataFrame | pd.Series | Mapping[str, Any],
-    flag: str | None = None,
-    ax: Axes | None = None,
-    *,
-    visits: Sequence[str] = ("pre", "post"),
-    **style: Any,
-) -> Axes:
+def caseness_plot(data: pd.DataFrame | pd.Series | Mapping[str, Any], flag: str | None = None,
+                  ax: Axes | None = None, *, visits: Sequence[str] = ("pre", "post"),
+                  info: Mapping[str, Any] | None = None, **style: Any) -> Axes:  # fmt: skip
     """Proportion of cases before and after (e.g. poor sleepers) with the McNemar p.
 
     Parameters
     ----------
     data : Series, mapping or DataFrame
-        Either one row of ``caseness.csv`` (a Series or dict), the caseness table itself
-        together with ``flag`` (the row whose ``outcome`` is ``flag`` is used), or the scored
-        long table together with ``flag`` (counts computed by :func:`caseness_counts`).
+        One row of ``caseness.csv`` (a Series or dict), or the caseness table itself together
+        with ``flag`` (the row whose ``outcome`` is ``flag`` is used). Counts and the exact
+        McNemar p are read from it (:func:`msrelax_stats.stats.caseness.mcnemar_exact`).
     flag : str, optional
         Caseness column, e.g. ``"psqi_poor"``.
     ax : Axes, optional
     visits : pair of str
-        Used only when counting from the scored table.
+        The visit labels under the bars.
+    info : mapping, optional
+        Outcome -> OutcomeInfo (``PairedResult.info``); the built-in registry by default.
     **style
         ``figsize``, ``fontsize``, ``palette``, ``rc``.
 
     Returns
     -------
     Axes
-        Two bars (gid ``"proportion"``), percent of the complete pairs at each visit.
+        Two bars (gid ``"proportion"``), percent of the complete pairs at each visit, told
+        apart by colour and hatching.
 
     Examples
     --------
-    >>> ax = caseness_plot(scored, "psqi_poor")  # doctest: +SKIP
+    >>> ax = caseness_plot(result.caseness, "psqi_poor")  # doctest: +SKIP
     """
     if isinstance(data, pd.DataFrame):
         if flag is None:
             raise StudyDataError(Problem("caseness_plot needs flag= with a DataFrame"))
-        if "id" in data.columns:
-            row = caseness_counts(data, flag, visits)
-        else:
-            match = data[data["outcome"].astype(str) == flag]
-            if match.empty:
-                raise StudyDataError(Problem("is not in the caseness table", column=flag))
-            row = match.iloc[0].to_dict()
+        match = data[data["outcome"].astype(str) == flag]
+        if match.empty:
+            raise StudyDataError(Problem("is not in the caseness table", column=flag))
+        row = match.iloc[0].to_dict()
     else:
         row = dict(data)
-    info = outcome_info(str(row["outcome"]))
+    meta = labels(info, str(row["outcome"]))
     pal = palette(style)
     n = int(row["n"])
     counts = np.array([row["pre_yes"], row["post_yes"]], dtype=float)
     share = 100 * counts / n if n else np.full(2, np.nan)
     with style_context(style):
         ax = new_axes(ax, style, height=2.6)
-        ax.bar([0, 1], share, width=0.55, color=[pal["pre"], pal["post"]], gid="proportion")
+        bars = ax.bar([0, 1], share, width=0.55, color=[pal["pre"], pal["post"]],
+                      gid="proportion")  # fmt: skip
+        bars[1].set_hatch("///")
+        bars[1].set_edgecolor("white")
         for x, (c, s) in enumerate(zip(counts, share, strict=True)):  # two bars
             ax.text(x, s + 2, f"{int(c)}/{n}\n({s:.0f} %)", ha="center", va="bottom",
                     fontsize="small")  # fmt: skip
         ax.set_xticks([0, 1], [str(v).capitalize() for v in visits])
         ax.set_ylim(0, 120)
         ax.set_yticks([0, 25, 50, 75, 100])
-        ax.set_ylabel(axis_label(info, sep="\n"))
+        ax.set_ylabel(axis_label(meta, sep="\n"))
         ax.set_title(
             f"McNemar exact {fmt_p(row['p_mcnemar'], prefix=True)}; "
             f"yes\u2192no {int(row['pre_yes_post_no'])}, no\u2192yes {int(row['pre_no_post_yes'])}",
@@ -301,6 +269,7 @@ def caseness_plot(
             fontsize="small",
         )
         ax.legend(handles=[Line2D([], [], lw=0, label=f"n = {n} complete pairs")],
-                  loc="upper right", handlelength=0)  # fmt: skip
+                  loc="upper right", handlelength=0, bbox_to_anchor=(1.0, 0.93))  # fmt: skip
+        direction_note(ax, meta.better, noun="cases", inside=True)
         tidy_axes(ax)
     return ax

@@ -7,7 +7,7 @@ daytime sleepiness) = total > 10; ``ess_band``: 0-5 lower normal, 6-10 higher no
 
 from __future__ import annotations
 
-from msrelax_stats.instruments.spec import Bands, Cutoff, InstrumentSpec, Score, numbered
+from msrelax_stats.instruments.spec import Bands, Cutoff, InstrumentSpec, Reference, Score, numbered
 
 __all__ = ["ESS"]
 
@@ -18,7 +18,9 @@ ESS = InstrumentSpec(
     item_min=0,
     item_max=3,
     scores=(Score("ess_total", numbered(8), label="ESS total"),),
-    cutoffs=(Cutoff("ess_eds", "ess_total", 10.0, ">", "excessive daytime sleepiness (ESS > 10)"),),
+    cutoffs=(
+        Cutoff("ess_eds", "ess_total", 10.0, ">", "excessive daytime sleepiness", "Johns 1991"),
+    ),
     bands=(
         Bands(
             "ess_band",
@@ -33,14 +35,17 @@ ESS = InstrumentSpec(
             ),
         ),
     ),
-    citation=(
-        "Johns MW. A new method for measuring daytime sleepiness: the Epworth sleepiness "
-        "scale. Sleep. 1991;14(6):540-545."
+    references=(
+        Reference(
+            "Johns 1991",
+            "Johns MW. A new method for measuring daytime sleepiness: the Epworth sleepiness "
+            "scale. Sleep. 1991;14(6):540-545.",
+        ),
     ),
     rule_text=(
-        "Daytime sleepiness was measured with the Epworth Sleepiness Scale (ESS; eight items "
-        "scored 0-3, total 0-24, higher = sleepier; total > 10 taken as excessive daytime "
-        "sleepiness); a questionnaire with any missing item was not scored."
+        "daytime sleepiness with the Epworth Sleepiness Scale (ESS; Johns 1991) as the sum of "
+        "its eight items (0-3; total 0-24, higher = sleepier), a total above {ess_eds} taken "
+        "as excessive daytime sleepiness"
     ),
     licence="Copyright M. W. Johns; licensed through Mapi Research Trust (ePROVIDE).",
 )

@@ -9,7 +9,14 @@ Strict missing rule: one missing item makes every score that needs it missing.
 
 from __future__ import annotations
 
-from msrelax_stats.instruments.spec import Cutoff, InstrumentSpec, Score, numbered, pick
+from msrelax_stats.instruments.spec import (
+    Cutoff,
+    InstrumentSpec,
+    Reference,
+    Score,
+    numbered,
+    pick,
+)
 
 __all__ = ["FSS"]
 
@@ -28,21 +35,34 @@ FSS = InstrumentSpec(
             mcid=0.45,
             mcid_source="Rooney 2019 (MS)",
         ),
-        Score("fss_sum", numbered(9), "sum", "FSS sum", outcome=False),
+        Score("fss_sum", numbered(9), "sum", "FSS sum", outcome=False, role="subscale"),
         Score("fss7_mean", pick(3, 4, 5, 6, 7, 8, 9), "mean", "FSS-7 mean", short_form=True),
     ),
-    cutoffs=(Cutoff("fss_fatigued", "fss_mean", 4.0, ">=", "fatigue (FSS mean >= 4)"),),
-    citation=(
-        "Krupp LB, LaRocca NG, Muir-Nash J, Steinberg AD. The fatigue severity scale. "
-        "Application to patients with multiple sclerosis and systemic lupus erythematosus. "
-        "Arch Neurol. 1989;46(10):1121-1123. FSS-7: Lerdal A, Johansson S, Kottorp A, "
-        "von Koch L. Psychometric properties of the Fatigue Severity Scale: Rasch analyses "
-        "of responses in a Norwegian and a Swedish MS cohort. Mult Scler. 2010;16(6):733-741."
+    cutoffs=(Cutoff("fss_fatigued", "fss_mean", 4.0, ">=", "fatigued", "Krupp 1989"),),
+    references=(
+        Reference(
+            "Krupp 1989",
+            "Krupp LB, LaRocca NG, Muir-Nash J, Steinberg AD. The fatigue severity scale. "
+            "Application to patients with multiple sclerosis and systemic lupus "
+            "erythematosus. Arch Neurol. 1989;46(10):1121-1123.",
+        ),
+        Reference(
+            "Lerdal 2010",
+            "Lerdal A, Johansson S, Kottorp A, von Koch L. Psychometric properties of the "
+            "Fatigue Severity Scale: Rasch analyses of responses in a Norwegian and a Swedish "
+            "MS cohort. Mult Scler. 2010;16(6):733-741.",
+        ),
+        Reference(
+            "Rooney 2019",
+            "Rooney S, McFadyen DA, Wood DL, Moffat DF, Paul PL. Minimally important difference "
+            "of the fatigue severity scale and modified fatigue impact scale in people with "
+            "multiple sclerosis. Mult Scler Relat Disord. 2019;35:158-163.",
+        ),
     ),
     rule_text=(
-        "Fatigue was measured with the Fatigue Severity Scale (FSS; nine items scored 1-7, "
-        "score = mean of the items, range 1-7, higher = more fatigue; FSS mean >= 4 taken as "
-        "fatigue); a questionnaire with any missing item was not scored."
+        "fatigue with the Fatigue Severity Scale (FSS; Krupp 1989) as the mean of its nine "
+        "items (1-7, higher = more fatigue), an FSS mean of {fss_fatigued} or more taken as "
+        "fatigue"
     ),
     licence="Free for non-commercial research use; msrelax_stats ships no item text.",
 )

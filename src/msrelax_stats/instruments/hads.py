@@ -11,7 +11,7 @@ Files coded by endorsement (0 = not at all for every item) use
 
 from __future__ import annotations
 
-from msrelax_stats.instruments.spec import Bands, InstrumentSpec, Score, numbered, pick
+from msrelax_stats.instruments.spec import Bands, InstrumentSpec, Reference, Score, numbered, pick
 
 __all__ = ["HADS"]
 
@@ -33,15 +33,17 @@ HADS = InstrumentSpec(
     ),
     max_missing=1,
     recodings={"endorsement": pick(2, 4, 6, 7, 12, 14)},
-    citation=(
-        "Zigmond AS, Snaith RP. The hospital anxiety and depression scale. Acta Psychiatr "
-        "Scand. 1983;67(6):361-370."
+    references=(
+        Reference(
+            "Zigmond 1983",
+            "Zigmond AS, Snaith RP. The hospital anxiety and depression scale. Acta Psychiatr "
+            "Scand. 1983;67(6):361-370.",
+        ),
     ),
     rule_text=(
-        "Anxiety and depression were measured with the Hospital Anxiety and Depression Scale "
-        "(HADS; seven items 0-3 per subscale, 0-21 each, higher = worse; 0-7 normal, 8-10 "
-        "borderline, 11-21 abnormal); one missing item per subscale was replaced by the mean "
-        "of the answered items, more made the subscale missing."
+        "anxiety and depression with the Hospital Anxiety and Depression Scale (HADS; Zigmond "
+        "1983) as the sums of its odd (anxiety) and even (depression) items (0-3; 0-21 each, "
+        "higher = worse; 0-7 normal, 8-10 borderline, 11-21 abnormal)"
     ),
     licence="Copyright R. P. Snaith and A. S. Zigmond; licensed through GL Assessment.",
 )

@@ -7,7 +7,7 @@ Strict missing rule.
 
 from __future__ import annotations
 
-from msrelax_stats.instruments.spec import Bands, InstrumentSpec, Score, numbered
+from msrelax_stats.instruments.spec import Bands, InstrumentSpec, Reference, Score, numbered
 
 __all__ = ["ISI"]
 
@@ -26,14 +26,17 @@ ISI = InstrumentSpec(
             ("none", "subthreshold", "moderate", "severe"),
         ),
     ),
-    citation=(
-        "Bastien CH, Vallieres A, Morin CM. Validation of the Insomnia Severity Index as an "
-        "outcome measure for insomnia research. Sleep Med. 2001;2(4):297-307."
+    references=(
+        Reference(
+            "Bastien 2001",
+            "Bastien CH, Vallieres A, Morin CM. Validation of the Insomnia Severity Index as "
+            "an outcome measure for insomnia research. Sleep Med. 2001;2(4):297-307.",
+        ),
     ),
     rule_text=(
-        "Insomnia was measured with the Insomnia Severity Index (ISI; seven items scored 0-4, "
-        "total 0-28, higher = worse; 0-7 none, 8-14 subthreshold, 15-21 moderate, 22-28 severe "
-        "clinical insomnia); a questionnaire with any missing item was not scored."
+        "insomnia with the Insomnia Severity Index (ISI; Bastien 2001) as the sum of its seven "
+        "items (0-4; total 0-28, higher = worse; 0-7 no, 8-14 subthreshold, 15-21 moderate, "
+        "22-28 severe clinical insomnia)"
     ),
     licence="Copyright C. M. Morin; licensed through Mapi Research Trust (ePROVIDE).",
 )

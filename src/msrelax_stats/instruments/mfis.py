@@ -9,7 +9,7 @@ these five columns is scored as MFIS-5 alone. ``mfis_fatigued`` is ``mfis_total 
 
 from __future__ import annotations
 
-from msrelax_stats.instruments.spec import Cutoff, InstrumentSpec, Score, numbered, pick
+from msrelax_stats.instruments.spec import Cutoff, InstrumentSpec, Reference, Score, numbered, pick
 
 __all__ = ["MFIS"]
 
@@ -27,13 +27,19 @@ MFIS = InstrumentSpec(
             mcid=4.0,
             mcid_source="Rooney 2019 (MS)",
         ),
-        Score("mfis_physical", pick(4, 6, 7, 10, 13, 14, 17, 20, 21), label="MFIS physical"),
+        Score(
+            "mfis_physical",
+            pick(4, 6, 7, 10, 13, 14, 17, 20, 21),
+            label="MFIS physical",
+            role="subscale",
+        ),
         Score(
             "mfis_cognitive",
             pick(1, 2, 3, 5, 11, 12, 15, 16, 18, 19),
             label="MFIS cognitive",
+            role="subscale",
         ),
-        Score("mfis_psychosocial", pick(8, 9), label="MFIS psychosocial"),
+        Score("mfis_psychosocial", pick(8, 9), label="MFIS psychosocial", role="subscale"),
         Score(
             "mfis5_total",
             pick(1, 9, 10, 17, 19),
@@ -41,18 +47,33 @@ MFIS = InstrumentSpec(
             short_form=True,
         ),
     ),
-    cutoffs=(Cutoff("mfis_fatigued", "mfis_total", 38.0, ">=", "fatigue (MFIS total >= 38)"),),
-    citation=(
-        "Multiple Sclerosis Council for Clinical Practice Guidelines. Fatigue and multiple "
-        "sclerosis: evidence-based management strategies for fatigue in multiple sclerosis. "
-        "Washington, DC: Paralyzed Veterans of America; 1998. Cut-off 38: Flachenecker P, "
-        "et al. Mult Scler. 2002;8(6):523-526."
+    cutoffs=(Cutoff("mfis_fatigued", "mfis_total", 38.0, ">=", "fatigued", "Flachenecker 2002"),),
+    references=(
+        Reference(
+            "MS Council 1998",
+            "Multiple Sclerosis Council for Clinical Practice Guidelines. Fatigue and multiple "
+            "sclerosis: evidence-based management strategies for fatigue in multiple "
+            "sclerosis. Washington, DC: Paralyzed Veterans of America; 1998.",
+        ),
+        Reference(
+            "Flachenecker 2002",
+            "Flachenecker P, Kumpfel T, Kallmann B, Gottschalk M, Grauer O, Rieckmann P, "
+            "Trenkwalder C, Toyka KV. Fatigue in multiple sclerosis: a comparison of "
+            "different rating scales and correlation to clinical parameters. Mult Scler. "
+            "2002;8(6):523-526.",
+        ),
+        Reference(
+            "Rooney 2019",
+            "Rooney S, McFadyen DA, Wood DL, Moffat DF, Paul PL. Minimally important difference "
+            "of the fatigue severity scale and modified fatigue impact scale in people with "
+            "multiple sclerosis. Mult Scler Relat Disord. 2019;35:158-163.",
+        ),
     ),
     rule_text=(
-        "Fatigue impact was measured with the Modified Fatigue Impact Scale (MFIS; 21 items "
-        "scored 0-4; total 0-84 with physical 0-36, cognitive 0-40 and psychosocial 0-8 "
-        "subscales; higher = more impact; total >= 38 taken as fatigue); a score with any "
-        "missing item was not computed."
+        "fatigue impact with the Modified Fatigue Impact Scale (MFIS; MS Council 1998) as its "
+        "total (0-84) and physical (0-36), cognitive (0-40) and psychosocial (0-8) subscales "
+        "(items 0-4, higher = more impact), a total of {mfis_fatigued} or more taken as "
+        "fatigue (Flachenecker 2002)"
     ),
     licence="Published by the Paralyzed Veterans of America; free to use.",
 )

@@ -118,7 +118,7 @@ def prepare_items(
     df : pandas.DataFrame
         Long table (``id``, ``time``, item columns as read: numbers, text, Excel times).
     instruments : list of InstrumentSpec, optional
-        Instruments to prepare; default every registered instrument.
+        Instruments to prepare; default every built-in instrument.
 
     Returns
     -------
@@ -143,9 +143,9 @@ def prepare_items(
     >>> str(problems[0])
     "participant 1, visit pre, column fss_1: value '8' is outside 1-7"
     """
-    from msrelax_stats.instruments.registry import all_instruments
+    from msrelax_stats.instruments.registry import BUILTIN
 
-    specs = all_instruments() if instruments is None else instruments
+    specs = list(BUILTIN) if instruments is None else instruments
     out = df.copy(deep=False)  # columns are replaced, never written into (copy-on-write)
     if "id" in df.columns:
         ids = df["id"]

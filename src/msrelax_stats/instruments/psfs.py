@@ -8,7 +8,7 @@ input error). Both are scored as answered; the frequency is the reported outcome
 
 from __future__ import annotations
 
-from msrelax_stats.instruments.spec import InstrumentSpec, Score
+from msrelax_stats.instruments.spec import InstrumentSpec, Reference, Score
 
 __all__ = ["PSFS"]
 
@@ -24,13 +24,17 @@ PSFS = InstrumentSpec(
         Score("psfs_frequency", ("frequency",), label="PSFS spasm frequency"),
         Score("psfs_severity", ("severity",), label="PSFS spasm severity", outcome=False),
     ),
-    citation=(
-        "Penn RD, Savoy SM, Corcos D, Latash M, Gottlieb G, Parke B, Kroin JS. Intrathecal "
-        "baclofen for severe spinal spasticity. N Engl J Med. 1989;320(23):1517-1521."
+    references=(
+        Reference(
+            "Penn 1989",
+            "Penn RD, Savoy SM, Corcos D, Latash M, Gottlieb G, Parke B, Kroin JS. Intrathecal "
+            "baclofen for severe spinal spasticity. N Engl J Med. 1989;320(23):1517-1521.",
+        ),
     ),
     rule_text=(
-        "Spasm frequency was rated on the Penn Spasm Frequency Scale (PSFS; 0 none to 4 more "
-        "than ten spasms an hour, higher = worse), with severity (1-3) when spasms occurred."
+        "spasm frequency with the Penn Spasm Frequency Scale (PSFS; Penn 1989) frequency item "
+        "(0 none to 4 more than ten spasms an hour, higher = worse), with severity (1-3) when "
+        "spasms occurred"
     ),
     licence="Published scale; free to use.",
 )

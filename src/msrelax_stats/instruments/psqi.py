@@ -31,20 +31,21 @@ import pandas as pd
 
 from msrelax_stats.data.values import clock_minutes
 from msrelax_stats.instruments.engine import cutoff_flag, item_matrix, join_flags
-from msrelax_stats.instruments.spec import Cutoff, InstrumentSpec, Score
+from msrelax_stats.instruments.spec import Cutoff, InstrumentSpec, Reference, Score
 
 __all__ = ["PSQI", "score_psqi"]
 
 _DISTURBANCES = tuple(f"5{c}" for c in "bcdefghi")
 _NUMERIC = ("1", "2", "3", "4", "5a", *_DISTURBANCES, "5j", "6", "7", "8", "9")
+#: The seven components: label and the short label of axis ticks (the one list of them).
 _COMPONENTS = (
-    "subjective sleep quality",
-    "sleep latency",
-    "sleep duration",
-    "habitual sleep efficiency",
-    "sleep disturbances",
-    "use of sleep medication",
-    "daytime dysfunction",
+    ("subjective sleep quality", "C1 quality"),
+    ("sleep latency", "C2 latency"),
+    ("sleep duration", "C3 duration"),
+    ("habitual sleep efficiency", "C4 effic."),
+    ("sleep disturbances", "C5 disturb."),
+    ("use of sleep medication", "C6 medic."),
+    ("daytime dysfunction", "C7 daytime"),
 )
 _OPTIONS = {
     "duration_rule": ("pittsburgh", "paper"),
@@ -65,11 +66,13 @@ PSQI = InstrumentSpec(
             (),
             label="PSQI global",
             mcid=3.0,
-            mcid_source=("commonly used, not MS-specific"),
+            mcid_source="commonly used, not MS-specific",
         ),
         *(
-            Score(f"psqi_c{i}", (), label=f"PSQI C{i} {name}")
-            for i, name in enumerate(_COMPONENTS, start=1)
+            Score(
+                f"psqi_c{i}", (), label=f"PSQI C{i} {name}", role="component", short_label=short
+            )  # fmt: skip
+            for i, (name, short) in enumerate(_COMPONENTS, start=1)
         ),
     ),
     extra_outputs={
@@ -78,25 +81,47 @@ PSQI = InstrumentSpec(
         "psqi_time_in_bed_h": (0.0, 24.0),
         "psqi_efficiency": (0.0, np.inf),
     },
-    cutoffs=(Cutoff("psqi_poor", "psqi_global", 5.0, ">", "poor sleeper (PSQI global > 5)"),),
+    cutoffs=(Cutoff("psqi_poor", "psqi_global", 5.0, ">", "poor sleepers", "Buysse 1989"),),
     scorer="psqi",
     options={
         "duration_rule": "pittsburgh",
         "efficiency_over_100": "score",
         "max_missing_components": 0,
     },
-    citation=(
-        "Buysse DJ, Reynolds CF 3rd, Monk TH, Berman SR, Kupfer DJ. The Pittsburgh Sleep "
-        "Quality Index: a new instrument for psychiatric practice and research. Psychiatry "
-        "Res. 1989;28(2):193-213."
+    references=(
+        Reference(
+            "Buysse 1989",
+            "Buysse DJ, Reynolds CF 3rd, Monk TH, Berman SR, Kupfer DJ. The Pittsburgh Sleep "
+            "Quality Index: a new instrument for psychiatric practice and research. "
+            "Psychiatry Res. 1989;28(2):193-213.",
+        ),
     ),
     rule_text=(
-        "Sleep quality was measured with the Pittsburgh Sleep Quality Index (PSQI; seven "
-        "components 0-3 summed to a global score 0-21, higher = worse; global > 5 taken as poor "
-        "sleep), scored by the University of Pittsburgh rules with exact arithmetic at the "
-        "component boundaries; time in bed was taken across midnight, Q5j counted only with a "
-        "description, and a global score needed all seven components."
+        "sleep quality with the Pittsburgh Sleep Quality Index (PSQI; Buysse 1989) as seven "
+        "component scores (0-3) and their sum, the global score (0-21, higher = worse), by the "
+        "University of Pittsburgh rules with time in bed taken across midnight and sleep "
+        "efficiency compared exactly (no rounding); {duration_rule}; efficiency above 100 % "
+        "{efficiency_over_100}; item 5j counted only when its description was given (when "
+        "the description was recorded); {max_missing_components}; poor sleep defined as a "
+        "global score above {psqi_poor}"
     ),
+    option_texts={
+        "duration_rule": {
+            "pittsburgh": "sleep duration of 7 h or more scored 0, 6 h to under 7 h 1, 5 h to "
+            "under 6 h 2 and under 5 h 3 (University of Pittsburgh rule)",
+            "paper": "sleep duration of more than 7 h scored 0, 6 h to 7 h 1, 5 h to under "
+            "6 h 2 and under 5 h 3 (wording of Buysse 1989)",
+        },
+        "efficiency_over_100": {"score": "scored 0 and flagged", "missing": "treated as missing"},
+        "max_missing_components": {
+            0: "a global score needed all seven components",
+            **{
+                k: f"the global score was prorated (7/n x sum of the n components present) "
+                f"with up to {k} missing component{'s' if k > 1 else ''}"
+                for k in range(1, 7)
+            },
+        },
+    },
     licence=(
         "Copyright University of Pittsburgh; free for non-commercial research use. "
         "msrelax_stats ships no item text."

@@ -13,12 +13,7 @@ from msrelax_stats.errors import Problem, StudyDataError
 from msrelax_stats.instruments.engine import score_spec
 from msrelax_stats.instruments.prepare import prepare_items
 from msrelax_stats.instruments.psqi import score_psqi
-from msrelax_stats.instruments.registry import (
-    BUILTIN,
-    instrument_spec,
-    present_instruments,
-    register,
-)
+from msrelax_stats.instruments.registry import BUILTIN, DEFAULT, Registry
 from msrelax_stats.instruments.spec import InstrumentSpec, load_instrument
 
 __all__ = ["score"]
@@ -49,6 +44,8 @@ def _score_blocks(scorer: Any, table: pd.DataFrame, spec: InstrumentSpec) -> dic
 
 
 def _resolve(item: InstrumentLike) -> InstrumentSpec:
+    """A built-in spec by name, or a custom one (dict, TOML file, spec), which may not take a
+    built-in's name."""
     if isinstance(item, InstrumentSpec):
         spec = item
     elif isinstance(item, dict):
@@ -56,9 +53,9 @@ def _resolve(item: InstrumentLike) -> InstrumentSpec:
     elif isinstance(item, Path) or str(item).lower().endswith(".toml"):
         spec = load_instrument(item)
     else:
-        return instrument_spec(str(item))
-    if spec.name not in {b.name for b in BUILTIN}:
-        register(spec)
+        return DEFAULT.spec(str(item))
+    if spec.name in {b.name for b in BUILTIN} and spec not in BUILTIN:
+        raise ValueError(f"{spec.name!r} is a built-in instrument; choose another name")
     return spec
 
 
@@ -87,9 +84,10 @@ def score(
         instrument as a dict or a TOML file, or a spec. ``None`` scores every instrument with
         an item or score column in ``data``.
     custom : dict, path, InstrumentSpec or a list of them, optional
-        User-defined instruments to score as well (registered for the session, so
-        ``outcome_columns`` and the report know them). With ``instruments=None`` they join
-        every built-in instrument present.
+        User-defined instruments to score as well. With ``instruments=None`` they join every
+        built-in instrument present. Nothing is registered for the process: the scored table
+        carries the registry it was scored with (:func:`msrelax_stats.instruments.registry.
+        registry_of`), so ``compare`` and the report know these instruments for this table.
     **options : dict
         Options per instrument, as a dict under the instrument's name:
         ``psqi={"duration_rule": "paper", "efficiency_over_100": "missing",
@@ -104,8 +102,9 @@ def score(
         ``data`` with score columns added (names of INSTRUMENTS.md): scores float64, caseness
         flags nullable boolean, bands text, ``<instrument>_n_answered`` int64,
         ``<instrument>_flags`` ";"-joined text. ``attrs`` are kept; accepted-but-flagged
-        values are appended to ``attrs["msrelax"]["notes"]`` and the options used to
-        ``attrs["msrelax"]["scoring"]``.
+        values are appended to ``attrs["msrelax"]["notes"]``, the options used to
+        ``attrs["msrelax"]["scoring"]`` and the registry of the instruments as scored (options
+        applied, custom ones added) to ``attrs["msrelax"]["registry"]``.
 
     Raises
     ------
@@ -128,7 +127,7 @@ def score(
         raise TypeError("score() needs a pandas DataFrame; read files with read_study()")
     extra = [_resolve(item) for item in _as_list(custom)]
     if instruments is None:
-        specs = present_instruments(data.columns)
+        specs = DEFAULT.present(data.columns)
     else:
         specs = [_resolve(item) for item in _as_list(instruments)]
     specs = list({spec.name: spec for spec in [*specs, *extra]}.values())
@@ -143,7 +142,7 @@ def score(
     asked = {s.name for s in extra} | (
         {s.name for s in specs} if instruments is not None else set()
     )
-    here = {spec.name for spec in present_instruments(data.columns)}
+    here = {spec.name for spec in Registry(tuple(specs)).present(data.columns)}
     message = "has no item or score column in the table"
     problems = [Problem(message, column=f"{name}_*") for name in sorted(asked - here)]
     prepared, found, notes = prepare_items(data, specs)
@@ -161,4 +160,5 @@ def score(
     if notes:
         meta.setdefault("notes", []).extend(note.to_dict() for note in notes)
     meta["scoring"] = {spec.name: dict(options.get(spec.name, {})) for spec in specs}
+    meta["registry"] = DEFAULT.with_instruments(specs)
     return result

@@ -39,10 +39,20 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
-__all__ = ["Bands", "Cutoff", "InstrumentSpec", "Score", "load_instrument"]
+__all__ = ["Bands", "Cutoff", "InstrumentSpec", "Reference", "Score", "load_instrument"]
 
 Method = Literal["sum", "mean"]
 ItemKind = Literal["number", "minutes", "hours", "clock", "text"]
+Role = Literal["headline", "subscale", "component"]
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A work cited: ``key`` as cited in the text (``"Krupp 1989"``), ``text`` the full entry
+    of the reference list (Vancouver style)."""
+
+    key: str
+    text: str
 
 
 @dataclass(frozen=True)
@@ -54,6 +64,11 @@ class Score:
     ``None`` takes the instrument's default (0 = strict). ``outcome`` says whether the score
     gets a row in the pre/post results table. ``short_form`` marks a score that is the whole
     of a short questionnaire (MFIS-5, FSS-7): a file holding only its items scores only it.
+    ``role`` says what the score is in a report: the ``"headline"`` score of its instrument
+    (several when they are disjoint, as HADS anxiety and depression), a ``"subscale"`` of a
+    headline score, or a ``"component"`` (PSQI C1-C7). ``short_label`` is the label where
+    space is short (axis ticks); ``mcid_source`` the short citation of the MCID
+    (``"Rooney 2019"``), whose full entry is among the instrument's ``references``.
     """
 
     name: str
@@ -66,17 +81,21 @@ class Score:
     mcid: float | None = None
     mcid_kind: Literal["points", "percent"] = "points"
     mcid_source: str = ""
+    role: Role = "headline"
+    short_label: str = ""
 
 
 @dataclass(frozen=True)
 class Cutoff:
-    """A caseness flag: ``score op value`` (``op`` is ``">="`` or ``">"``)."""
+    """A caseness flag: ``score op value`` (``op`` is ``">="`` or ``">"``); ``label`` names the
+    cases in plain words (``"poor sleepers"``, ``"fatigued"``); ``source`` cites the cut-off."""
 
     name: str
     score: str
     value: float
     op: Literal[">=", ">"] = ">="
     label: str = ""
+    source: str = ""
 
 
 @dataclass(frozen=True)
@@ -118,8 +137,10 @@ class InstrumentSpec:
     bands: tuple[Bands, ...] = ()
     better: Literal["lower", "higher"] = "lower"
     max_missing: int = 0
-    citation: str = ""
+    references: tuple[Reference, ...] = ()
     rule_text: str = ""
+    option_texts: dict[str, dict[Any, str]] = field(default_factory=dict)
+    abbreviation: str = ""
     licence: str = ""
     scorer: str | None = None
     options: dict[str, Any] = field(default_factory=dict)
@@ -132,6 +153,38 @@ class InstrumentSpec:
     def column(self, item: str) -> str:
         """Column name of ``item`` (``"fss"``, ``"3"`` -> ``"fss_3"``)."""
         return f"{self.name}_{item}"
+
+    @property
+    def code(self) -> str:
+        """The instrument's abbreviation as printed (``"FSS"``, ``"PSQI"``)."""
+        return self.abbreviation or self.name.upper()
+
+    def methods_text(self) -> str:
+        """How this instrument was scored, one clause for the methods paragraph, with the
+        values actually used: every cut-off (``{<cutoff name>}`` in ``rule_text``), every
+        option (``{<option>}``, in words from ``option_texts``), and the missing-item rule.
+
+        Examples
+        --------
+        >>> from msrelax_stats.instruments.fss import FSS
+        >>> FSS.with_options(cutoff=5).methods_text()  # doctest: +ELLIPSIS
+        '...FSS mean of 5 or more taken as fatigue...'
+        """
+        fields: dict[str, str] = {c.name: f"{c.value:g}" for c in self.cutoffs}
+        for key, value in self.options.items():
+            fields[key] = self.option_texts.get(key, {}).get(value, str(value))
+        text = self.rule_text.format(**fields) if self.rule_text else (
+            f"{self.title} ({self.code}) by its supplied specification")  # fmt: skip
+        return f"{text}; {self.missing_rule_text()}"
+
+    def missing_rule_text(self) -> str:
+        """The missing-item rule in words (strict, or prorated with up to k missing items)."""
+        k = self.max_missing
+        if k == 0:
+            return "a score that needs a missing item was left missing"
+        count = "one missing item" if k == 1 else f"up to {k} missing items"
+        return (f"{count} per score {'was' if k == 1 else 'were'} replaced by the mean of the "
+                "answered items (prorated); more made the score missing")  # fmt: skip
 
     @property
     def item_columns(self) -> tuple[str, ...]:
@@ -169,7 +222,8 @@ class InstrumentSpec:
     def expanded(self, columns: Any) -> InstrumentSpec:
         """For ``dynamic_items`` specs, the spec of the item columns present; else ``self``.
 
-        Every ``<name>_<item>`` column becomes an item scored as itself, from the template
+        Every ``<name>_<item>`` column becomes an item scored as itself, from the score of
+        that name when the spec lists one (``nrs_spasticity``), else from the template
         ``scores[0]`` (label, direction, MCID).
         """
         if not self.dynamic_items:
@@ -177,11 +231,14 @@ class InstrumentSpec:
         prefix, reserved = f"{self.name}_", {f"{self.name}_n_answered", f"{self.name}_flags"}
         found = [str(c) for c in columns if str(c).startswith(prefix) and c not in reserved]
         items = tuple(c[len(prefix) :] for c in found)
+        named = {s.name: s for s in self.scores[1:]}
         template = self.scores[0]
         scores = tuple(
-            replace(template, name=self.column(i), items=(i,), label=f"{template.label} {i}")
+            replace(named[self.column(i)], items=(i,)) if self.column(i) in named else
+            replace(template, name=self.column(i), items=(i,),
+                    label=f"{template.label} {i.replace('_', ' ')}")
             for i in items
-        )
+        )  # fmt: skip
         return replace(self, items=items, scores=scores)
 
     def with_options(self, **options: Any) -> InstrumentSpec:
@@ -234,6 +291,12 @@ def _items(value: Any) -> tuple[str, ...]:
     return tuple(str(v) for v in value)
 
 
+def _inferred_role(items: tuple[str, ...], every: list[set[str]]) -> Role:
+    """A custom score without a ``role``: a subscale when its items are a strict subset of
+    another score's, else a headline score."""
+    return "subscale" if any(set(items) < other for other in every) else "headline"
+
+
 def load_instrument(source: dict[str, Any] | str | Path) -> InstrumentSpec:
     """Build an :class:`InstrumentSpec` from a dict or a TOML file (format in the module doc).
 
@@ -263,7 +326,9 @@ def load_instrument(source: dict[str, Any] | str | Path) -> InstrumentSpec:
         raise ValueError(f"instrument {name!r}: need an identifier name, min < max, items")
     default_missing = int(data.get("max_missing", 0))
     scores = []
-    for entry in data.get("scores") or [{"name": f"{name}_total", "method": "sum"}]:
+    entries = data.get("scores") or [{"name": f"{name}_total", "method": "sum"}]
+    entries_items = [set(_items(e.get("items", items))) for e in entries]
+    for entry in entries:
         chosen = _items(entry.get("items", items))
         if set(chosen) - set(items):
             raise ValueError(f"score {entry.get('name')!r} uses unknown items")
@@ -281,6 +346,7 @@ def load_instrument(source: dict[str, Any] | str | Path) -> InstrumentSpec:
                 mcid=entry.get("mcid"),
                 mcid_kind=entry.get("mcid_kind", "points"),
                 mcid_source=str(entry.get("mcid_source", "")),
+                role=entry.get("role") or _inferred_role(chosen, entries_items),
             )
         )
     names = {s.name for s in scores}
@@ -315,7 +381,9 @@ def load_instrument(source: dict[str, Any] | str | Path) -> InstrumentSpec:
         bands=bands,
         better=data.get("better", "lower"),
         max_missing=default_missing,
-        citation=str(data.get("citation", "")),
+        references=(Reference(name.upper(), str(data["citation"])),)
+        if data.get("citation")
+        else (),
         rule_text=str(data.get("rule_text", "")),
         licence=str(data.get("licence", "")),
     )

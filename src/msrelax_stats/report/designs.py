@@ -1,72 +1,26 @@
 """Report pieces of the designs beyond one group: two arms, more visits, practice diaries.
 
-:class:`DesignResults` is what ``analyze`` hands to the report besides the paired tables;
-:func:`design_context` turns it into the rows of the report's sections and
-:func:`design_methods` into the sentences of the methods paragraph.
+:func:`design_context` turns a :class:`msrelax_stats.stats.analysis.StudyAnalysis` into the
+rows of the report's sections and :func:`design_methods` into the sentences of the methods
+paragraph.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from msrelax_stats.figures._common import outcome_info
+from msrelax_stats.figures._common import labels
 from msrelax_stats.figures._format import fmt_ci, fmt_int, fmt_num, fmt_p, is_missing
 
-__all__ = ["DesignResults", "DiaryAnalysis", "design_context", "design_methods", "arms_sentence"]
+__all__ = ["design_context", "design_methods", "arms_sentence", "adherence_summary"]
 
 
-@dataclass
-class DiaryAnalysis:
-    """The practice diary's part of an analysis.
-
-    ``adherence`` (``stats.diary.AdherenceResult``, table restricted to study participants,
-    with a leading ``group`` column in a two-arm study), ``dose_response``
-    (``stats.diary.DoseResponseResult`` or None), ``study_days`` (length of the practice
-    period), ``study_days_source`` (how it was chosen), ``arms`` (arms analysed for
-    dose-response, empty without arms) and ``notes``.
-    """
-
-    adherence: Any
-    dose_response: Any
-    study_days: int | None
-    study_days_source: str
-    arms: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-
-@dataclass
-class DesignResults:
-    """Everything beyond the one-group paired table.
-
-    ``arms`` is ``(control, treatment)`` or None; ``visits`` all visit labels in order;
-    ``paired_visits`` the (first, last) pair of ``results.csv``; ``arms_result``
-    (``stats.arms.ArmsResult``), ``visits_result`` (``stats.visits.VisitsResult``) and
-    ``diary`` (:class:`DiaryAnalysis`) are None when not run; ``visit_outcomes`` the
-    outcomes of the visits analysis; ``notes`` every note of these analyses.
-    """
-
-    arms: tuple[str, str] | None
-    visits: list[str]
-    paired_visits: tuple[str, str]
-    arms_result: Any = None
-    visits_result: Any = None
-    diary: DiaryAnalysis | None = None
-    visit_outcomes: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def active(self) -> bool:
-        """True when any analysis beyond the paired table ran."""
-        return any(x is not None for x in (self.arms_result, self.visits_result, self.diary))
-
-
-def _label(outcome: Any) -> str:
-    return outcome_info(str(outcome)).label
+def _label(outcome: Any, info: Mapping[str, Any] | None = None) -> str:
+    return labels(info, str(outcome)).label
 
 
 def _rows(frame: pd.DataFrame | None) -> list[dict[str, Any]]:
@@ -77,7 +31,8 @@ def _est_ci(r: Mapping[str, Any], est: str, low: str, high: str, d: int) -> str:
     return f"{fmt_num(r.get(est), d)} {fmt_ci(r.get(low), r.get(high), d)}"
 
 
-def arms_sentence(row: Mapping[str, Any], visits: Sequence[str], decimals: int = 2) -> str:
+def arms_sentence(row: Mapping[str, Any], visits: Sequence[str], decimals: int = 2,
+                  info: Mapping[str, Any] | None = None) -> str:  # fmt: skip
     """One sentence for one outcome of ``ArmsResult.table``.
 
     Examples
@@ -86,7 +41,7 @@ def arms_sentence(row: Mapping[str, Any], visits: Sequence[str], decimals: int =
     'At week12, adjusted for baseline, FSS mean was lower in relaxation than in control ...'
     """
     r, d = dict(row), decimals
-    label, (first, last) = _label(r["outcome"]), (str(visits[0]), str(visits[-1]))
+    label, (first, last) = _label(r["outcome"], info), (str(visits[0]), str(visits[-1]))
     diff = r.get("ancova_diff")
     if is_missing(diff):
         return (f"{label}: the arms could not be compared (n = {fmt_int(r.get('n_treatment'))} "
@@ -109,11 +64,11 @@ def arms_sentence(row: Mapping[str, Any], visits: Sequence[str], decimals: int =
     )
 
 
-def _arms_rows(arms: Any, d: int) -> tuple[list, list]:
+def _arms_rows(arms: Any, d: int, info: Mapping[str, Any]) -> tuple[list, list]:
     table = []
     for r in _rows(arms.table):
         table.append({
-            "Outcome": _label(r["outcome"]),
+            "Outcome": _label(r["outcome"], info),
             "n (treatment / control)": f"{fmt_int(r.get('n_treatment'))} / {fmt_int(r.get('n_control'))}",
             "Adjusted difference [CI]": _est_ci(r, "ancova_diff", "ancova_ci_low", "ancova_ci_high", d),
             "p (ANCOVA)": fmt_p(r.get("ancova_p")),
@@ -123,35 +78,35 @@ def _arms_rows(arms: Any, d: int) -> tuple[list, list]:
             "p (Welch)": fmt_p(r.get("welch_p")),
             "Hedges g [CI]": _est_ci(r, "hedges_g", "hedges_g_ci_low", "hedges_g_ci_high", d),
         })  # fmt: skip
-    means = [{"Outcome": _label(r["outcome"]), "Group": str(r["group"]), "n": fmt_int(r.get("n")),
+    means = [{"Outcome": _label(r["outcome"], info), "Group": str(r["group"]), "n": fmt_int(r.get("n")),
               "Adjusted mean [CI]": _est_ci(r, "adjusted_mean", "ci_low", "ci_high", d),
               "at baseline": fmt_num(r.get("pre_at"), d)}
              for r in _rows(arms.adjusted_means)]  # fmt: skip
     return table, means
 
 
-def _visits_rows(v: Any, d: int) -> dict[str, list]:
-    fixed = [{"Outcome": _label(r["outcome"]), "Model": str(r["model"]), "Term": str(r["term"]),
+def _visits_rows(v: Any, d: int, info: Mapping[str, Any]) -> dict[str, list]:
+    fixed = [{"Outcome": _label(r["outcome"], info), "Model": str(r["model"]), "Term": str(r["term"]),
               "Estimate [CI]": _est_ci(r, "estimate", "ci_low", "ci_high", d),
               "SE": fmt_num(r.get("se"), d), "z": fmt_num(r.get("z"), d), "p": fmt_p(r.get("p"))}
              for r in _rows(v.fixed_effects)]  # fmt: skip
-    variance = [{"Outcome": _label(r["outcome"]), "Model": str(r["model"]),
+    variance = [{"Outcome": _label(r["outcome"], info), "Model": str(r["model"]),
                  "Participant variance": fmt_num(r.get("intercept_var"), 3),
                  "Residual variance": fmt_num(r.get("residual_var"), 3),
                  "Participants": fmt_int(r.get("n_participants")),
                  "Observations": fmt_int(r.get("n_observations")),
                  "Converged": "yes" if r.get("converged") else "no"}
                 for r in _rows(v.variance)]  # fmt: skip
-    friedman = [{"Outcome": _label(r["outcome"]), "n (complete)": fmt_int(r.get("n")),
+    friedman = [{"Outcome": _label(r["outcome"], info), "n (complete)": fmt_int(r.get("n")),
                  "Chi-square (df)": f"{fmt_num(r.get('statistic'), d)} ({fmt_int(r.get('df'))})",
                  "p": fmt_p(r.get("p"))} for r in _rows(v.friedman)]  # fmt: skip
-    pairwise = [{"Outcome": _label(r["outcome"]), "Contrast": f"{r['visit_b']} - {r['visit_a']}",
+    pairwise = [{"Outcome": _label(r["outcome"], info), "Contrast": f"{r['visit_b']} - {r['visit_a']}",
                  "n": fmt_int(r.get("n")),
                  "Mean difference [CI]": _est_ci(r, "mean_diff", "ci_low", "ci_high", d),
                  "t (df)": f"{fmt_num(r.get('t'), d)} ({fmt_int(r.get('df'))})",
                  "p": fmt_p(r.get("p")), "p (Holm)": fmt_p(r.get("p_holm"))}
                 for r in _rows(v.pairwise)]  # fmt: skip
-    interaction = [{"Outcome": _label(r["outcome"]), "Method": str(r["test"]),
+    interaction = [{"Outcome": _label(r["outcome"], info), "Method": str(r["test"]),
                     "Chi-square (df)": f"{fmt_num(r.get('chisq'), d)} ({fmt_int(r.get('df'))})",
                     "p": fmt_p(r.get("p"))} for r in _rows(v.interaction)]  # fmt: skip
     return {"fixed": fixed, "variance": variance, "friedman": friedman, "pairwise": pairwise,
@@ -204,15 +159,16 @@ def adherence_summary(table: pd.DataFrame, decimals: int = 1) -> list[dict[str, 
     return rows
 
 
-def _dose_rows(dose: Any, d: int) -> list[dict[str, str]]:
-    return [{"Outcome": _label(r["outcome"]), "n": fmt_int(r.get("n")),
+def _dose_rows(dose: Any, d: int, info: Mapping[str, Any]) -> list[dict[str, str]]:
+    return [{"Outcome": _label(r["outcome"], info), "n": fmt_int(r.get("n")),
              "Spearman rho": fmt_num(r.get("spearman_rho"), d), "p (Spearman)": fmt_p(r.get("spearman_p")),
              "Slope per 100 % adherence [CI]": _est_ci(r, "slope", "slope_ci_low", "slope_ci_high", d),
              "p (slope)": fmt_p(r.get("slope_p")), "R squared": fmt_num(r.get("r_squared"), d)}
             for r in _rows(dose.table)]  # fmt: skip
 
 
-def _other_exclusions(exclusions: pd.DataFrame | None) -> list[dict[str, Any]]:
+def _other_exclusions(exclusions: pd.DataFrame | None,
+                      info: Mapping[str, Any]) -> list[dict[str, Any]]:  # fmt: skip
     """Exclusions of the analyses beyond the paired table, grouped by analysis and reason."""
     if exclusions is None or "analysis" not in exclusions.columns:
         return []
@@ -222,63 +178,63 @@ def _other_exclusions(exclusions: pd.DataFrame | None) -> list[dict[str, Any]]:
     other = other.assign(outcome=other["outcome"].fillna("").astype(str),
                          id=other["id"].astype(str))  # fmt: skip
     grouped = other.groupby(["analysis", "outcome", "reason"], sort=False)["id"].agg(list)
-    return [{"analysis": str(a), "outcome": _label(o) if o else "-", "reason": str(r),
+    return [{"analysis": str(a), "outcome": _label(o, info) if o else "-", "reason": str(r),
              "count": len(ids), "ids": ids} for (a, o, r), ids in grouped.items()]  # fmt: skip
 
 
-def design_context(
-    designs: DesignResults | None,
-    exclusions: pd.DataFrame | None = None,
-    decimals: int = 2,
-) -> dict[str, Any]:
-    """The report's design sections as rows of text (empty lists when not run)."""
+def design_context(analysis: Any, decimals: int = 2) -> dict[str, Any]:
+    """The report's design sections of a ``StudyAnalysis`` as rows of text (``{"design":
+    None}`` for a one-group, two-visit study without a diary)."""
     ctx: dict[str, Any] = {"design": None}
-    if designs is None or not designs.active:
+    if not analysis.beyond_one_group:
         return ctx
-    d = decimals
+    d, design, info = decimals, analysis.design, analysis.info
     out: dict[str, Any] = {
-        "arms": list(designs.arms) if designs.arms else [],
-        "visits": designs.visits,
-        "paired_visits": list(designs.paired_visits),
-        "notes": list(dict.fromkeys(designs.notes)),
-        "other_exclusions": _other_exclusions(exclusions),
+        "arms": list(design.arms) if design.arms else [],
+        "visits": list(design.visits),
+        "paired_visits": list(design.paired_visits),
+        "notes": list(dict.fromkeys(analysis.notes)),
+        "other_exclusions": _other_exclusions(analysis.exclusions, info),
         "arms_table": [], "adjusted_means": [], "arms_sentences": [],
-        "visits_tables": None, "visit_outcomes": [_label(o) for o in designs.visit_outcomes],
+        "visits_tables": None, "visit_outcomes": [_label(o, info) for o in analysis.visit_outcomes],
         "adherence": [], "dose": [], "study_days": None, "study_days_source": "",
     }  # fmt: skip
-    if designs.arms_result is not None:
-        out["arms_table"], out["adjusted_means"] = _arms_rows(designs.arms_result, d)
-        out["arms_sentences"] = [arms_sentence(r, designs.paired_visits, d)
-                                 for r in _rows(designs.arms_result.table)
-                                 if not str(r["outcome"]).startswith("psqi_c")]  # fmt: skip
-    if designs.visits_result is not None:
-        out["visits_tables"] = _visits_rows(designs.visits_result, d)
-    if designs.diary is not None:
-        diary = designs.diary
+    if analysis.arms is not None:
+        out["arms_table"], out["adjusted_means"] = _arms_rows(analysis.arms, d, info)
+        out["arms_sentences"] = [arms_sentence(r, design.paired_visits, d, info)
+                                 for r in _rows(analysis.arms.table)
+                                 if labels(info, str(r["outcome"])).role != "component"]  # fmt: skip
+    if analysis.visits is not None:
+        out["visits_tables"] = _visits_rows(analysis.visits, d, info)
+    if analysis.diary is not None:
+        diary = analysis.diary
         out["adherence"] = adherence_summary(diary.adherence.table)
-        out["dose"] = _dose_rows(diary.dose_response, d) if diary.dose_response else []
+        out["dose"] = _dose_rows(diary.dose_response, d, info) if diary.dose_response else []
         out["study_days"] = diary.study_days
         out["study_days_source"] = diary.study_days_source
     ctx["design"] = out
     return ctx
 
 
-def design_methods(designs: DesignResults | None, options: Mapping[str, Any]) -> list[str]:
-    """Methods sentences for the two-arm, visits and diary analyses that ran."""
-    if designs is None or not designs.active:
+def design_methods(analysis: Any) -> list[str]:
+    """Methods sentences for the two-arm, visits and diary analyses of a ``StudyAnalysis``."""
+    if not analysis.beyond_one_group:
         return []
-    pct = f"{float(options.get('ci_level', 0.95)) * 100:g} %"
-    first, last = designs.paired_visits
+    info = analysis.info
+    design = analysis.design
+    options = analysis.recorded_options()
+    pct = f"{analysis.options.ci_level * 100:g} %"
+    first, last = design.paired_visits
     parts = []
-    if designs.arms:
-        ctl, trt = designs.arms
+    if design.arms:
+        ctl, trt = design.arms
         parts.append(
             f"The study had two arms, {trt} and {ctl} (the control arm, reference of every "
             f"between-arm model). The paired analysis of {first!r} against {last!r} described "
             "above was run within each arm separately (one block per arm in results.csv; Holm and "
             "Benjamini-Hochberg adjustment over the outcomes within each arm)."
         )
-    if designs.arms_result is not None:
+    if analysis.arms is not None:
         parts.append(
             f"The arms were compared at {last!r} by analysis of covariance: ordinary least "
             f"squares of the {last!r} score on the {first!r} score and arm (R lm(post ~ pre + "
@@ -291,19 +247,19 @@ def design_methods(designs: DesignResults | None, options: Mapping[str, Any]) ->
             "(as R effectsize::hedges_g). Between-arm statistics need at least two participants "
             "with both visits in each arm; otherwise they are left empty with a note."
         )
-    if designs.visits_result is not None:
-        k = len(designs.visits)
-        names = ", ".join(_label(o) for o in designs.visit_outcomes)
+    if analysis.visits is not None:
+        k = len(design.visits)
+        names = ", ".join(_label(o, info) for o in analysis.visit_outcomes)
         text = (
-            f"With {k} visits ({', '.join(map(repr, designs.visits))}), each of {names} was "
+            f"With {k} visits ({', '.join(map(repr, design.visits))}), each of {names} was "
             "analysed with a linear mixed model with a random intercept per participant and "
-            f"visit as a factor ({designs.visits[0]!r} as reference), fitted by restricted "
+            f"visit as a factor ({design.visits[0]!r} as reference), fitted by restricted "
             "maximum likelihood (REML; statsmodels MixedLM; R lme4::lmer(score ~ visit + (1 | "
             "id))), which keeps participants with a missing visit. Standard errors of the fixed "
             "effects come from (X'V^-1 X)^-1 at the REML estimates, as lme4's vcov, with Wald "
             f"(normal) {pct} CIs and p-values."
         )
-        if designs.arms:
+        if design.arms:
             text += (
                 " The model visit * group (control arm as reference) was fitted as well (REML), "
                 "and the group x visit interaction was tested by a likelihood-ratio test of visit + "
@@ -314,13 +270,13 @@ def design_methods(designs: DesignResults | None, options: Mapping[str, Any]) ->
             " The Friedman test was run on the participants with every visit (complete cases), "
             "and pairwise visit contrasts were paired t-tests (later - earlier visit) on the "
             "participants with both visits, with p adjusted by Holm's method over the visit pairs "
-            "of each outcome" + (", both arms together" if designs.arms else "") + "."
+            "of each outcome" + (", both arms together" if design.arms else "") + "."
         )
         if options.get("visit_outcomes_rule"):
             text += f" {options['visit_outcomes_rule']}"
         parts.append(text)
-    if designs.diary is not None:
-        diary = designs.diary
+    if analysis.diary is not None:
+        diary = analysis.diary
         days = diary.study_days
         where = f"within the {' and '.join(diary.arms)} arm" + ("s" if len(diary.arms) > 1 else "")
         parts.append(
@@ -336,6 +292,6 @@ def design_methods(designs: DesignResults | None, options: Mapping[str, Any]) ->
             "adherence)). Participants without a diary or without a change are listed with the "
             "reason."
             + (f" {options['visit_outcomes_rule']}"
-               if options.get("visit_outcomes_rule") and designs.visits_result is None else "")
+               if options.get("visit_outcomes_rule") and analysis.visits is None else "")
         )  # fmt: skip
     return parts

@@ -4,7 +4,7 @@ Three figure sets, which differ only in the outcomes that get figures of their o
 outcome is always in the forest plot, the PSQI components in the PSQI profile):
 
 ``"primary"`` (the default)
-    the primary outcomes, :func:`primary_outcomes` (``fss_mean`` and ``psqi_global`` when
+    the primary outcomes, :func:`figure_outcomes` (``fss_mean`` and ``psqi_global`` when
     present): a paired estimation plot (which holds the slope plot) and the distribution of the
     changes each, and the caseness plots of their instruments (poor sleepers, fatigued). That
     is what a results section shows, and it keeps ``analyze`` quick.
@@ -19,7 +19,6 @@ outcome is always in the forest plot, the PSQI components in the PSQI profile):
 from __future__ import annotations
 
 import base64
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -38,23 +37,18 @@ from msrelax_stats.figures import (
     dose_response_plot,
     estimation_plot,
     forest_plot,
-    outcome_info,
     psqi_profile,
     slope_plot,
     trajectory_plot,
 )
-from msrelax_stats.figures._common import paired_wide
+from msrelax_stats.figures._common import labels
 from msrelax_stats.figures.save import render_figure
+from msrelax_stats.instruments.registry import headline_outcomes
+from msrelax_stats.report.options import FIGURE_SETS
 
-__all__ = ["FigureSpec", "FIGURE_SETS", "make_figures", "paired_figures", "summary_figures",
-           "draw", "design_figures", "make_design_figures", "figure_data_uri", "main_outcomes",
-           "headline_outcomes"]  # fmt: skip
+__all__ = ["FigureSpec", "FIGURE_SETS", "study_figures", "make_figures", "draw",
+           "figure_data_uri", "figure_outcomes"]  # fmt: skip
 
-_COMPONENT = re.compile(r"psqi_c\d")
-
-#: Which outcomes get their own figures: the primary outcomes, the headline score of each
-#: instrument, or all.
-FIGURE_SETS = ("primary", "headline", "all")
 #: The primary outcomes of the model study (fatigue and sleep quality), in report order.
 PRIMARY = ("fss_mean", "psqi_global")
 
@@ -69,151 +63,183 @@ class FigureSpec:
     figure: Figure | Axes | Path | bytes | Callable[[], Figure | Axes]
 
 
-def main_outcomes(results: pd.DataFrame) -> list[str]:
-    """Outcomes that get their own figures with ``"all"`` (all but the PSQI components)."""
-    return list(
-        dict.fromkeys(str(o) for o in results["outcome"] if not _COMPONENT.fullmatch(str(o)))
-    )
+def figure_outcomes(analysis: Any, figure_set: str = "primary") -> list[str]:
+    """The outcomes that get figures of their own, in table order.
 
-
-def headline_outcomes(results: pd.DataFrame) -> list[str]:
-    """The headline score of each instrument among the main outcomes, in table order.
-
-    A score is a subscale, and not a headline, when its items are a strict subset of the
-    items of another outcome of the same instrument in the table (``mfis_physical`` within
-    ``mfis_total``, ``fsmc_motor`` within ``fsmc_total``); disjoint scores (``hads_anxiety``
-    and ``hads_depression``, each ``nrs_*``) are all headlines, as are scores of unknown
-    instruments.
-
-    Examples
-    --------
-    >>> table = pd.DataFrame({"outcome": ["fss_mean", "psqi_global", "psqi_c1", "mfis_total",
-    ...                                   "mfis_physical", "hads_anxiety", "hads_depression"]})
-    >>> headline_outcomes(table)
-    ['fss_mean', 'psqi_global', 'mfis_total', 'hads_anxiety', 'hads_depression']
+    ``"all"``: every outcome but the components (PSQI C1-C7, in the profile); ``"headline"``:
+    the headline score of each instrument (registry role ``"headline"``); ``"primary"``:
+    ``fss_mean`` and ``psqi_global`` when present (the fatigue and sleep endpoints of the
+    model study), else the first headline outcome.
     """
-    from msrelax_stats.instruments.registry import all_instruments
-
-    outcomes = main_outcomes(results)
-    subscales: set[str] = set()
-    for spec in all_instruments():
-        scores = [s for s in spec.expanded(outcomes).scores if s.name in outcomes and s.items]
-        subscales |= {s.name for s in scores
-                      if any(set(s.items) < set(other.items) for other in scores)}  # fmt: skip
-    return [o for o in outcomes if o not in subscales]
-
-
-def primary_outcomes(results: pd.DataFrame) -> list[str]:
-    """The primary outcomes among the results: ``fss_mean`` and ``psqi_global`` when present
-    (the fatigue and sleep endpoints of the model study), else the first headline outcome.
-
-    Examples
-    --------
-    >>> table = pd.DataFrame({"outcome": ["psqi_global", "psqi_c1", "ess_total"]})
-    >>> primary_outcomes(table)
-    ['psqi_global']
-    >>> primary_outcomes(pd.DataFrame({"outcome": ["ess_total", "isi_total"]}))
-    ['ess_total']
-    """
-    headline = headline_outcomes(results)
-    chosen = [o for o in headline if o in PRIMARY]
-    return chosen or headline[:1]
-
-
-def _figure_outcomes(results: pd.DataFrame, figure_set: str) -> list[str]:
     if figure_set not in FIGURE_SETS:
         raise ValueError(f"figure_set must be one of {FIGURE_SETS}, not {figure_set!r}")
-    if figure_set == "primary":
-        return primary_outcomes(results)
-    return headline_outcomes(results) if figure_set == "headline" else main_outcomes(results)
+    info = analysis.info
+    main = [o for o in analysis.outcomes if labels(info, o).role != "component"]
+    if figure_set == "all":
+        return main
+    headline = headline_outcomes(main, info)
+    if figure_set == "headline":
+        return headline
+    return [o for o in headline if o in PRIMARY] or headline[:1]
 
 
-def _mcid_points(outcome: str, responders: pd.DataFrame | None) -> float | None:
-    """MCID in points used for ``outcome``: the responders table first, then the registry."""
-    if responders is not None and {"outcome", "mcid", "mcid_kind"} <= set(responders.columns):
-        match = responders[responders["outcome"].astype(str) == outcome]
-        if not match.empty:
-            row = match.iloc[0]
-            return float(row["mcid"]) if row["mcid_kind"] == "points" else None
-    info = outcome_info(outcome)
-    return float(info.mcid) if info.mcid is not None and info.mcid_kind == "points" else None
+def _mcid_points(analysis: Any, outcome: str) -> float | None:
+    """The MCID of ``outcome`` when it is in points (the change plot's dashed line)."""
+    meta = labels(analysis.info, outcome)
+    return float(meta.mcid) if meta.mcid is not None and meta.mcid_kind == "points" else None
 
 
-def paired_figures(
-    scored: pd.DataFrame,
-    outcomes: Sequence[str],
-    responders: pd.DataFrame | None = None,
-    *,
-    visits: Sequence[str] = ("pre", "post"),
-    seed: int = 1,
-    n_boot: int = 5000,
-    figure_set: str = "primary",
-) -> list[FigureSpec]:
-    """The figures drawn from the scored table alone, in report order, not drawn yet.
-
-    ``outcomes`` are the outcomes of the results table, in its order; those of ``figure_set``
-    with at least one complete pair get an estimation plot, a slope plot (not with
-    ``"primary"``: the estimation plot holds the slopes) and the distribution of the changes
-    (MCID from ``responders``, else from the registry, when it is in points); then the PSQI
-    component profile when the components are present. Each ``FigureSpec.figure`` is a
-    function of no arguments that draws the figure (:func:`make_figures` calls them; the
-    pipeline has them drawn by the processes that save them, while it computes the
-    statistics, since they do not depend on them).
-    """
+def _paired_figures(scored: pd.DataFrame, analysis: Any, outcomes: list[str],
+                    figure_set: str) -> list[FigureSpec]:  # fmt: skip
+    """Estimation, slope and change plots of a one-group study, then the PSQI profile."""
+    paired, info = analysis.paired, analysis.info
+    first, last = analysis.design.paired_visits
+    pct, n_boot, seed = (f"{analysis.options.ci_level * 100:g} %", analysis.options.n_boot,
+                         analysis.options.seed)  # fmt: skip
     specs: list[FigureSpec] = []
-    for outcome in _figure_outcomes(pd.DataFrame({"outcome": list(outcomes)}), figure_set):
-        if outcome not in scored.columns or paired_wide(scored, outcome, visits).empty:
+    for outcome in outcomes:
+        if not int(paired.row(outcome)["n"]):
             continue  # no complete pair: nothing to draw (the tables say why)
-        label = outcome_info(outcome).label
-        mcid = _mcid_points(outcome, responders)
-        specs.append(FigureSpec(f"{outcome}_estimation", f"{label}: paired estimation plot "
-                     "(one line per participant; bootstrap distribution of the mean change, "
-                     f"{n_boot} resamples, seed {seed}).",
-                     partial(estimation_plot, scored, outcome, seed=seed, n_boot=n_boot,
-                             visits=visits)))  # fmt: skip
-        if figure_set != "primary":  # the estimation plot already holds the slopes
+        label = labels(info, outcome).label
+        bootstrapped = (None, outcome) in paired.bootstrap
+        if bootstrapped:
+            specs.append(FigureSpec(f"{outcome}_estimation", f"{label}: paired estimation plot "
+                         f"(one line per participant; visit means with {pct} t-based CIs; "
+                         f"bootstrap distribution of the mean change with its {pct} BCa CI, "
+                         f"{n_boot} resamples, seed {seed}).",
+                         partial(estimation_plot, scored, outcome, paired)))  # fmt: skip
+        if figure_set != "primary" or not bootstrapped:  # else the estimation plot has them
             specs.append(FigureSpec(f"{outcome}_slopes", f"{label}: one line per participant "
-                         "with both visits; mean and 95 % CI beside each visit.",
-                         partial(slope_plot, scored, outcome, visits=visits)))  # fmt: skip
+                         f"with both visits; mean and {pct} CI beside each visit" + (
+                             "." if bootstrapped else " (no bootstrap of the mean change: "
+                             "fewer than 3 pairs or every pair changed by the same amount)."),
+                         partial(slope_plot, scored, outcome, paired)))  # fmt: skip
+        mcid = _mcid_points(analysis, outcome)
         specs.append(FigureSpec(f"{outcome}_changes", f"{label}: distribution of the changes "
-                     "(post - pre)" + ("; dashed line: MCID." if mcid is not None else "."),
-                     partial(change_distribution, scored, outcome, mcid=mcid, visits=visits)))  # fmt: skip
-    if any(_COMPONENT.fullmatch(str(c)) for c in scored.columns):
+                     f"({last} - {first})" + ("; dashed line: MCID." if mcid is not None else "."),
+                     partial(change_distribution, scored, outcome, paired, mcid=mcid)))  # fmt: skip
+    if any(labels(info, o).role == "component" and o.startswith("psqi_c")
+           for o in analysis.outcomes):  # fmt: skip
         specs.append(FigureSpec("psqi_profile", "PSQI component scores before and after "
-                                "(mean and 95 % CI).", partial(psqi_profile, scored, visits=visits)))  # fmt: skip
+                                f"(mean and {pct} t-based CI over the complete pairs).",
+                                partial(psqi_profile, paired)))  # fmt: skip
     return specs
 
 
-def summary_figures(
-    results: pd.DataFrame, caseness: pd.DataFrame | None = None, *, figure_set: str = "primary"
-) -> list[FigureSpec]:
-    """The figures of the results tables, in report order, not drawn yet: the forest plot of
-    d_z (every outcome) and one caseness plot per row of ``caseness`` (with ``"primary"``,
-    those of the instruments of the primary outcomes). Each ``FigureSpec.figure`` is a
-    function of no arguments that draws the figure.
-
-    A within-arm table (a ``group`` column: a two-arm study) gets the forest plot only, with
-    the two arms side by side for each outcome.
-    """
+def _summary_figures(analysis: Any, outcomes: list[str], figure_set: str) -> list[FigureSpec]:
+    """The forest plot of d_z (every outcome) and, in one group, the caseness plots (with
+    ``"primary"``, those of the instruments of the primary outcomes)."""
+    paired, info = analysis.paired, analysis.info
+    pct = f"{analysis.options.ci_level * 100:g} %"
     specs: list[FigureSpec] = []
-    by_arm = "group" in results.columns
-    if len(results):
-        caption = ("Effect sizes d_z with CIs within each arm (first against last visit), all "
-                   "outcomes." if by_arm else "Effect sizes d_z with CIs, all outcomes.")  # fmt: skip
-        specs.append(FigureSpec("forest_d_z", caption, partial(forest_plot, results)))
-    if caseness is not None and not by_arm:
-        outcomes = _figure_outcomes(results, figure_set)
-        instruments = {outcome_info(o).instrument for o in outcomes}
-        for row in caseness.to_dict("records"):  # one per caseness flag
-            if (
-                figure_set == "primary"
-                and outcome_info(str(row["outcome"])).instrument not in instruments
-            ):
+    by_arm = analysis.design.two_arms
+    if len(paired.table):
+        caption = (f"Effect sizes d_z with {pct} CIs within each arm (first against last visit), "
+                   "all outcomes." if by_arm else f"Effect sizes d_z with {pct} CIs, all "
+                   "outcomes.")  # fmt: skip
+        specs.append(FigureSpec("forest_d_z", caption, partial(forest_plot, paired.table,
+                                                               info=info)))  # fmt: skip
+    if not by_arm:
+        instruments = {labels(info, o).instrument for o in outcomes}
+        for row in paired.caseness.to_dict("records"):  # one per caseness flag
+            meta = labels(info, str(row["outcome"]))
+            if figure_set == "primary" and meta.instrument not in instruments:
                 continue
-            label = outcome_info(str(row["outcome"])).label
-            specs.append(FigureSpec(f"{row['outcome']}_caseness", f"{label} before and after, "
-                                    "with the exact McNemar test.", partial(caseness_plot, row)))  # fmt: skip
+            specs.append(FigureSpec(f"{row['outcome']}_caseness", f"{meta.label} before and "
+                                    "after, with the exact McNemar test.",
+                                    partial(caseness_plot, row, visits=analysis.design.paired_visits,
+                                            info=info)))  # fmt: skip
     return specs
+
+
+def _design_figures(scored: pd.DataFrame, analysis: Any, outcomes: list[str]) -> list[FigureSpec]:
+    """With two arms: slopes coloured by arm (first vs last visit) and the ANCOVA-adjusted
+    means; with more than two visits: the mean trajectories (per arm with two arms); with a
+    diary: the dose-response scatter."""
+    design, info = analysis.design, analysis.info
+    first, last = design.paired_visits
+    pct = f"{analysis.options.ci_level * 100:g} %"
+    dose = analysis.diary.dose_response if analysis.diary is not None else None
+    specs: list[FigureSpec] = []
+    for outcome in outcomes:
+        if outcome not in scored.columns:
+            continue
+        label = labels(info, outcome).label
+        if design.arms is not None and _has_row(analysis.paired.visit_means, outcome, "mean"):
+            specs.append(FigureSpec(f"{outcome}_arm_slopes", f"{label}: one line per participant "
+                                    f"with both {first} and {last}, coloured by arm; arm means "
+                                    f"with {pct} CIs beside the visits.",
+                                    partial(arm_slope_plot, _slim(scored, outcome), outcome,
+                                            analysis.paired, arms=list(design.arms))))  # fmt: skip
+        arms_res = analysis.arms
+        if arms_res is not None and _has_row(arms_res.adjusted_means, outcome, "adjusted_mean"):
+            row = arms_res.table[arms_res.table["outcome"].astype(str) == outcome].iloc[0]
+            specs.append(FigureSpec(f"{outcome}_adjusted_means", f"{label} at {last}: ANCOVA-"
+                                    f"adjusted mean per arm (at the mean {first} score) with "
+                                    f"{pct} CI.",
+                                    partial(adjusted_means_plot, arms_res.adjusted_means,
+                                            outcome, arms_row=row, visit=last, info=info)))  # fmt: skip
+        if analysis.visits is not None and outcome in analysis.visit_outcomes:
+            specs.append(FigureSpec(f"{outcome}_trajectories", f"{label}: mean and {pct} CI band "
+                                    "at each visit over the participants seen" + (" per arm"
+                                    if design.arms else "") + "; each participant's values "
+                                    "faint behind.",
+                                    partial(trajectory_plot, _slim(scored, outcome), outcome,
+                                            analysis.visits.trajectories,
+                                            arms=list(design.arms) if design.arms else None,
+                                            info=info)))  # fmt: skip
+        if dose is not None and _has_row(dose.table, outcome, "spearman_rho"):
+            specs.append(FigureSpec(f"{outcome}_dose_response", f"{label}: change ({last} - "
+                                    f"{first}) against the share of days practised, OLS line "
+                                    f"with its {pct} confidence band.",
+                                    partial(dose_response_plot, dose, outcome, info=info)))  # fmt: skip
+    return specs
+
+
+def study_figures(scored: pd.DataFrame, analysis: Any,
+                  figure_set: str = "primary") -> list[FigureSpec]:  # fmt: skip
+    """Every figure of a study, in report order, not drawn yet (each ``FigureSpec.figure`` is
+    a function of no arguments that draws it; :func:`make_figures` draws them).
+
+    One group: per outcome of ``figure_set`` (:func:`figure_outcomes`) an estimation plot
+    (which holds the slopes), a slope plot (not with ``"primary"``) and the distribution of
+    the changes; the PSQI profile; the forest plot of d_z (every outcome); the caseness plots;
+    then the figures of more visits or a diary. Two arms: the arm figures (slopes by arm,
+    adjusted means, trajectories, dose-response), then the within-arm forest plot.
+    Every number a figure shows is read from ``analysis``.
+    """
+    outcomes = figure_outcomes(analysis, figure_set)
+    if analysis.design.two_arms:
+        return (_design_figures(scored, analysis, outcomes)
+                + _summary_figures(analysis, outcomes, figure_set))  # fmt: skip
+    return (_paired_figures(scored, analysis, outcomes, figure_set)
+            + _summary_figures(analysis, outcomes, figure_set)
+            + _design_figures(scored, analysis, outcomes))  # fmt: skip
+
+
+def _has_row(frame: pd.DataFrame | None, outcome: str, column: str) -> bool:
+    if frame is None or frame.empty or column not in frame.columns:
+        return False
+    rows = frame[frame["outcome"].astype(str) == outcome]
+    return bool(len(rows)) and bool(pd.to_numeric(rows[column], errors="coerce").notna().any())
+
+
+def _slim(scored: pd.DataFrame, outcome: str) -> pd.DataFrame:
+    """The columns a design figure of ``outcome`` reads."""
+    return scored[[c for c in ("id", "time", "group", outcome) if c in scored.columns]]
+
+
+def make_figures(scored: pd.DataFrame, analysis: Any,
+                 figure_set: str = "primary") -> list[FigureSpec]:  # fmt: skip
+    """The figures of :func:`study_figures`, drawn.
+
+    Examples
+    --------
+    >>> specs = make_figures(scored, mrs.stats.analyse(scored))  # doctest: +SKIP
+    >>> [s.name for s in specs][:2]  # doctest: +SKIP
+    ['fss_mean_estimation', 'fss_mean_changes']
+    """
+    return [draw(spec) for spec in study_figures(scored, analysis, figure_set)]
 
 
 def draw(spec: FigureSpec) -> FigureSpec:
@@ -224,123 +250,6 @@ def draw(spec: FigureSpec) -> FigureSpec:
     if isinstance(figure, Axes):
         figure = figure.figure
     return FigureSpec(spec.name, spec.caption, figure)
-
-
-def make_figures(
-    scored: pd.DataFrame,
-    results: pd.DataFrame,
-    caseness: pd.DataFrame | None = None,
-    responders: pd.DataFrame | None = None,
-    *,
-    visits: Sequence[str] = ("pre", "post"),
-    seed: int = 1,
-    n_boot: int = 5000,
-    figure_set: str = "primary",
-) -> list[FigureSpec]:
-    """Every standard figure of a study, drawn, in report order.
-
-    Per outcome of ``figure_set`` (:func:`primary_outcomes` by default,
-    :func:`headline_outcomes` with ``"headline"``, every main outcome with ``"all"``):
-    estimation plot, slope plot and change distribution (MCID from ``responders`` or the
-    registry when it is in points); then the PSQI component profile when the components are
-    present, the forest plot of d_z (every outcome), and the caseness plots
-    (:func:`paired_figures` and :func:`summary_figures`).
-
-    Examples
-    --------
-    >>> specs = make_figures(scored, result.table, result.caseness)  # doctest: +SKIP
-    >>> [s.name for s in specs][:2]  # doctest: +SKIP
-    ['fss_mean_estimation', 'fss_mean_changes']
-    """
-    outcomes = [str(o) for o in results["outcome"]] if "outcome" in results else []
-    specs = paired_figures(scored, outcomes, responders, visits=visits, seed=seed,
-                           n_boot=n_boot, figure_set=figure_set)  # fmt: skip
-    specs += summary_figures(results, caseness, figure_set=figure_set)
-    return [draw(spec) for spec in specs]
-
-
-def _has_row(frame: pd.DataFrame | None, outcome: str, column: str) -> bool:
-    if frame is None or frame.empty or column not in frame.columns:
-        return False
-    rows = frame[frame["outcome"].astype(str) == outcome]
-    return bool(len(rows)) and bool(pd.to_numeric(rows[column], errors="coerce").notna().any())
-
-
-def design_figures(
-    scored: pd.DataFrame, results: pd.DataFrame, designs: Any, figure_set: str = "primary"
-) -> list[FigureSpec]:
-    """Figures of the designs beyond one group, per outcome of ``figure_set``, in report
-    order, not drawn yet (each ``FigureSpec.figure`` is a function of no arguments that draws
-    it; :func:`make_design_figures` draws them).
-
-    With two arms: slopes coloured by arm (first vs last visit) and the ANCOVA-adjusted means;
-    with more than two visits: the mean trajectories (per arm with two arms); with a diary:
-    the dose-response scatter. ``designs`` is a :class:`msrelax_stats.report.designs.
-    DesignResults` (None gives no figure).
-    """
-    if designs is None or not designs.active:
-        return []
-    first, last = designs.paired_visits
-    arms = list(designs.arms) if designs.arms else None
-    arms_res, visits_res = designs.arms_result, designs.visits_result
-    dose = designs.diary.dose_response if designs.diary is not None else None
-    level = _level(results)
-    specs: list[FigureSpec] = []
-    for outcome in _figure_outcomes(results, figure_set):
-        if outcome not in scored.columns:
-            continue
-        label = outcome_info(outcome).label
-        if arms is not None:
-            specs.append(FigureSpec(f"{outcome}_arm_slopes", f"{label}: one line per participant "
-                                    f"with both {first} and {last}, coloured by arm; arm means "
-                                    f"with {level * 100:g} % CIs beside the visits.",
-                                    partial(arm_slope_plot, _slim(scored, outcome), outcome,
-                                            (first, last), arms=arms, ci_level=level)))  # fmt: skip
-        if arms_res is not None and _has_row(arms_res.adjusted_means, outcome, "adjusted_mean"):
-            row = arms_res.table[arms_res.table["outcome"].astype(str) == outcome].iloc[0]
-            specs.append(FigureSpec(f"{outcome}_adjusted_means", f"{label} at {last}: ANCOVA-"
-                                    f"adjusted mean per arm (at the mean {first} score) with CI.",
-                                    partial(adjusted_means_plot, arms_res.adjusted_means,
-                                            outcome, arms_row=row, visit=last)))  # fmt: skip
-        if visits_res is not None and outcome in designs.visit_outcomes:
-            specs.append(FigureSpec(f"{outcome}_trajectories", f"{label}: mean and CI band at "
-                                    "each visit over the participants seen" + (" per arm" if arms
-                                    else "") + "; each participant's values faint behind.",
-                                    partial(trajectory_plot, _slim(scored, outcome), outcome,
-                                            designs.visits, arms=arms, ci_level=level)))  # fmt: skip
-        if dose is not None and _has_row(dose.table, outcome, "n") and outcome in dose.data:
-            row = dose.table[dose.table["outcome"].astype(str) == outcome].iloc[0]
-            specs.append(FigureSpec(f"{outcome}_dose_response", f"{label}: change ({last} - "
-                                    f"{first}) against the share of days practised, OLS line "
-                                    "with its confidence band.",
-                                    partial(dose_response_plot, dose.data, outcome, row=row,
-                                            ci_level=level)))  # fmt: skip
-    return specs
-
-
-def _slim(scored: pd.DataFrame, outcome: str) -> pd.DataFrame:
-    """The columns a design figure of ``outcome`` reads: its makers may travel to the figure
-    workers by pickle (:meth:`msrelax_stats.figures.save.FigureBatch.add`), so they do not
-    carry the whole scored table of a large study."""
-    return scored[[c for c in ("id", "time", "group", outcome) if c in scored.columns]]
-
-
-def make_design_figures(
-    scored: pd.DataFrame, results: pd.DataFrame, designs: Any, figure_set: str = "primary"
-) -> list[FigureSpec]:
-    """The figures of :func:`design_figures`, drawn.
-
-    Examples
-    --------
-    >>> specs = make_design_figures(scored, result.paired.table, designs)  # doctest: +SKIP
-    """
-    return [draw(spec) for spec in design_figures(scored, results, designs, figure_set)]
-
-
-def _level(results: pd.DataFrame) -> float:
-    if "ci_level" in results.columns and len(results):
-        return float(results["ci_level"].iloc[0])
-    return 0.95
 
 
 def figure_data_uri(

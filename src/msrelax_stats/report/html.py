@@ -18,25 +18,13 @@ import jinja2
 import pandas as pd
 
 from msrelax_stats.errors import Problem
-from msrelax_stats.figures._common import outcome_info
+from msrelax_stats.figures._common import labels
 from msrelax_stats.figures._format import fmt_ci, fmt_int, fmt_num, fmt_p, is_missing
-from msrelax_stats.report.designs import DesignResults, design_context, design_methods
-from msrelax_stats.report.gallery import (
-    FigureSpec,
-    as_specs,
-    draw,
-    figure_data_uri,
-    make_design_figures,
-    make_figures,
-    summary_figures,
-)
-from msrelax_stats.report.tables import table2_by_arm
-from msrelax_stats.report.text import (
-    methods_paragraph,
-    paired_visits,
-    primary_test,
-    result_sentence,
-)
+from msrelax_stats.report.designs import design_context, design_methods
+from msrelax_stats.report.gallery import FigureSpec, as_specs, figure_data_uri, make_figures
+from msrelax_stats.report.options import ReportOptions
+from msrelax_stats.report.tables import table2
+from msrelax_stats.report.text import methods_paragraph, result_sentence
 from msrelax_stats.versions import package_versions
 
 __all__ = ["write_report", "software_versions"]
@@ -55,7 +43,7 @@ def _frame_rows(frame: pd.DataFrame | None) -> list[dict[str, Any]]:
 
 
 def _flow(scored: pd.DataFrame, results: pd.DataFrame, exclusions: pd.DataFrame | None,
-          flow: Mapping[str, Any] | None) -> dict[str, Any]:  # fmt: skip
+          flow: Mapping[str, Any] | None, info: Mapping[str, Any]) -> dict[str, Any]:  # fmt: skip
     """Enrolled, seen per visit, analysed and excluded (with reasons and ids) per outcome."""
     flow = dict(flow or {})
     ids = scored["id"].astype(str)
@@ -88,7 +76,7 @@ def _flow(scored: pd.DataFrame, results: pd.DataFrame, exclusions: pd.DataFrame 
         key = (str(row["group"]), name) if len(keys) == 3 else (name,)
         reasons = [{"reason": k[-1], "ids": ids_, "count": len(ids_)}
                    for k, ids_ in grouped.items() if k[:-1] == key]  # fmt: skip
-        outcomes.append({"label": outcome_info(name).label, "outcome": name,
+        outcomes.append({"label": labels(info, name).label, "outcome": name,
                          "group": str(row["group"]) if by_group else "",
                          "n": fmt_int(row.get("n")), "excluded": sum(r["count"] for r in reasons),
                          "reasons": reasons})  # fmt: skip
@@ -112,12 +100,12 @@ def _note(note: Any) -> str:
     return str(note)
 
 
-def _descriptives(results: pd.DataFrame, d: int) -> list[dict[str, str]]:
+def _descriptives(results: pd.DataFrame, d: int, info: Mapping[str, Any]) -> list[dict[str, str]]:
     rows = []
     for r in results.to_dict("records"):  # one per outcome
         g = r.get
         rows.append({
-            "Outcome": outcome_info(str(r["outcome"])).label, "n": fmt_int(g("n")),
+            "Outcome": labels(info, str(r["outcome"])).label, "n": fmt_int(g("n")),
             "Pre mean (SD)": f"{fmt_num(g('pre_mean'), d)} ({fmt_num(g('pre_sd'), d)})",
             "Pre median": fmt_num(g("pre_median"), d),
             "Post mean (SD)": f"{fmt_num(g('post_mean'), d)} ({fmt_num(g('post_sd'), d)})",
@@ -128,12 +116,23 @@ def _descriptives(results: pd.DataFrame, d: int) -> list[dict[str, str]]:
     return rows
 
 
-def _further(results: pd.DataFrame, d: int) -> list[dict[str, str]]:
+#: The cells of "Further statistics" a caveat of each statistic marks.
+_CAVEAT_CELLS = {"wilcoxon": ("Wilcoxon V", "p (Wilcoxon)"), "hl": ("HL shift [CI]",),
+                 "rank_biserial": ("Rank-biserial [CI]",)}  # fmt: skip
+
+
+def _further(results: pd.DataFrame, d: int, info: Mapping[str, Any],
+             caveats: pd.DataFrame | None = None) -> list[dict[str, str]]:  # fmt: skip
+    marked = set()
+    if caveats is not None and len(caveats):
+        marked = set(
+            zip(caveats["outcome"].astype(str), caveats["statistic"].astype(str), strict=True)
+        )
     rows = []
     for r in results.to_dict("records"):  # one per outcome
         g = r.get
-        rows.append({
-            "Outcome": outcome_info(str(r["outcome"])).label,
+        row = {
+            "Outcome": labels(info, str(r["outcome"])).label,
             "Wilcoxon V": fmt_num(g("w_plus"), 1), "p (Wilcoxon)": fmt_p(g("p_wilcoxon")),
             "Wilcoxon method": "" if is_missing(g("wilcoxon_method")) else str(g("wilcoxon_method")),
             "p (sign test)": fmt_p(g("p_sign")),
@@ -142,8 +141,20 @@ def _further(results: pd.DataFrame, d: int) -> list[dict[str, str]]:
             "Rank-biserial [CI]": f"{fmt_num(g('rank_biserial'), d)} "
             f"{fmt_ci(g('rank_biserial_ci_low'), g('rank_biserial_ci_high'), d)}",
             "BF10": fmt_num(g("bf10"), 2), "p (Holm)": fmt_p(g("p_holm")), "p (BH)": fmt_p(g("p_fdr")),
-        })  # fmt: skip
+        }  # fmt: skip
+        for statistic, cells in _CAVEAT_CELLS.items():
+            if (str(r["outcome"]), statistic) in marked:
+                row.update({cell: row[cell] + " \u2020" for cell in cells})
+        rows.append(row)
     return rows
+
+
+def _caveat_lines(caveats: pd.DataFrame, info: Mapping[str, Any]) -> list[str]:
+    names = {"wilcoxon": "Wilcoxon", "hl": "Hodges-Lehmann", "rank_biserial": "rank-biserial"}
+    group = "group" in caveats.columns
+    return [(f"{r['group']}: " if group else "") + f"{labels(info, str(r['outcome'])).label}, "
+            f"{names.get(str(r['statistic']), r['statistic'])}: {r['caveat']}"
+            for r in caveats.to_dict("records")]  # fmt: skip
 
 
 def _count_pct(count: Any, n: Any) -> str:
@@ -152,12 +163,12 @@ def _count_pct(count: Any, n: Any) -> str:
     return f"{int(count)} ({100 * float(count) / float(n):.0f} %)"
 
 
-def _caseness(caseness: pd.DataFrame | None) -> list[dict[str, str]]:
+def _caseness(caseness: pd.DataFrame | None, info: Mapping[str, Any]) -> list[dict[str, str]]:
     rows = []
     for r in _frame_rows(caseness):
         n = r.get("n")
         rows.append({
-            "Outcome": outcome_info(str(r["outcome"])).label, "n": fmt_int(n),
+            "Outcome": labels(info, str(r["outcome"])).label, "n": fmt_int(n),
             "Pre yes": _count_pct(r.get("pre_yes"), n), "Post yes": _count_pct(r.get("post_yes"), n),
             "Yes to no": fmt_int(r.get("pre_yes_post_no")), "No to yes": fmt_int(r.get("pre_no_post_yes")),
             "McNemar exact p": fmt_p(r.get("p_mcnemar")),
@@ -165,41 +176,43 @@ def _caseness(caseness: pd.DataFrame | None) -> list[dict[str, str]]:
     return rows
 
 
-def _responders(responders: pd.DataFrame | None) -> list[dict[str, str]]:
+def _responders(responders: pd.DataFrame | None, info: Mapping[str, Any],
+                level: float) -> list[dict[str, str]]:  # fmt: skip
     rows = []
     for r in _frame_rows(responders):
         kind = " %" if r.get("mcid_kind") == "percent" else " points"
         share = r.get("proportion")
         rows.append({
-            "Outcome": outcome_info(str(r["outcome"])).label, "n": fmt_int(r.get("n")),
+            "Outcome": labels(info, str(r["outcome"])).label, "n": fmt_int(r.get("n")),
             "MCID": fmt_num(r.get("mcid"), 2) + kind,
             "Source": "" if is_missing(r.get("source")) else str(r.get("source")),
             "Responders": f"{fmt_int(r.get('responders'))} "
             f"({'n/a' if is_missing(share) else f'{100 * float(share):.0f} %'})",
-            "Wilson 95 % CI": fmt_ci(100 * float(r.get("ci_low", float("nan"))),
+            f"Wilson {level * 100:g} % CI": fmt_ci(100 * float(r.get("ci_low", float("nan"))),
                                      100 * float(r.get("ci_high", float("nan"))), 0) + " %",
         })  # fmt: skip
     return rows
 
 
-def _instruments(results: pd.DataFrame) -> list[str]:
-    return [outcome_info(str(o)).instrument for o in results["outcome"]]
-
-
 def _per_group(frame: pd.DataFrame | None, rows: Any, *args: Any) -> Any:
     """``rows(frame, *args)``, or with a leading ``Group`` cell per arm block when ``frame``
-    has a ``group`` column (two-arm studies: one block per arm)."""
+    has a ``group`` column (two-arm studies: one block per arm; a table among ``args`` with a
+    ``group`` column is cut to the same arm)."""
     if frame is None or "group" not in frame.columns:
         return rows(frame, *args)
     out = []
     for name, part in frame.groupby(frame["group"].astype(str), sort=False):
-        out += [{"Group": name, **r} for r in rows(part.drop(columns="group"), *args)]
+        same = [a[a["group"].astype(str) == name].drop(columns="group")
+                if isinstance(a, pd.DataFrame) and "group" in a.columns else a for a in args]  # fmt: skip
+        out += [{"Group": name, **r} for r in rows(part.drop(columns="group"), *same)]
     return out
 
 
-def _sentences(results: pd.DataFrame, primary: str, decimals: int) -> list[str]:
+def _sentences(results: pd.DataFrame, primary: str, decimals: int,
+               info: Mapping[str, Any]) -> list[str]:  # fmt: skip
     return [("" if "group" not in row else f"{row['group']}: ")
-            + result_sentence(row, primary=primary, decimals=decimals)
+            + result_sentence(row, labels(info, str(row["outcome"])), primary=primary,
+                              decimals=decimals)
             for row in results.to_dict("records")]  # fmt: skip
 
 
@@ -220,17 +233,13 @@ def write_report(
     out_dir: str | Path,
     *,
     scored: pd.DataFrame,
-    results: pd.DataFrame,
-    caseness: pd.DataFrame | None,
-    responders: pd.DataFrame | None,
-    exclusions: pd.DataFrame | None,
-    flow: Mapping[str, Any] | None,
-    options: Mapping[str, Any],
-    versions: Mapping[str, str] | None,
-    command: str | Sequence[str],
+    analysis: Any,
+    registry: Any,
+    options: ReportOptions | None = None,
+    versions: Mapping[str, str] | None = None,
+    flow: Mapping[str, Any] | None = None,
     figures: Sequence[FigureSpec] | Mapping[str, Any] | None = None,
-    decimals: int = 2,
-    designs: DesignResults | None = None,
+    table: pd.DataFrame | None = None,
 ) -> Path:
     """Render ``out_dir/report.html``: one self-contained, print-friendly HTML file.
 
@@ -240,98 +249,73 @@ def write_report(
         Folder to write into (created if needed).
     scored : DataFrame
         Scored long table (``id``, ``time``, scores).
-    results, caseness, responders, exclusions : DataFrame
-        The tables of the paired comparison (``PairedResult.table``, ``.caseness``,
-        ``.responders``, ``.exclusions``); ``None`` leaves a section empty.
+    analysis : StudyAnalysis
+        Every result shown (:func:`msrelax_stats.stats.analysis.analyse`): tables, figures'
+        numbers, sentences, the ledger; its options are printed and drive the methods.
+    registry : Registry
+        The registry the table was scored with (the methods' scoring sentence).
+    options : ReportOptions, optional
+        Decimals, figure set, the command line to print.
+    versions : mapping, optional
+        Software versions (default :func:`software_versions`).
     flow : mapping, optional
         Extra flow information: ``enrolled`` (int, default the number of ids in ``scored``),
         ``source`` (input file name), ``notes`` (list of text, e.g. flagged values).
-    options : mapping
-        Analysis options, printed verbatim and read by :func:`methods_paragraph` (``primary``,
-        ``ci_level``, ``seed``, ``n_boot``, ``visits``, ...).
-    versions : mapping, optional
-        Software versions (default :func:`software_versions`).
-    command : str or sequence of str
-        The exact command line that produced the report.
     figures : list of FigureSpec or mapping name -> Figure/Axes/PNG path, optional
-        Figures to embed; by default :func:`make_figures` builds the standard set.
-    decimals : int
-        Decimal places of the rounded numbers.
-    designs : DesignResults, optional
-        Two-arm, visits and diary analyses (see :mod:`msrelax_stats.report.designs`): their
-        sections, flow rows and methods sentences. With two arms, ``results``, ``caseness``
-        and ``responders`` carry a leading ``group`` column (one block per arm) and the
-        tables show a ``Group`` column.
+        Figures to embed; by default :func:`msrelax_stats.report.gallery.make_figures`.
+    table : DataFrame, optional
+        Table 2 as :func:`msrelax_stats.report.tables.table2` made it (the one written to
+        ``table2.*``); made here when omitted.
 
     Returns
     -------
     Path
         The ``report.html`` written.
-
-    Examples
-    --------
-    >>> write_report("out", scored=scored, results=res.table, caseness=res.caseness,
-    ...              responders=res.responders, exclusions=res.exclusions, flow=None,
-    ...              options=res.options, versions=None, command="msrelax_stats analyze x.csv")
-    ... # doctest: +SKIP
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    options = options or ReportOptions()
     versions = dict(versions) if versions is not None else software_versions()
-    primary = primary_test(options)
+    paired, info, d = analysis.paired, analysis.info, options.decimals
+    primary = analysis.options.primary_test
+    results = paired.table
     if figures is None:
-        figures = _figures(scored, results, caseness, responders, options, designs)
-    table = table2_by_arm(results, decimals, primary=primary, p_adjust="holm")
-    n_outcomes = results["outcome"].nunique()
+        figures = make_figures(scored, analysis, options.figure_set)
+    if table is None:
+        table = table2(results, d, primary=primary, info=info)
+    recorded = {**analysis.recorded_options(), "report": options.to_dict()}
+    level = analysis.options.ci_level
     context = {
         "title": "msrelax_stats report",
-        "flow": _flow(scored, results, exclusions, flow),
-        "descriptives": _per_group(results, _descriptives, decimals),
+        "flow": _flow(scored, results, analysis.exclusions, flow, info),
+        "descriptives": _per_group(results, _descriptives, d, info),
         "table2": table.to_dict("records"),
         "table2_columns": list(table.columns),
-        "further": _per_group(results, _further, decimals),
-        "caseness": _per_group(caseness, _caseness),
-        "responders": _per_group(responders, _responders),
-        "exclusions": _frame_rows(exclusions),
-        "sentences": _sentences(results, primary, decimals),
+        "further": _per_group(results, _further, d, info, paired.caveats),
+        "caveats": _caveat_lines(paired.caveats, info),
+        "caseness": _per_group(paired.caseness, _caseness, info),
+        "responders": _per_group(paired.responders, _responders, info, level),
+        "exclusions": _frame_rows(analysis.exclusions),
+        "sentences": _sentences(results, primary, d, info),
         "methods": methods_paragraph(
-            options,
-            _instruments(results),
-            versions,
-            responders=responders,
-            n_outcomes=n_outcomes,
-            extra=design_methods(designs, options),
+            analysis, registry, versions, extra=design_methods(analysis)
         ),  # fmt: skip
         "figures": [
             {"name": s.name, "caption": s.caption, "src": figure_data_uri(s.figure)}
             for s in as_specs(figures)
         ],  # fmt: skip
-        "command": command if isinstance(command, str) else " ".join(map(str, command)),
+        "command": options.command,
         "options": {
             str(k): json.dumps(v, sort_keys=True, default=str)
-            for k, v in sorted(options.items(), key=lambda kv: str(kv[0]))
+            for k, v in sorted(recorded.items(), key=lambda kv: str(kv[0]))
         },  # fmt: skip
         "versions": versions,
         "primary": "paired t-test" if primary == "t" else "Wilcoxon signed-rank test",
-        "ci_pct": f"{float(options.get('ci_level', 0.95)) * 100:g}",
-        **design_context(designs, exclusions, decimals),
+        "ci_pct": f"{level * 100:g}",
+        **design_context(analysis, d),
     }
     context["css"] = (TEMPLATES / "report.css").read_text(encoding="utf-8")
     text = report_template().render(**context)
     path = out / "report.html"
     path.write_text(text, encoding="utf-8", newline="\n")
     return path
-
-
-def _figures(scored: pd.DataFrame, results: pd.DataFrame, caseness: pd.DataFrame | None,
-             responders: pd.DataFrame | None, options: Mapping[str, Any],
-             designs: DesignResults | None) -> list[FigureSpec]:  # fmt: skip
-    """The standard figures and the design ones, drawn, in report order; with two arms the
-    arm figures and the within-arm forest plot (no pooled paired figures)."""
-    seed, figure_set = int(options.get("seed", 1)), str(options.get("figure_set", "primary"))
-    if "group" in results.columns:
-        arm_figures = make_design_figures(scored, results, designs, figure_set)
-        return arm_figures + [draw(spec) for spec in summary_figures(results, caseness)]
-    specs = make_figures(scored, results, caseness, responders, visits=paired_visits(options),
-                         seed=seed, figure_set=figure_set)  # fmt: skip
-    return specs + make_design_figures(scored, results, designs, figure_set)

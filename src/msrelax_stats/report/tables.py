@@ -16,7 +16,7 @@ import pandas as pd
 
 from msrelax_stats.data.safe import spreadsheet_safe as _inert_table
 from msrelax_stats.errors import Problem, StudyDataError
-from msrelax_stats.figures._common import outcome_info
+from msrelax_stats.figures._common import labels
 from msrelax_stats.figures._format import fmt_ci, fmt_int, fmt_num, fmt_p, is_missing
 
 __all__ = [
@@ -56,35 +56,42 @@ def table2(
     decimals: int = 2,
     *,
     primary: str = "t",
-    p_adjust: str | None = None,
+    info: Mapping[str, Any] | None = None,
 ) -> pd.DataFrame:
     """The paper's Table 2: one row per outcome, every number as text rounded for reading.
+
+    The one Table 2 of a study: ``table2.csv``, ``.md``, ``.tex``, ``.html`` and the table of
+    ``report.html`` are this same frame written in each format.
 
     Parameters
     ----------
     results : DataFrame
-        The results table (``results.csv``, columns of STATISTICS.md "Per outcome").
+        The results table (``results.csv``, columns of STATISTICS.md "Per outcome"); with a
+        ``group`` column (a two-arm study's within-arm table), a leading ``Group`` column and
+        one block per arm.
     decimals : int
         Decimal places of means, SDs, changes, test statistics and effect sizes.
     primary : {"t", "wilcoxon"}
         The primary test named by the analysis plan: its statistic fills ``Test`` and its p
         fills ``p``.
-    p_adjust : {None, "holm", "fdr"}
-        Add a column with the Holm or Benjamini-Hochberg adjusted p of the t-test.
+    info : mapping, optional
+        Outcome -> OutcomeInfo (``PairedResult.info``) for the labels; the built-in registry
+        by default.
 
     Returns
     -------
     DataFrame
-        Columns ``Outcome``, ``n``, ``Pre mean (SD)``, ``Post mean (SD)``,
-        ``Change [95 % CI]``, ``Test``, ``p``, ``d_z [95 % CI]`` (the CI level follows
-        ``results.ci_level``), all text. ``attrs`` holds ``primary``, ``ci_level`` and
-        ``outcomes`` (the score column names, in row order).
+        Columns (``Group``,) ``Outcome``, ``n``, ``Pre mean (SD)``, ``Post mean (SD)``,
+        ``Change [95 % CI]``, ``Test``, ``p``, ``p (Holm)``, ``d_z [95 % CI]`` (the CI level
+        follows ``results.ci_level``), all text. ``attrs`` holds ``primary``, ``ci_level``
+        and ``outcomes`` (the score column names, in row order).
 
     Notes
     -----
     Change is post - pre with its t-based CI; d_z = mean change / SD of change with the
     noncentral-t CI. Signs are kept (negative = lower after). p in APA style: ``"< .001"``,
-    otherwise three decimals without the leading zero.
+    otherwise three decimals without the leading zero; ``p (Holm)`` adjusts the p of the
+    primary test's t-test over the outcomes of the table (within each arm).
 
     Examples
     --------
@@ -97,11 +104,15 @@ def table2(
     level = float(results["ci_level"].iloc[0]) if "ci_level" in results and len(results) else 0.95
     ci = f"{level * 100:g} % CI"
     d = decimals
+    grouped = "group" in results.columns
+    columns = [*(["Group"] if grouped else []), "Outcome", "n", "Pre mean (SD)",
+               "Post mean (SD)", f"Change [{ci}]", "Test", "p", "p (Holm)", f"d_z [{ci}]"]  # fmt: skip
     records = []
-    for row in results.to_dict("records"):  # one row per outcome, a handful at most
+    for row in results.to_dict("records"):  # one row per outcome (and arm), a handful
         get = row.get
-        record = {
-            "Outcome": outcome_info(str(row["outcome"])).label,
+        records.append({
+            **({"Group": str(row["group"])} if grouped else {}),
+            "Outcome": labels(info, str(row["outcome"])).label,
             "n": fmt_int(get("n")),
             "Pre mean (SD)": f"{fmt_num(get('pre_mean'), d)} ({fmt_num(get('pre_sd'), d)})",
             "Post mean (SD)": f"{fmt_num(get('post_mean'), d)} ({fmt_num(get('post_sd'), d)})",
@@ -109,16 +120,10 @@ def table2(
             f"{fmt_ci(get('diff_ci_low'), get('diff_ci_high'), d)}",
             "Test": format_test(row, primary, d),
             "p": fmt_p(get("p_t") if primary == "t" else get("p_wilcoxon")),
+            "p (Holm)": fmt_p(get("p_holm")),
             f"d_z [{ci}]": f"{fmt_num(get('d_z'), d)} {fmt_ci(get('d_z_ci_low'), get('d_z_ci_high'), d)}",
-        }
-        if p_adjust is not None:
-            name = {"holm": "Holm", "fdr": "BH"}[p_adjust]
-            record[f"p ({name})"] = fmt_p(get(f"p_{p_adjust}"))
-        records.append(record)
-    table = pd.DataFrame.from_records(records)
-    if table.empty:
-        table = pd.DataFrame(columns=["Outcome", "n", "Pre mean (SD)", "Post mean (SD)",
-                                      f"Change [{ci}]", "Test", "p", f"d_z [{ci}]"])  # fmt: skip
+        })  # fmt: skip
+    table = pd.DataFrame.from_records(records, columns=columns)
     table.attrs.update(
         {"primary": primary, "ci_level": level, "outcomes": [str(o) for o in results["outcome"]]}
     )
@@ -253,14 +258,3 @@ def to_html(
         lines.append("<tr>" + "".join(f"<td>{esc(v)}</td>" for v in row) + "</tr>")
     lines += ["</tbody>", "</table>"]
     return _write("\n".join(lines) + "\n", path)
-
-
-def table2_by_arm(results: pd.DataFrame, decimals: int = 2, **kwargs: Any) -> pd.DataFrame:
-    """:func:`table2`, with a leading ``Group`` column and one block per arm when ``results``
-    has a ``group`` column (two-arm studies)."""
-    if "group" not in results.columns:
-        return table2(results, decimals, **kwargs)
-    blocks = [table2(part.drop(columns="group"), decimals, **kwargs).assign(Group=name)
-              for name, part in results.groupby(results["group"].astype(str), sort=False)]  # fmt: skip
-    table = pd.concat(blocks, ignore_index=True)
-    return table[["Group", *[c for c in table.columns if c != "Group"]]]

@@ -14,7 +14,7 @@ import pandas as pd
 
 from msrelax_stats.errors import Problem, StudyDataError
 
-__all__ = ["CONTROL_PATTERN", "resolve_arms", "wide_scores"]
+__all__ = ["CONTROL_PATTERN", "resolve_arms", "study_visits", "wide_scores"]
 
 CONTROL_PATTERN = re.compile(r"control|usual[\s_-]*care|wait[\s_-]*list", re.IGNORECASE)
 
@@ -133,3 +133,12 @@ def wide_scores(
     reasons = frame.apply(lambda row: "; ".join(x for x in row if x), axis=1)
     values.columns.name = None
     return values, reasons.rename("reason")
+
+
+def study_visits(scored: pd.DataFrame) -> list[str]:
+    """Visit labels of the study in order (the categories of an ordered ``time``)."""
+    time = scored["time"]
+    if isinstance(time.dtype, pd.CategoricalDtype):
+        present = set(time.dropna().astype(str))
+        return [str(c) for c in time.cat.categories if str(c) in present]
+    return [str(v) for v in pd.unique(time.dropna().astype(str))]

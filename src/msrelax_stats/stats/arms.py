@@ -13,11 +13,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
-from scipy import optimize, special, stats
+from scipy import special, stats
 
 from msrelax_stats.errors import Problem, StudyDataError
+from msrelax_stats.stats._ancova_model import fit_ancova
 from msrelax_stats.stats._design_tables import resolve_arms, wide_scores
+from msrelax_stats.stats.effect_sizes import noncentral_t_interval
 
 __all__ = ["ArmsResult", "compare_arms", "resolve_arms", "wide_scores", "hedges_g"]
 
@@ -30,25 +31,6 @@ class HedgesG:
     ci_low: float
     ci_high: float
     df: float
-
-
-def _ncp_interval(t: float, df: float, ci_level: float) -> tuple[float, float]:
-    """Noncentrality parameters whose t distributions put ``t`` at the CI tail probabilities."""
-    alpha = 1.0 - ci_level
-
-    def solve(prob: float) -> float:
-        def f(ncp: float) -> float:
-            return float(stats.nct.cdf(t, df, ncp)) - prob
-
-        width = 2.0 + abs(t)
-        lo, hi = t - width, t + width
-        while f(lo) < 0:
-            lo -= width
-        while f(hi) > 0:
-            hi += width
-        return float(optimize.brentq(f, lo, hi, xtol=1e-12, rtol=1e-12))
-
-    return solve(1.0 - alpha / 2.0), solve(alpha / 2.0)
 
 
 def hedges_g(x: np.ndarray, y: np.ndarray, ci_level: float = 0.95) -> HedgesG:
@@ -99,7 +81,7 @@ def hedges_g(x: np.ndarray, y: np.ndarray, ci_level: float = 0.95) -> HedgesG:
     d = (x.mean() - y.mean()) / sp
     hn = np.sqrt(1.0 / n1 + 1.0 / n2)
     j = np.exp(special.gammaln(df / 2) - np.log(np.sqrt(df / 2)) - special.gammaln((df - 1) / 2))
-    lo, hi = _ncp_interval(float(d / hn), df, ci_level)
+    lo, hi = noncentral_t_interval(float(d / hn), df, ci_level)
     return HedgesG(float(d * j), float(lo * hn * j), float(hi * hn * j), df)
 
 
@@ -119,34 +101,6 @@ class ArmsResult:
     def to_frame(self) -> pd.DataFrame:
         """The per-outcome table."""
         return self.table
-
-
-def _ancova(
-    pre: np.ndarray, post: np.ndarray, treated: np.ndarray, ci_level: float
-) -> tuple[dict[str, float], np.ndarray]:
-    """OLS ``post ~ 1 + pre + treated``; returns the group row and the adjusted-means frame."""
-    design = np.column_stack([np.ones_like(pre), pre, treated.astype(float)])
-    fit = sm.OLS(post, design).fit()
-    alpha = 1.0 - ci_level
-    ci = fit.conf_int(alpha)
-    t = float(fit.tvalues[2])
-    row = {
-        "ancova_diff": float(fit.params[2]),
-        "ancova_se": float(fit.bse[2]),
-        "ancova_ci_low": float(ci[2, 0]),
-        "ancova_ci_high": float(ci[2, 1]),
-        "ancova_t": t,
-        "ancova_df": float(fit.df_resid),
-        "ancova_p": float(fit.pvalues[2]),
-        "ancova_pre_slope": float(fit.params[1]),
-        "partial_eta_sq": t**2 / (t**2 + float(fit.df_resid)),
-    }
-    at = np.array([[1.0, pre.mean(), 0.0], [1.0, pre.mean(), 1.0]])
-    pred = fit.get_prediction(at).summary_frame(alpha=alpha)
-    means = np.column_stack(
-        [pred["mean"], pred["mean_ci_lower"], pred["mean_ci_upper"], [pre.mean()] * 2]
-    )
-    return row, means
 
 
 def _within_arms(
@@ -297,18 +251,19 @@ def compare_arms(
             )
             rows.append(row)
             continue
-        anc, adj = _ancova(pre, post, treated, ci_level)
-        row.update(anc)
+        fit = fit_ancova(pre, post, treated, ci_level, treatment=trt)
+        t, df = fit.row["ancova_t"], fit.row["ancova_df"]
+        row.update(fit.row, partial_eta_sq=t**2 / (t**2 + df))  # the table keeps its columns
         means.append(
             pd.DataFrame(
                 {
                     "outcome": outcome,
                     "group": [ctl, trt],
                     "n": [n_c, n_t],
-                    "adjusted_mean": adj[:, 0],
-                    "ci_low": adj[:, 1],
-                    "ci_high": adj[:, 2],
-                    "pre_at": adj[:, 3],
+                    "adjusted_mean": fit.means[:, 0],
+                    "ci_low": fit.means[:, 2],
+                    "ci_high": fit.means[:, 3],
+                    "pre_at": fit.pre_at,
                 }
             )
         )

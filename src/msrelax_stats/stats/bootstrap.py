@@ -1,45 +1,92 @@
-"""Seeded, vectorised BCa bootstrap over pairs.
+"""Seeded, vectorised BCa bootstrap over pairs: the one bootstrap of the project.
 
-One job: the bias-corrected and accelerated (BCa) interval of a statistic of the pairs
-(``pre_i``, ``post_i``), resampling whole pairs. Resamples are drawn in chunks of
-``batch`` rows with ``numpy.random.default_rng(seed).integers(0, n, (batch, n))`` and the
-statistic is evaluated on all rows of a chunk at once (no Python loop over resamples or
-participants). With the same seed and batch the draws are those of
-``scipy.stats.bootstrap(..., paired=True, method="BCa")``, so both give the same interval
-whenever every resample is defined; unlike scipy, resamples where the statistic is undefined
-(for example every drawn pair identical, so both SDs are zero) are dropped and counted
-instead of turning the interval into NaN.
+One job: bias-corrected and accelerated (BCa) intervals of statistics of the pairs
+(``pre_i``, ``post_i``), resampling whole pairs. Several statistics share one set of draws
+(:func:`bootstrap_pairs`): the paired analysis bootstraps the mean change and g_av together,
+and the estimation plot draws that very distribution of the mean change (no second bootstrap).
 
-Memory is bounded for any n: each chunk of drawn indices is evaluated in blocks of at most
-about ``BLOCK_ELEMENTS`` resampled values, and the n leave-one-out jackknife samples are built
-and evaluated in blocks of rows, never as one n x (n - 1) matrix. The statistic is evaluated row
-by row along the last axis, so blocking changes neither the draws nor any value.
+Draws are ``numpy.random.default_rng(seed).integers(0, n, (rows, n))`` for consecutive blocks
+of rows. numpy's stream does not depend on how it is cut into blocks, so the draws are those of
+``scipy.stats.bootstrap(..., paired=True, method="BCa")`` with the same seed, whatever its
+``batch``, and both give the same interval whenever every resample is defined; unlike scipy,
+resamples where a statistic is undefined (for example every drawn pair identical, so both SDs
+are zero) are dropped and counted instead of turning the interval into NaN.
+
+Memory is bounded for any n: a block holds at most about ``BLOCK_ELEMENTS`` drawn indices.
+Time is linear in n x resamples: a statistic that knows its leave-one-out values in closed form
+(:class:`PairStatistic` with ``leave_one_out``; the mean change and g_av do) gives the
+jackknife of the acceleration in O(n); a plain callable falls back to evaluating the n
+leave-one-out samples in blocks (O(n^2) work, bounded memory).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import special
 
 from msrelax_stats.stats._progress import progress_bar
 
-__all__ = ["BootstrapInterval", "bca_paired"]
+__all__ = [
+    "BootstrapResult",
+    "MEAN_CHANGE",
+    "PairStatistic",
+    "bca_paired",
+    "bootstrap_pairs",
+    "leave_one_out_mean",
+    "leave_one_out_var",
+]
 
-PairStatistic = Callable[[np.ndarray, np.ndarray, int], np.ndarray]
+StatisticFunction = Callable[[np.ndarray, np.ndarray, int], np.ndarray]
+LeaveOneOut = Callable[[np.ndarray, np.ndarray], np.ndarray]
 
-#: Resampled values (rows x pairs) evaluated at once: about 16 MB per float64 array.
+#: Drawn indices (rows x pairs) held at once: about 16 MB of int64.
 BLOCK_ELEMENTS = 2**21
 #: Resamples x pairs above which the progress bar may appear (it still waits 2 s).
 PROGRESS_ELEMENTS = 2**24
 
 
 @dataclass(frozen=True)
-class BootstrapInterval:
-    """A BCa interval with the bootstrap bookkeeping (``n_dropped`` undefined resamples)."""
+class PairStatistic:
+    """A statistic of pairs: ``values(pre, post, axis)`` vectorised along ``axis``, and
+    optionally ``leave_one_out(pre, post)``, the n jackknife values in O(n)."""
 
+    values: StatisticFunction
+    leave_one_out: LeaveOneOut | None = None
+
+
+def leave_one_out_mean(x: np.ndarray) -> np.ndarray:
+    """Leave-one-out means: (sum - x_i) / (n - 1), from the centred values (no cancellation)."""
+    centred = x - x.mean()
+    return x.mean() - centred / (x.size - 1)
+
+
+def leave_one_out_var(x: np.ndarray) -> np.ndarray:
+    """Leave-one-out variances (ddof 1): (SS - c_i^2 n / (n - 1)) / (n - 2), c = x - mean."""
+    centred = x - x.mean()
+    n = x.size
+    return (np.sum(centred**2) - centred**2 * n / (n - 1)) / (n - 2)
+
+
+def _mean_change(pre: np.ndarray, post: np.ndarray, axis: int = -1) -> np.ndarray:
+    return np.mean(post - pre, axis=axis)
+
+
+#: The mean paired change post - pre.
+MEAN_CHANGE = PairStatistic(_mean_change, lambda pre, post: leave_one_out_mean(post - pre))
+
+
+@dataclass(frozen=True)
+class BootstrapResult:
+    """A BCa interval with its bootstrap distribution and bookkeeping.
+
+    ``distribution`` holds the defined resampled values in draw order (``n_boot - n_dropped``
+    of them); ``z0`` and ``acceleration`` are the bias correction and the acceleration.
+    """
+
+    estimate: float
     ci_low: float
     ci_high: float
     ci_level: float
@@ -47,35 +94,42 @@ class BootstrapInterval:
     n_dropped: int
     z0: float
     acceleration: float
+    seed: int
+    method: str = "BCa"
+    distribution: np.ndarray = field(default_factory=lambda: np.empty(0), compare=False,
+                                     repr=False)  # fmt: skip
 
 
-def bca_paired(pre: np.ndarray, post: np.ndarray, statistic: PairStatistic,
-               ci_level: float = 0.95, n_boot: int = 10000, seed: int = 1,
-               batch: int = 2000, progress: bool = True) -> BootstrapInterval:  # fmt: skip
-    """BCa bootstrap interval of ``statistic(pre, post, axis)`` resampling pairs.
+def _as_statistic(statistic: PairStatistic | StatisticFunction) -> PairStatistic:
+    return statistic if isinstance(statistic, PairStatistic) else PairStatistic(statistic)
+
+
+def bootstrap_pairs(pre: np.ndarray, post: np.ndarray,
+                    statistics: Mapping[str, PairStatistic | StatisticFunction], *,
+                    ci_level: float = 0.95, n_boot: int = 10000, seed: int = 1,
+                    progress: bool = True) -> dict[str, BootstrapResult]:  # fmt: skip
+    """BCa bootstrap of several statistics of the pairs from one set of resamples.
 
     Parameters
     ----------
     pre, post : numpy.ndarray
         Complete pairs (1-d, same length, at least 3).
-    statistic : callable
-        ``statistic(pre, post, axis=-1)`` vectorised along ``axis``.
+    statistics : mapping of str to PairStatistic or callable
+        Name -> statistic; a callable ``f(pre, post, axis=-1)`` vectorised along ``axis``.
     ci_level : float
         Two-sided confidence level.
     n_boot : int
         Number of resamples.
     seed : int
         Seed of ``numpy.random.default_rng``.
-    batch : int
-        Resamples drawn at once (the draws depend on it; with scipy's ``batch`` they are
-        scipy's). Evaluation is further split into blocks of about ``BLOCK_ELEMENTS`` values.
     progress : bool
         Show a progress bar on stderr when the run is long (more than about two seconds) and
         stderr is a terminal; it never changes the result.
 
     Returns
     -------
-    BootstrapInterval
+    dict of str to BootstrapResult
+        One result per statistic, same keys.
 
     Notes
     -----
@@ -84,7 +138,8 @@ def bca_paired(pre: np.ndarray, post: np.ndarray, statistic: PairStatistic,
     z0 = Phi^-1((#{theta*_b < theta} + #{theta*_b <= theta}) / (2B)),
     a = sum(U_i^3) / (6 (sum(U_i^2))^(3/2)) with U_i = (n - 1)(mean(theta_(.)) - theta_(i)),
     alpha_1,2 = Phi(z0 + (z0 + z_{alpha/2, 1-alpha/2}) / (1 - a (z0 + z_{...}))), and the
-    interval is the (linearly interpolated) alpha_1 and alpha_2 quantiles of theta*.
+    interval is the (linearly interpolated) alpha_1 and alpha_2 quantiles of theta*. This is
+    ``scipy.stats.bootstrap``'s BCa.
 
     References
     ----------
@@ -95,57 +150,94 @@ def bca_paired(pre: np.ndarray, post: np.ndarray, statistic: PairStatistic,
     --------
     >>> rng = np.random.default_rng(0)
     >>> pre = rng.normal(5, 1, 20); post = pre - 0.5 + rng.normal(0, 0.5, 20)
-    >>> mean_change = lambda x, y, axis=-1: np.mean(y - x, axis=axis)
-    >>> ci = bca_paired(pre, post, mean_change, n_boot=2000)
-    >>> bool(ci.ci_low < np.mean(post - pre) < ci.ci_high)
-    True
+    >>> res = bootstrap_pairs(pre, post, {"diff": MEAN_CHANGE}, n_boot=2000)["diff"]
+    >>> bool(res.ci_low < np.mean(post - pre) < res.ci_high), res.distribution.size
+    (True, 2000)
     """
     pre = np.asarray(pre, dtype=float)
     post = np.asarray(post, dtype=float)
+    stats_ = {name: _as_statistic(s) for name, s in statistics.items()}
     n = pre.size
-    level = float(ci_level)
-    rows = max(1, BLOCK_ELEMENTS // max(n, 1))  # rows of n values evaluated at once
-    bar = progress_bar(n_boot + n, "BCa bootstrap", "resample",
-                       enabled=progress and (n_boot + n) * n > PROGRESS_ELEMENTS)  # fmt: skip
+    rows = max(1, BLOCK_ELEMENTS // max(n, 1))  # resamples drawn and evaluated at once
+    slow = [s for s in stats_.values() if s.leave_one_out is None]
+    work = n_boot + (n if slow else 0)
+    bar = progress_bar(work, "BCa bootstrap", "resample",
+                       enabled=progress and work * n > PROGRESS_ELEMENTS)  # fmt: skip
     with np.errstate(all="ignore"):
-        theta = float(statistic(pre, post, -1))
         rng = np.random.default_rng(seed)
-        chunks = []
-        for start in range(0, n_boot, batch):  # loop over chunks of resamples
-            idx = rng.integers(0, n, (min(batch, n_boot - start), n))
-            for first in range(0, idx.shape[0], rows):  # blocks of rows: bounded memory
-                block = idx[first : first + rows]
-                chunks.append(statistic(pre[block], post[block], -1))
-                bar.update(block.shape[0])
-        boot = np.concatenate(chunks)
-        boot = boot[np.isfinite(boot)]
-        dropped = n_boot - boot.size
-        jack = _jackknife(pre, post, statistic, rows, bar)
+        chunks: dict[str, list[np.ndarray]] = {name: [] for name in stats_}
+        for start in range(0, n_boot, rows):
+            idx = rng.integers(0, n, (min(rows, n_boot - start), n))
+            x, y = pre[idx], post[idx]
+            for name, stat in stats_.items():
+                chunks[name].append(stat.values(x, y, -1))
+            bar.update(idx.shape[0])
+        out = {}
+        for name, stat in stats_.items():
+            if stat.leave_one_out is not None:
+                jack = np.asarray(stat.leave_one_out(pre, post), dtype=float)
+            else:
+                jack = _jackknife_blocks(pre, post, stat.values, rows, bar)
+            boot = np.concatenate(chunks[name]) if chunks[name] else np.empty(0)
+            theta = float(stat.values(pre, post, -1))
+            out[name] = _bca(theta, boot, jack, ci_level, n_boot, seed)
         bar.close()
-        u = (n - 1) * (np.mean(jack) - jack)
-        accel = float(np.sum(u**3) / n**3 / (np.sum(u**2) / n**2) ** 1.5 / 6)
-        if boot.size == 0 or not np.isfinite(theta) or not np.isfinite(accel):
-            return BootstrapInterval(np.nan, np.nan, level, n_boot, dropped, np.nan, accel)
-        z0 = float(special.ndtri((np.sum(boot < theta) + np.sum(boot <= theta)) / (2 * boot.size)))
-        z = special.ndtri(np.array([(1 - level) / 2, 1 - (1 - level) / 2]))
-        probs = special.ndtr(z0 + (z0 + z) / (1 - accel * (z0 + z)))
-        if not np.all(np.isfinite(probs)):
-            return BootstrapInterval(np.nan, np.nan, level, n_boot, dropped, z0, accel)
-        low, high = np.quantile(boot, probs)
-    return BootstrapInterval(float(low), float(high), level, n_boot, dropped, z0, accel)
+    return out
 
 
-def _jackknife(pre: np.ndarray, post: np.ndarray, statistic: PairStatistic, rows: int,
-               bar: object) -> np.ndarray:  # fmt: skip
-    """Leave-one-pair-out values of ``statistic``, built in blocks of ``rows`` rows.
+def _bca(theta: float, boot: np.ndarray, jack: np.ndarray, ci_level: float, n_boot: int,
+         seed: int) -> BootstrapResult:  # fmt: skip
+    """The BCa interval of ``theta`` from the bootstrap values and the jackknife values."""
+    level = float(ci_level)
+    boot = boot[np.isfinite(boot)]
+    dropped = n_boot - boot.size
+    n = jack.size
+    u = (n - 1) * (np.mean(jack) - jack)
+    accel = float(np.sum(u**3) / n**3 / (np.sum(u**2) / n**2) ** 1.5 / 6)
+
+    def result(low: float, high: float, z0: float) -> BootstrapResult:
+        return BootstrapResult(theta, low, high, level, n_boot, dropped, z0, accel, seed,
+                               distribution=boot)  # fmt: skip
+
+    if boot.size == 0 or not np.isfinite(theta) or not np.isfinite(accel):
+        return result(np.nan, np.nan, np.nan)
+    z0 = float(special.ndtri((np.sum(boot < theta) + np.sum(boot <= theta)) / (2 * boot.size)))
+    z = special.ndtri(np.array([(1 - level) / 2, 1 - (1 - level) / 2]))
+    probs = special.ndtr(z0 + (z0 + z) / (1 - accel * (z0 + z)))
+    if not np.all(np.isfinite(probs)):
+        return result(np.nan, np.nan, z0)
+    low, high = np.quantile(boot, probs)
+    return result(float(low), float(high), z0)
+
+
+def bca_paired(pre: np.ndarray, post: np.ndarray, statistic: PairStatistic | StatisticFunction,
+               ci_level: float = 0.95, n_boot: int = 10000, seed: int = 1,
+               progress: bool = True) -> BootstrapResult:  # fmt: skip
+    """BCa bootstrap of one statistic of the pairs (:func:`bootstrap_pairs` with one entry).
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> pre = rng.normal(5, 1, 20); post = pre - 0.5 + rng.normal(0, 0.5, 20)
+    >>> ci = bca_paired(pre, post, MEAN_CHANGE, n_boot=2000)
+    >>> bool(ci.ci_low < np.mean(post - pre) < ci.ci_high)
+    True
+    """
+    return bootstrap_pairs(pre, post, {"statistic": statistic}, ci_level=ci_level,
+                           n_boot=n_boot, seed=seed, progress=progress)["statistic"]  # fmt: skip
+
+
+def _jackknife_blocks(pre: np.ndarray, post: np.ndarray, statistic: StatisticFunction, rows: int,
+                      bar: object) -> np.ndarray:  # fmt: skip
+    """Leave-one-pair-out values of a statistic without a closed form, in blocks of rows.
 
     Row i holds the pairs i + 1, ..., n - 1, 0, ..., i - 1 (pair i left out, the others in
-    cyclic order, as before blocking), so every value is the one of the full n x (n - 1) matrix.
+    cyclic order), so memory stays bounded; the work is n x (n - 1).
     """
     n = pre.size
     offsets = np.arange(1, n)
     values = []
-    for first in range(0, n, rows):  # blocks of rows: bounded memory
+    for first in range(0, n, rows):
         omitted = np.arange(first, min(first + rows, n))
         keep = offsets[None, :] + omitted[:, None]
         keep = np.where(keep >= n, keep - n, keep)

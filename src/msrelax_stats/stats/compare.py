@@ -12,24 +12,41 @@ from __future__ import annotations
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 
 from msrelax_stats.errors import Problem, StudyDataError
+from msrelax_stats.instruments.registry import OutcomeInfo, registry_of
+from msrelax_stats.stats.bootstrap import BootstrapResult
 from msrelax_stats.stats.caseness import mcnemar_exact, responders
-from msrelax_stats.stats.effect_sizes import bayes_factor_paired, cohens_dz, g_av, rank_biserial
+from msrelax_stats.stats.effect_sizes import (
+    bayes_factor_paired,
+    cohens_dz,
+    g_av,
+    paired_bootstrap,
+    rank_biserial,
+)
 from msrelax_stats.stats.paired import (
     adjust_pvalues,
     describe_pairs,
+    exact_differences,
+    mean_ci,
     paired_t,
     pearson_r,
     shapiro_differences,
 )
 from msrelax_stats.stats.wilcoxon import hodges_lehmann, sign_test, wilcoxon_signed_rank
 
-__all__ = ["PairedResult", "compare", "default_outcomes", "paired_row", "TABLE_COLUMNS"]
+__all__ = [
+    "PairedResult",
+    "PairedRow",
+    "compare",
+    "default_outcomes",
+    "paired_row",
+    "TABLE_COLUMNS",
+]
 
 TABLE_COLUMNS = [
     "outcome", "n", "better",
@@ -42,6 +59,7 @@ TABLE_COLUMNS = [
     "shapiro_w", "shapiro_p",
     "d_z", "d_z_ci_low", "d_z_ci_high",
     "d_av", "g_av", "g_av_ci_low", "g_av_ci_high",
+    "diff_bca_ci_low", "diff_bca_ci_high",
     "r_pre_post",
     "rank_biserial", "rank_biserial_ci_low", "rank_biserial_ci_high",
     "bf10",
@@ -53,6 +71,8 @@ CASENESS_COLUMNS = ["outcome", "n", "pre_yes", "post_yes", "pre_yes_post_no", "p
 RESPONDER_COLUMNS = ["outcome", "n", "mcid", "mcid_kind", "responders", "proportion", "ci_low",
                      "ci_high", "source"]  # fmt: skip
 EXCLUSION_COLUMNS = ["id", "outcome", "reason"]
+CAVEAT_COLUMNS = ["outcome", "statistic", "caveat"]
+VISIT_MEANS_COLUMNS = ["outcome", "visit", "n", "mean", "sd", "ci_low", "ci_high", "ci_level"]
 
 
 @dataclass
@@ -71,6 +91,24 @@ class PairedResult:
         The arguments used (outcomes, visits, ci_level, seed, n_boot, prior scale).
     notes : list of str
         Why values are NaN, levels that could not be reached, dropped bootstrap resamples.
+    visit_means : pandas.DataFrame
+        Per outcome and visit, over the complete pairs: ``n``, ``mean``, ``sd`` and the
+        t-based CI of the mean (:func:`msrelax_stats.stats.paired.mean_ci`): what the slope
+        plots and the PSQI profile draw.
+    bootstrap : dict
+        ``(group, outcome)`` -> :class:`~msrelax_stats.stats.bootstrap.BootstrapResult` of the
+        mean change, ``group`` None in a one-group analysis (its distribution is what the
+        estimation plot draws; its interval is ``diff_bca_ci_low``/``diff_bca_ci_high``).
+        Absent for outcomes without an interval; see :meth:`mean_change_bootstrap`.
+    info : dict
+        Outcome or caseness column -> :class:`~msrelax_stats.instruments.registry.OutcomeInfo`
+        (label, instrument, unit, direction, MCID) from the registry the table was scored
+        with: what figures, tables and sentences name the outcomes by.
+    caveats : pandas.DataFrame
+        ``outcome``, ``statistic`` (``wilcoxon``, ``hl``, ``rank_biserial``), ``caveat``:
+        where a number is less than it looks (R would warn, an interval has zero width or
+        excludes its estimate, ranks taken on the exact scale); the report shows them beside
+        the numbers.
     """
 
     table: pd.DataFrame
@@ -79,34 +117,78 @@ class PairedResult:
     responders: pd.DataFrame
     options: dict[str, Any]
     notes: list[str] = field(default_factory=list)
+    visit_means: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=VISIT_MEANS_COLUMNS)
+    )
+    bootstrap: dict[tuple[str | None, str], BootstrapResult] = field(default_factory=dict)
+    info: dict[str, OutcomeInfo] = field(default_factory=dict)
+    caveats: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CAVEAT_COLUMNS))
 
     def to_frame(self) -> pd.DataFrame:
         """The per-outcome table (``results.csv``)."""
         return self.table
 
+    def mean_change_bootstrap(self, outcome: str, group: str | None = None) -> BootstrapResult:
+        """The bootstrap of the mean change of ``outcome`` (within arm ``group``).
+
+        Raises
+        ------
+        KeyError
+            When the outcome has no bootstrap (fewer than 3 pairs, or every pair changed by
+            the same amount: see ``notes``).
+        """
+        return self.bootstrap[(group, outcome)]
+
+    def row(self, outcome: str, group: str | None = None) -> pd.Series:
+        """The ``results.csv`` row of ``outcome`` (within arm ``group``)."""
+        rows = self.table[self.table["outcome"].astype(str) == outcome]
+        if group is not None:
+            rows = rows[rows["group"].astype(str) == group]
+        if rows.empty:
+            raise KeyError(f"no results row for {outcome!r}" + (f" in arm {group!r}" if group
+                           else ""))  # fmt: skip
+        return rows.iloc[0]
+
+
+class PairedRow(NamedTuple):
+    """One outcome's row of ``results.csv``, its notes, the bootstrap of the mean change, and
+    its caveats ``(statistic, text)`` (statistic ``"wilcoxon"``, ``"hl"``,
+    ``"rank_biserial"``)."""
+
+    row: dict[str, Any]
+    notes: list[str]
+    bootstrap: BootstrapResult | None
+    caveats: list[tuple[str, str]]
+
 
 def paired_row(pre: np.ndarray, post: np.ndarray, *, outcome: str = "", better: str = "lower",
                ci_level: float = 0.95, seed: int = 1,
-               n_boot: int = 10000) -> tuple[dict[str, Any], list[str]]:  # fmt: skip
+               n_boot: int = 10000) -> PairedRow:  # fmt: skip
     """Every statistic of one outcome from its complete pairs (one ``results.csv`` row).
 
-    Returns the row (``p_holm``/``p_fdr`` NaN: they need the whole table) and the notes.
+    Returns the row (``p_holm``/``p_fdr`` NaN: they need the whole table), the notes and the
+    bootstrap of the mean change (None when it has no interval).
 
     Examples
     --------
-    >>> row, notes = paired_row(np.array([5.0, 6, 7, 8]), np.array([4.0, 4, 6, 6]), n_boot=500)
-    >>> row["n"], row["diff_mean"], row["wilcoxon_method"]
-    (4, -1.5, 'normal approximation with continuity correction')
+    >>> row, notes, boot = paired_row(np.array([5.0, 6, 7, 8]), np.array([4.0, 4, 6, 6]),
+    ...                               n_boot=500)
+    >>> row["n"], row["diff_mean"], row["wilcoxon_method"], boot.distribution.size
+    (4, -1.5, 'normal approximation with continuity correction', 500)
     """
     desc = describe_pairs(pre, post)
     tt = paired_t(pre, post, ci_level)
-    wx = wilcoxon_signed_rank(pre, post)
-    sg = sign_test(pre, post)
-    hl = hodges_lehmann(pre, post, ci_level)
+    exact, grid = exact_differences(pre, post)
+    origin = np.zeros_like(exact)  # the rank-based statistics see the exact differences only
+    wx = wilcoxon_signed_rank(origin, exact)
+    sg = sign_test(origin, exact)
+    hl = hodges_lehmann(origin, exact, ci_level)
     sw = shapiro_differences(pre, post)
     dz = cohens_dz(pre, post, ci_level)
-    dav, gav = g_av(pre, post, ci_level, n_boot=n_boot, seed=seed)
-    rb = rank_biserial(pre, post, ci_level)
+    boots = paired_bootstrap(pre, post, ci_level, n_boot=n_boot, seed=seed)
+    dav, gav = g_av(pre, post, ci_level, n_boot=n_boot, seed=seed, boot=boots.get("g_av"))
+    diff_boot = boots.get("diff_mean")
+    rb = rank_biserial(origin, exact, ci_level)
     row: dict[str, Any] = {
         "outcome": outcome, "n": desc.n, "better": better,
         "pre_mean": desc.pre_mean, "pre_sd": desc.pre_sd,
@@ -121,6 +203,8 @@ def paired_row(pre: np.ndarray, post: np.ndarray, *, outcome: str = "", better: 
         "shapiro_w": sw.statistic, "shapiro_p": sw.pvalue,
         "d_z": dz.estimate, "d_z_ci_low": dz.ci_low, "d_z_ci_high": dz.ci_high,
         "d_av": dav, "g_av": gav.estimate, "g_av_ci_low": gav.ci_low, "g_av_ci_high": gav.ci_high,
+        "diff_bca_ci_low": diff_boot.ci_low if diff_boot else np.nan,
+        "diff_bca_ci_high": diff_boot.ci_high if diff_boot else np.nan,
         "r_pre_post": pearson_r(pre, post),
         "rank_biserial": rb.estimate,
         "rank_biserial_ci_low": rb.ci_low, "rank_biserial_ci_high": rb.ci_high,
@@ -133,24 +217,45 @@ def paired_row(pre: np.ndarray, post: np.ndarray, *, outcome: str = "", better: 
     parts = (tt, wx, sg, hl, sw, dz, gav, rb)
     notes = [f"{outcome}: {label}: {part.note}" for label, part in zip(labels, parts, strict=True)
              if part.note]  # fmt: skip
-    return row, notes
+    if desc.n >= 3 and diff_boot is None:
+        notes.append(f"{outcome}: bootstrap CI of the mean change undefined: every pair changed "
+                     "by the same amount")  # fmt: skip
+    caveats = _caveats(row, hl, rb, grid, exact, post - pre)
+    notes += [f"{outcome}: {statistic}: {text}" for statistic, text in caveats]
+    return PairedRow(row, notes, diff_boot, caveats)
 
 
-def _registry():
-    try:
-        from msrelax_stats.instruments import registry
-    except ImportError:  # the instruments layer is optional for stats on raw tables
-        return None
-    return registry
+def _caveats(row: dict[str, Any], hl: Any, rb: Any, grid: int | None, exact: np.ndarray,
+             raw: np.ndarray) -> list[tuple[str, str]]:  # fmt: skip
+    """(statistic, caveat) where a number is less than it looks: where R would warn, an
+    interval has zero width or excludes its own estimate, or ranks were taken on the exact
+    scale instead of R's binary-rounded differences."""
+    out = []
+    if grid is not None and grid > 1 and not np.array_equal(exact, raw):
+        out.append(("wilcoxon", f"differences ranked on the exact scale of the score (multiples "
+                    f"of 1/{grid}); R's wilcox.test(post, pre, paired = TRUE) ranks binary "
+                    f"rounding noise: use wilcox.test((round({grid} * post) - round({grid} * "
+                    "pre)) / " + str(grid) + ") to reproduce this value"))  # fmt: skip
+    low, high, est = row["hl_ci_low"], row["hl_ci_high"], row["hl_shift"]
+    if "not achievable" in hl.note:  # R: "requested conf.level not achievable"
+        out.append(("hl", f"{hl.note} (R warns); the interval is not at the requested level"))
+    if np.isfinite(low) and np.isfinite(high) and (low == high or not low <= est <= high):
+        what = "has zero width" if low == high else "does not contain the estimate"
+        out.append(("hl", f"the Hodges-Lehmann interval {what}: too few distinct differences "
+                    "for an informative interval"))  # fmt: skip
+    low, high = row["rank_biserial_ci_low"], row["rank_biserial_ci_high"]
+    if np.isfinite(low) and np.isfinite(high) and (low == high or abs(row["rank_biserial"]) == 1):
+        out.append(("rank_biserial", "every non-zero change has the same sign: the Fisher-z "
+                    "interval collapses at the bound and carries no information"))  # fmt: skip
+    return out
 
 
 def default_outcomes(scored: pd.DataFrame) -> list[str]:
     """The outcomes :func:`compare` analyses by default, in table order: every reported score
     present, in the registry's order, of the instruments that :func:`msrelax_stats.score`
     scored when the table says so (``attrs["msrelax"]["scoring"]``)."""
-    registry = _registry()
     scoring = scored.attrs.get("msrelax", {}).get("scoring") or None
-    return list(registry.outcome_columns(scored.columns, scoring)) if registry else []
+    return registry_of(scored).outcome_columns(scored.columns, scoring)
 
 
 def _check(scored: pd.DataFrame, visits: Sequence[str], outcomes: Sequence[str]) -> None:
@@ -253,8 +358,8 @@ def compare(scored: pd.DataFrame, outcomes: Sequence[str] | None = None,
 
     Notes
     -----
-    ``better`` and the MCID of each outcome come from
-    :func:`msrelax_stats.instruments.registry.outcome_info` ("lower" when the outcome is
+    ``better`` and the MCID of each outcome come from the registry the table was scored with
+    (:func:`msrelax_stats.instruments.registry.registry_of`; "lower" when the outcome is
     unknown there, with a note). Holm and Benjamini-Hochberg adjust ``p_t`` over the outcomes
     of the table. A change of exactly the MCID counts as a response. Pairs enter the
     computations in sorted id order, so the result (bootstrap included) does not depend on
@@ -270,7 +375,7 @@ def compare(scored: pd.DataFrame, outcomes: Sequence[str] | None = None,
     ('fss_mean', 4, 'lower')
     """
     visits = tuple(str(v) for v in visits)
-    registry = _registry()
+    registry = registry_of(scored)
     outcomes = default_outcomes(scored) if outcomes is None else list(outcomes)
     _check(scored, visits, outcomes)
     rows = scored.assign(_visit=scored["time"].astype(str), id=scored["id"].astype(str))
@@ -281,18 +386,17 @@ def compare(scored: pd.DataFrame, outcomes: Sequence[str] | None = None,
     aligned = _Visits(rows, ids, visits)
     notes: list[str] = []
     table, ledger, resp = [], [], []
+    boots: dict[tuple[str | None, str], BootstrapResult] = {}
+    caveats: list[tuple[str, str, str]] = []
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore", RuntimeWarning)
         for outcome in outcomes:
-            better, info = "lower", None
-            try:
-                info = registry.outcome_info(outcome) if registry else None
-            except KeyError:
+            info = registry.describe(outcome)
+            better = info.better
+            if outcome not in registry.info([outcome]):
                 notes.append(
                     f"{outcome}: not a known score; direction of improvement taken as lower"
                 )
-            if info is not None:
-                better = info.better
             values = aligned.values(outcome)
             complete = ~np.isnan(values).any(axis=1)
             incomplete = np.flatnonzero(~complete)
@@ -304,16 +408,25 @@ def compare(scored: pd.DataFrame, outcomes: Sequence[str] | None = None,
                 notes.append(
                     f"{outcome}: nobody has a score at both visits; every statistic is NaN"
                 )
-            row, row_notes = paired_row(pre, post, outcome=outcome, better=better,
-                                        ci_level=ci_level, seed=seed, n_boot=n_boot)  # fmt: skip
+            row, row_notes, boot, row_caveats = paired_row(pre, post, outcome=outcome,
+                                                           better=better, ci_level=ci_level,
+                                                           seed=seed, n_boot=n_boot)  # fmt: skip
             table.append(row)
+            caveats += [(outcome, stat, text) for stat, text in row_caveats]
+            if boot is not None:
+                boots[(None, outcome)] = boot
             notes += row_notes if pre.size else []
-            if info is not None and info.mcid is not None:
+            if info.mcid is not None:
                 r = responders(pre, post, info.mcid, outcome=outcome, mcid_kind=info.mcid_kind,
                                better=better, source=info.mcid_source, ci_level=ci_level)  # fmt: skip
                 resp.append(r.to_dict())
+                if info.mcid_kind == "percent" and (pre == 0).any():  # not judged: say who
+                    ledger.append(pd.DataFrame({"id": ids[complete][pre == 0],
+                                                "outcome": f"{outcome} (responders)",
+                                                "reason": "baseline 0: a percent change is "
+                                                "undefined"}, columns=EXCLUSION_COLUMNS))  # fmt: skip
                 notes += [r.note] if r.note else []
-        flags = registry.caseness_columns(scored.columns) if registry else []
+        flags = registry.caseness_columns(scored.columns)
         case = []
         for flag in flags:
             values = aligned.values(flag)
@@ -337,4 +450,31 @@ def compare(scored: pd.DataFrame, outcomes: Sequence[str] | None = None,
         responders=pd.DataFrame(resp, columns=RESPONDER_COLUMNS),
         options=options,
         notes=list(dict.fromkeys(notes)),
+        visit_means=visit_means(result, visits),
+        bootstrap=boots,
+        info={name: registry.describe(name) for name in [*outcomes, *flags]},
+        caveats=pd.DataFrame(caveats, columns=CAVEAT_COLUMNS),
     )
+
+
+def visit_means(table: pd.DataFrame, visits: Sequence[str]) -> pd.DataFrame:
+    """Mean, SD and t-based CI of each visit over the complete pairs, from the results table.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"outcome": ["fss_mean"], "n": [4], "pre_mean": [5.0], "pre_sd": [1.0],
+    ...                   "post_mean": [4.0], "post_sd": [1.0], "ci_level": [0.95]})
+    >>> visit_means(t, ("pre", "post"))[["visit", "mean", "ci_low"]].round(4).values.tolist()
+    [['pre', 5.0, 3.4088], ['post', 4.0, 2.4088]]
+    """
+    level = float(table["ci_level"].iloc[0]) if len(table) else 0.95
+    frames = []
+    for position, (visit, side) in enumerate(zip(visits, ("pre", "post"), strict=True)):
+        low, high = mean_ci(table[f"{side}_mean"], table[f"{side}_sd"], table["n"], level)
+        frames.append(pd.DataFrame({"outcome": table["outcome"], "visit": str(visit),
+                                    "n": table["n"], "mean": table[f"{side}_mean"],
+                                    "sd": table[f"{side}_sd"], "ci_low": low, "ci_high": high,
+                                    "ci_level": table["ci_level"], "_row": table.index,
+                                    "_visit": position}))  # fmt: skip
+    out = pd.concat(frames, ignore_index=True).sort_values(["_row", "_visit"], kind="stable")
+    return out.reset_index(drop=True)[VISIT_MEANS_COLUMNS]

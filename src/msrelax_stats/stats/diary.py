@@ -137,12 +137,16 @@ def adherence(
 @dataclass
 class DoseResponseResult:
     """Dose-response per outcome (``table``), the analysed ``data`` (for the scatter figure),
-    ``exclusions`` (``id``, ``outcome``, ``reason``) and ``notes``."""
+    ``exclusions`` (``id``, ``outcome``, ``reason``), ``notes`` and ``band``: the fitted OLS
+    line with its confidence band on a grid of 100 doses per outcome (``outcome``, ``dose``,
+    ``fit``, ``ci_low``, ``ci_high``; R ``predict(lm(change ~ dose), interval =
+    "confidence")``), which the dose-response figure draws."""
 
     table: pd.DataFrame
     data: pd.DataFrame
     exclusions: pd.DataFrame
     notes: list[str] = field(default_factory=list)
+    band: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=_BAND_COLUMNS))
 
     def to_frame(self) -> pd.DataFrame:
         """The per-outcome table."""
@@ -228,7 +232,7 @@ def dose_response(
     change, reasons = _changes(changes, outcomes, visits)
     dose = adh.assign(id=adh["id"].astype(str)).set_index("id")[predictor].astype(float)
     data = change.join(dose, how="outer")
-    rows, excluded, notes = [], [], []
+    rows, excluded, notes, bands = [], [], [], []
     for outcome in outcomes:
         why = reasons[outcome].reindex(data.index).fillna("")
         why = why.mask(why.eq("") & data[outcome].isna(), f"no {outcome} change")
@@ -264,15 +268,22 @@ def dose_response(
             r_squared=float(fit.rsquared),
         )
         rows.append(row)
+        grid = np.linspace(x.min(), x.max(), 100)
+        band = fit.get_prediction(sm.add_constant(grid)).summary_frame(alpha=1.0 - ci_level)
+        bands.append(pd.DataFrame({"outcome": outcome, "dose": grid, "fit": band["mean"],
+                                   "ci_low": band["mean_ci_lower"],
+                                   "ci_high": band["mean_ci_upper"]}))  # fmt: skip
     table = pd.DataFrame(rows).reindex(columns=_DOSE_COLUMNS).assign(ci_level=ci_level)
     return DoseResponseResult(
         table=table,
         data=data.reset_index(names="id"),
         exclusions=pd.concat(excluded, ignore_index=True),
         notes=notes,
+        band=pd.concat(bands, ignore_index=True) if bands else pd.DataFrame(columns=_BAND_COLUMNS),
     )
 
 
+_BAND_COLUMNS = ["outcome", "dose", "fit", "ci_low", "ci_high"]
 _DOSE_COLUMNS = [
     *"outcome predictor n spearman_rho spearman_p slope slope_se".split(),
     *"slope_ci_low slope_ci_high slope_p intercept r_squared".split(),

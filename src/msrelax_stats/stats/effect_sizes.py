@@ -20,14 +20,23 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy import optimize, special, stats
 
-from msrelax_stats.stats.bootstrap import bca_paired
+from msrelax_stats.stats.bootstrap import (
+    MEAN_CHANGE,
+    BootstrapResult,
+    PairStatistic,
+    bootstrap_pairs,
+    leave_one_out_mean,
+    leave_one_out_var,
+)
 
 __all__ = [
     "EffectSize",
     "cohens_dz",
     "hedges_j",
+    "noncentral_t_interval",
     "d_av",
     "g_av",
+    "paired_bootstrap",
     "rank_biserial",
     "bayes_factor_paired",
 ]
@@ -72,8 +81,21 @@ def _ncp_bound(t: float, df: float, prob: float) -> float:
     return np.nan
 
 
-def _ncp_interval(t: float, df: float, ci_level: float) -> tuple[float, float]:
-    """(ncp_L, ncp_U) for an observed t; computed at |t| and reflected, so it is odd in t."""
+def noncentral_t_interval(t: float, df: float, ci_level: float) -> tuple[float, float]:
+    """Confidence interval of the noncentrality parameter of an observed t statistic.
+
+    Returns ``(ncp_low, ncp_high)`` with :math:`P(T_{df, ncp_{low}} \\le t) = 1 - \\alpha/2`
+    and :math:`P(T_{df, ncp_{high}} \\le t) = \\alpha/2` (Steiger & Fouladi 1997; the method of
+    R ``effectsize`` for t-based effect sizes), computed at :math:`|t|` and reflected, so it is
+    odd in t. A standardised effect whose t is :math:`d / k` has the CI
+    :math:`k \\cdot (ncp_{low}, ncp_{high})`.
+
+    Examples
+    --------
+    >>> low, high = noncentral_t_interval(0.0, 10, 0.95)
+    >>> round(low, 3), round(high, 3)  # t = 0: P(T <= 0) = Phi(-ncp)
+    (-1.96, 1.96)
+    """
     alpha = 1 - ci_level
     a = abs(t)
     low, high = _ncp_bound(a, df, 1 - alpha / 2), _ncp_bound(a, df, alpha / 2)
@@ -125,7 +147,7 @@ def cohens_dz(pre: ArrayLike, post: ArrayLike, ci_level: float = 0.95) -> Effect
         return EffectSize("d_z", np.nan, np.nan, np.nan, ci_level, "noncentral t", note)
     dz = float(np.mean(d) / np.std(d, ddof=1))
     t = dz * math.sqrt(n)
-    low, high = _ncp_interval(t, n - 1, ci_level)
+    low, high = noncentral_t_interval(t, n - 1, ci_level)
     return EffectSize("d_z", dz, low / math.sqrt(n), high / math.sqrt(n), ci_level, "noncentral t")
 
 
@@ -176,8 +198,48 @@ def d_av(pre: ArrayLike, post: ArrayLike) -> float:
     return value if np.isfinite(value) else np.nan
 
 
+def _g_av_statistic(j: float) -> PairStatistic:
+    """g_av = j x d_av as a bootstrap statistic, with its leave-one-out values in O(n)."""
+
+    def values(x: np.ndarray, y: np.ndarray, axis: int = -1) -> np.ndarray:
+        return j * _d_av_stat(x, y, axis=axis)
+
+    def leave_one_out(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        s_av = np.sqrt((leave_one_out_var(x) + leave_one_out_var(y)) / 2)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return j * leave_one_out_mean(y - x) / s_av
+
+    return PairStatistic(values, leave_one_out)
+
+
+def paired_bootstrap(pre: ArrayLike, post: ArrayLike, ci_level: float = 0.95,
+                     n_boot: int = 10000, seed: int = 1) -> dict[str, BootstrapResult]:  # fmt: skip
+    """The paired analysis's one bootstrap: mean change and g_av from the same resamples.
+
+    Returns ``{"diff_mean": ..., "g_av": ...}`` (:class:`~msrelax_stats.stats.bootstrap.
+    BootstrapResult`, distributions included); ``"g_av"`` is missing when g_av is undefined
+    (fewer than 3 pairs, zero SD at both visits) and both are missing with fewer than 3 pairs
+    or when every pair changed by the same amount (no interval to compute).
+
+    Examples
+    --------
+    >>> boot = paired_bootstrap([5, 6, 7, 8, 6], [4, 4, 6, 6, 6], n_boot=2000)
+    >>> sorted(boot), boot["diff_mean"].distribution.size
+    (['diff_mean', 'g_av'], 2000)
+    """
+    pre, post = _pairs(pre, post)
+    n = pre.size
+    if n < 3 or np.ptp(post - pre) == 0:
+        return {}
+    statistics: dict[str, PairStatistic] = {"diff_mean": MEAN_CHANGE}
+    j = hedges_j(n - 1)
+    if np.isfinite(d_av(pre, post)) and np.isfinite(j):
+        statistics["g_av"] = _g_av_statistic(j)
+    return bootstrap_pairs(pre, post, statistics, ci_level=ci_level, n_boot=n_boot, seed=seed)
+
+
 def g_av(pre: ArrayLike, post: ArrayLike, ci_level: float = 0.95, n_boot: int = 10000,
-         seed: int = 1, batch: int = 2000) -> tuple[float, EffectSize]:  # fmt: skip
+         seed: int = 1, boot: BootstrapResult | None = None) -> tuple[float, EffectSize]:  # fmt: skip
     """d_av and Hedges' g_av with a seeded BCa bootstrap CI over pairs.
 
     Parameters
@@ -190,8 +252,9 @@ def g_av(pre: ArrayLike, post: ArrayLike, ci_level: float = 0.95, n_boot: int = 
         Bootstrap resamples of the pairs (default 10,000).
     seed : int
         Seed of ``numpy.random.default_rng``: same data and seed give the same bytes.
-    batch : int
-        Resamples computed at once (memory bound); the result does not depend on it.
+    boot : BootstrapResult, optional
+        The bootstrap of g_av already computed (``paired_bootstrap(...)["g_av"]``); by default
+        it is computed here.
 
     Returns
     -------
@@ -201,11 +264,11 @@ def g_av(pre: ArrayLike, post: ArrayLike, ci_level: float = 0.95, n_boot: int = 
     Notes
     -----
     g_av = J(n - 1) d_av with J the exact gamma form of Hedges' correction. Pairs (pre_i,
-    post_i) are resampled together; the bias correction z0 and the acceleration a (jackknife)
-    of Efron's BCa interval are applied to the bootstrap distribution of g_av
-    (:func:`msrelax_stats.stats.bootstrap.bca_paired`, vectorised and chunked; the draws and
-    the interval are those of ``scipy.stats.bootstrap(..., paired=True, method="BCa")``
-    except that undefined resamples are dropped and counted in the note).
+    post_i) are resampled together; the bias correction z0 and the acceleration a (jackknife,
+    in closed form: leave-one-out means and variances) of Efron's BCa interval are applied to
+    the bootstrap distribution of g_av (:func:`msrelax_stats.stats.bootstrap.bootstrap_pairs`;
+    the draws and the interval are those of ``scipy.stats.bootstrap(..., paired=True,
+    method="BCa")`` except that undefined resamples are dropped and counted in the note).
 
     References
     ----------
@@ -230,20 +293,25 @@ def g_av(pre: ArrayLike, post: ArrayLike, ci_level: float = 0.95, n_boot: int = 
     if np.ptp(post - pre) == 0:
         note = "g_av CI undefined: every pair changed by the same amount"
         return value, EffectSize("g_av", estimate, np.nan, np.nan, ci_level, method, note)
-
-    def statistic(x: np.ndarray, y: np.ndarray, axis: int = -1) -> np.ndarray:
-        return j * _d_av_stat(x, y, axis=axis)
-
-    boot = bca_paired(pre, post, statistic, ci_level, n_boot, seed, batch)
+    if boot is None:
+        boot = bootstrap_pairs(pre, post, {"g_av": _g_av_statistic(j)}, ci_level=ci_level,
+                               n_boot=n_boot, seed=seed)["g_av"]  # fmt: skip
     notes = []
     if boot.n_dropped:
         notes.append(
-            f"{boot.n_dropped} of {n_boot} bootstrap resamples had an undefined g_av and were dropped"
+            f"{boot.n_dropped} of {boot.n_boot} bootstrap resamples had an undefined g_av and "
+            "were dropped"
         )
     if not (np.isfinite(boot.ci_low) and np.isfinite(boot.ci_high)):
         notes.append("BCa interval undefined (degenerate bootstrap distribution)")
     return value, EffectSize(
-        "g_av", estimate, boot.ci_low, boot.ci_high, ci_level, method, "; ".join(notes)
+        "g_av",
+        estimate,
+        boot.ci_low,
+        boot.ci_high,
+        ci_level,
+        method,
+        "; ".join(notes),
     )
 
 

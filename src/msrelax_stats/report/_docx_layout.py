@@ -1,0 +1,81 @@
+"""Column widths of the Word tables of :mod:`msrelax_stats.report.docx`.
+
+Widths are estimated from the advance widths of Times Roman (the documents' font; Liberation
+Serif, its metric twin, where Word is absent), so that a statistic never wraps and a table
+that cannot fit a portrait page is given a landscape one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+__all__ = ["TABLE_PT", "is_text_column", "natural_and_minimum", "widths_mm"]
+
+TABLE_PT = 9  # font size of table cells and notes
+_EM_MM = TABLE_PT * 25.4 / 72  # 1 em of the table font, in mm
+# advance widths of Times Roman (Adobe AFM, em/1000) for the width estimate of a column
+_TIMES = dict(
+    zip(
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ .,;:-()[]<>=%+",
+        [444, 500, 444, 500, 444, 333, 500, 500, 278, 278, 500, 278, 778, 500, 500, 500, 500,
+         333, 389, 278, 500, 500, 722, 500, 500, 444, 722, 667, 667, 722, 611, 556, 722, 722,
+         333, 389, 722, 611, 889, 722, 722, 556, 722, 667, 556, 611, 722, 722, 944, 722, 722,
+         611, 250, 250, 250, 278, 278, 333, 333, 333, 333, 333, 564, 564, 564, 833, 564],
+        strict=True,
+    )
+)  # fmt: skip
+_PAD_MM = 4.2  # left + right cell margins (Word's default 1.9 mm each) and a little air
+
+
+def is_statistic(text: str) -> bool:
+    """A number or statistic ("t(30) = -4.24", "< .001", "22 (68.8)"): a third or more of
+    its non-space characters are digits."""
+    chars = text.replace(" ", "")
+    return bool(chars) and 3 * sum(c.isdigit() for c in chars) >= len(chars)
+
+
+def is_text_column(values: Sequence[str]) -> bool:
+    """Text (may wrap, left-aligned) unless most of its cells are statistics."""
+    filled = [v for v in values if v]
+    return 2 * sum(map(is_statistic, filled)) < len(filled)
+
+
+def _text_mm(text: str, bold: bool = False) -> float:
+    """Estimated printed width of ``text`` in the table font (digits 0.5 em)."""
+    ems = sum(_TIMES.get(c, 500) for c in text) / 1000
+    return ems * _EM_MM * (1.08 if bold else 1.0)
+
+
+def natural_and_minimum(
+    frame: pd.DataFrame, cells: list[list[str]], text_columns: list[bool]
+) -> tuple[list[float], list[float]]:
+    """Per column (mm): its longest cell on one line, and the least it needs.
+
+    Both hold the longest header word (bold). A text column needs its longest word; any
+    other column its longest cell (numbers and statistics never wrap: no "t(30) =" above
+    "-4.24").
+    """
+    natural, minimum = [], []
+    for j, column in enumerate(map(str, frame.columns)):
+        header_word = max((_text_mm(w, bold=True) for w in column.split()), default=0.0)
+        longest = max((_text_mm(row[j]) for row in cells), default=0.0)
+        longest_word = max((_text_mm(w) for row in cells for w in row[j].split()), default=0.0)
+        need = longest_word if text_columns[j] else longest
+        natural.append(max(header_word, longest, 3.0) + _PAD_MM)
+        minimum.append(max(header_word, need, 3.0) + _PAD_MM)
+    return natural, minimum
+
+
+def widths_mm(natural: list[float], minimum: list[float], available: float) -> list[float]:
+    """Column widths that fit ``available``: text columns shrink towards their minimum
+    first; when that is not enough, every column is scaled down."""
+    excess = sum(natural) - available
+    if excess <= 0:
+        return natural
+    slack = sum(n - m for n, m in zip(natural, minimum, strict=True))
+    if slack >= excess:
+        share = excess / slack
+        return [n - (n - m) * share for n, m in zip(natural, minimum, strict=True)]
+    return [m * available / sum(minimum) for m in minimum]

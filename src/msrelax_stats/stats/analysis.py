@@ -1,0 +1,284 @@
+"""``analyse``: every analysis a scored study calls for, in one result the report only reads.
+
+The design is read from the data (:mod:`msrelax_stats.stats.design`): the paired analysis of
+the first against the last visit (within each arm in a two-arm study), the between-arm
+comparison, the analysis of more than two visits, and the practice diary. Everyone left out of
+any analysis is in one ledger (``StudyAnalysis.exclusions``) with the analysis and the reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from msrelax_stats.instruments.registry import OutcomeInfo
+from msrelax_stats.stats.compare import PairedResult, compare
+from msrelax_stats.stats.design import (
+    LEDGER_COLUMNS,
+    Design,
+    DiaryAnalysis,
+    analyse_diary,
+    detect_arms,
+    paired_by_arm,
+)
+from msrelax_stats.stats.options import AnalysisOptions
+
+__all__ = ["StudyAnalysis", "analyse"]
+
+
+@dataclass
+class StudyAnalysis:
+    """Every result of a study's analysis: what tables, figures and sentences show.
+
+    Attributes
+    ----------
+    design : Design
+        Arms, visits and the paired visits.
+    paired : PairedResult
+        The paired analysis (first against last visit); in a two-arm study within each arm,
+        one block per arm (a leading ``group`` column), bootstrap keyed by ``(arm, outcome)``.
+    arms : ArmsResult or None
+        The between-arm comparison (:func:`msrelax_stats.stats.arms.compare_arms`).
+    visits : VisitsResult or None
+        The analysis of more than two visits (:func:`msrelax_stats.stats.visits.
+        compare_visits`) of ``visit_outcomes``.
+    diary : DiaryAnalysis or None
+        Adherence and dose-response of a practice diary.
+    exclusions : DataFrame
+        The one ledger: ``id``, ``outcome``, ``reason`` for a one-group paired analysis;
+        ``analysis``, (``group``), ``id``, ``outcome``, ``reason`` when a design analysis ran.
+    notes : list of str
+        Notes of every analysis (undefined statistics, unbalanced arms, ...).
+    options : AnalysisOptions
+        The options it ran with.
+    """
+
+    design: Design
+    paired: PairedResult
+    options: AnalysisOptions
+    arms: Any = None
+    visits: Any = None
+    diary: DiaryAnalysis | None = None
+    visit_outcomes: list[str] = field(default_factory=list)
+    exclusions: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=LEDGER_COLUMNS))
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def info(self) -> dict[str, OutcomeInfo]:
+        """Outcome -> label, instrument, unit, direction (from the scored table's registry)."""
+        return self.paired.info
+
+    @property
+    def beyond_one_group(self) -> bool:
+        """True when an analysis beyond the paired table ran (arms, visits, diary)."""
+        return any(x is not None for x in (self.arms, self.visits, self.diary))
+
+    @property
+    def outcomes(self) -> list[str]:
+        """The outcomes of the paired table, in its order."""
+        table = self.paired.table
+        return list(dict.fromkeys(map(str, table["outcome"]))) if len(table) else []
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Every table of the analysis by file name (those that were computed)."""
+        out = {"results.csv": self.paired.table, "caseness.csv": self.paired.caseness,
+               "responders.csv": self.paired.responders, "exclusions.csv": self.exclusions}  # fmt: skip
+        if self.arms is not None:
+            out["arms.csv"] = self.arms.table
+            out["adjusted_means.csv"] = self.arms.adjusted_means
+        v = self.visits
+        if v is not None:
+            out.update({"visits_fixed_effects.csv": v.fixed_effects,
+                        "visits_variance.csv": v.variance, "friedman.csv": v.friedman,
+                        "visits_pairwise.csv": v.pairwise, "trajectories.csv": v.trajectories})  # fmt: skip
+            if self.design.two_arms:
+                out["interaction.csv"] = v.interaction
+        if self.diary is not None:
+            out["adherence.csv"] = self.diary.adherence.table
+            if self.diary.dose_response is not None:
+                out["dose_response.csv"] = self.diary.dose_response.table
+        return out
+
+    def recorded_options(self) -> dict[str, Any]:
+        """The options as ``results.json`` and the report record them."""
+        d = self.design
+        out: dict[str, Any] = {**self.options.to_dict(), "visits": list(d.visits),
+                               "paired_visits": list(d.paired_visits), "outcomes": self.outcomes}  # fmt: skip
+        if self.beyond_one_group:
+            diary = self.diary
+            out["design"] = {"arms": list(d.arms) if d.arms else None,
+                             "visits_analysis": self.visits is not None,
+                             "visit_outcomes": self.visit_outcomes, "diary": diary is not None,
+                             "diary_days": diary.study_days if diary is not None else None}  # fmt: skip
+            if self.options.outcomes is None and (self.visits is not None or diary is not None):
+                out["visit_outcomes_rule"] = (
+                    "The mixed models and the dose-response used the main outcomes; the PSQI "
+                    "component scores (ordinal, 0-3) were analysed only in the paired and "
+                    "between-arm tables."
+                )
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        """The tables, notes and options of every analysis (``results.json``)."""
+        p, d = self.paired, self.design
+        doc: dict[str, Any] = {"results": p.table, "caseness": p.caseness,
+                               "responders": p.responders, "exclusions": self.exclusions,
+                               "notes": list(dict.fromkeys([*p.notes, *self.notes]))}  # fmt: skip
+        if not self.beyond_one_group:
+            return doc
+        doc["design"] = {"arms": list(d.arms) if d.arms else None, "visits": list(d.visits),
+                         "paired_visits": list(d.paired_visits)}  # fmt: skip
+        a = self.arms
+        if a is not None:
+            doc["arms"] = {"table": a.table, "adjusted_means": a.adjusted_means,
+                           "notes": a.notes, "options": a.options}  # fmt: skip
+        v = self.visits
+        if v is not None:
+            doc["visits"] = {"outcomes": self.visit_outcomes, "fixed_effects": v.fixed_effects,
+                             "variance": v.variance, "friedman": v.friedman,
+                             "pairwise": v.pairwise, "interaction": v.interaction,
+                             "trajectories": v.trajectories, "exclusions": v.exclusions,
+                             "notes": v.notes, "options": v.options}  # fmt: skip
+        diary = self.diary
+        if diary is not None:
+            dose = diary.dose_response
+            doc["diary"] = {
+                "adherence": diary.adherence.table,
+                "excluded_rows": diary.adherence.excluded,
+                "dose_response": dose.table if dose is not None else None,
+                "dose_response_exclusions": dose.exclusions if dose is not None else None,
+                "notes": diary.notes,
+                "options": {"study_days": diary.study_days,
+                            "study_days_source": diary.study_days_source,
+                            "predictor": "share_practised", "arms": diary.arms,
+                            "change": f"{d.paired_visits[1]} - {d.paired_visits[0]}"},
+            }  # fmt: skip
+        return doc
+
+    def summary_lines(self, study: pd.DataFrame) -> list[str]:
+        """Terminal lines about the design analyses that ran."""
+        lines = []
+        if self.design.arms:
+            sizes = study.groupby(study["group"].astype(str))["id"].nunique()
+            ctl, trt = self.design.arms
+            lines.append(f"two arms: {trt} ({sizes.get(trt, 0)}) against {ctl} "
+                         f"({sizes.get(ctl, 0)}, control); paired analysis within each arm.")  # fmt: skip
+        if self.visits is not None:
+            lines.append(f"{len(self.design.visits)} visits: mixed models, Friedman and pairwise "
+                         "contrasts (see visits_*.csv).")  # fmt: skip
+        if self.diary is not None:
+            lines.append(f"diary: {len(self.diary.adherence.table)} participants, "
+                         f"{self.diary.study_days}-day practice period (see adherence.csv, "
+                         "dose_response.csv).")  # fmt: skip
+        return lines
+
+
+def analyse(scored: pd.DataFrame, options: AnalysisOptions | None = None,
+            diary: pd.DataFrame | None = None) -> StudyAnalysis:  # fmt: skip
+    """Run every analysis the scored study calls for.
+
+    Parameters
+    ----------
+    scored : DataFrame
+        Scored long table (:func:`msrelax_stats.score`), ``time`` an ordered Categorical.
+    options : AnalysisOptions, optional
+        Outcomes, confidence level, bootstrap, control arm, diary days.
+    diary : DataFrame, optional
+        A practice diary as read by :func:`msrelax_stats.data.diary.read_diary`.
+
+    Returns
+    -------
+    StudyAnalysis
+
+    Notes
+    -----
+    - **Arms**: the labels of ``group``. None or one label: one group. Two labels: the paired
+      analysis within each arm (control first) and the between-arm comparison (ANCOVA,
+      Welch on change, Hedges g). More than two: :class:`StudyDataError`.
+    - **Visits**: the paired analysis is always the first against the last visit; with more
+      than two visits, mixed models, Friedman and pairwise contrasts of the main outcomes
+      (the PSQI components are left out unless ``options.outcomes`` names them).
+    - **Diary**: adherence per participant and dose-response (Spearman, OLS).
+
+    Examples
+    --------
+    >>> analysis = analyse(mrs.score(mrs.read_study("data/sample/pmr_study.csv")))  # doctest: +SKIP
+    >>> analysis.paired.table.loc[0, "outcome"]  # doctest: +SKIP
+    'fss_mean'
+    """
+    options = options or AnalysisOptions()
+    if "group" in scored.columns or options.control is not None:
+        arms, notes = detect_arms(scored, options.control)
+    else:  # one group: skip the two-arm machinery (statsmodels.api: ~0.5 s to import)
+        arms, notes = None, []
+    visits = tuple(str(v) for v in scored["time"].cat.categories)
+    design = Design(arms=arms, visits=visits, paired_visits=(visits[0], visits[-1]))
+    chosen = list(options.outcomes) if options.outcomes else None
+    boot = {"ci_level": options.ci_level, "seed": options.seed, "n_boot": options.n_boot}
+    if arms is None:
+        paired = compare(scored, outcomes=chosen, visits=design.paired_visits, **boot)
+    else:
+        paired = paired_by_arm(scored, arms, chosen, design.paired_visits, **boot)
+    result = StudyAnalysis(design=design, paired=paired, options=options,
+                           exclusions=paired.exclusions, notes=list(notes))  # fmt: skip
+    if arms is None and len(visits) == 2 and diary is None:
+        return result
+    _beyond_one_group(result, scored, diary)
+    return result
+
+
+def _beyond_one_group(result: StudyAnalysis, scored: pd.DataFrame,
+                      diary: pd.DataFrame | None) -> None:  # fmt: skip
+    """The between-arm, visits and diary analyses the design calls for, and the full ledger
+    (the paired exclusions first)."""
+    from msrelax_stats.stats.arms import compare_arms
+    from msrelax_stats.stats.visits import compare_visits
+
+    design, options = result.design, result.options
+    outcomes = result.outcomes
+    focus = outcomes if options.outcomes else [
+        o for o in outcomes if result.info.get(o) is None or result.info[o].role != "component"
+    ]  # fmt: skip
+    first, last = design.paired_visits
+    ledger = [result.paired.exclusions.assign(analysis=f"paired {first} vs {last}")]
+    arm_of = None
+    if design.arms is not None:
+        arm_of = scored.groupby(scored["id"].astype(str), sort=False)["group"].first()
+        res = compare_arms(scored, outcomes, design.paired_visits, control=design.arms[0],
+                           ci_level=options.ci_level, seed=options.seed, n_boot=options.n_boot,
+                           within=False)  # fmt: skip
+        result.arms = res
+        result.notes += res.notes
+        ledger.append(res.exclusions.assign(analysis="between arms (ANCOVA, Welch)"))
+    if len(design.visits) > 2 and focus:
+        res = compare_visits(scored, focus, list(design.visits), options.ci_level,
+                             control=design.arms[0] if design.arms else None)  # fmt: skip
+        result.visits, result.visit_outcomes = res, focus
+        result.notes += res.notes
+        excl = res.exclusions
+        ledger.append(excl.assign(analysis=np.where(excl["analysis"] == "all", "visits (all)",
+                                                    "visits: " + excl["analysis"].astype(str))))  # fmt: skip
+    if diary is not None:
+        result.diary, diary_ledger, diary_notes = analyse_diary(
+            diary, scored, design.arms, focus, design.paired_visits, ci_level=options.ci_level,
+            study_days=options.diary_days,
+        )  # fmt: skip
+        result.notes += diary_notes
+        ledger.append(diary_ledger)
+    result.exclusions = _ledger(ledger, arm_of)
+
+
+def _ledger(frames: list[pd.DataFrame], arm_of: pd.Series | None) -> pd.DataFrame:
+    """One exclusions table: ``analysis``, (``group``,) ``id``, ``outcome``, ``reason``."""
+    frames = [f for f in frames if len(f)]
+    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=LEDGER_COLUMNS)
+    out = out.assign(id=out["id"].astype(str), outcome=out["outcome"].fillna("").astype(str))
+    if arm_of is None:
+        return out[LEDGER_COLUMNS].reset_index(drop=True)
+    group = out["group"] if "group" in out.columns else pd.Series(np.nan, index=out.index)
+    group = group.astype("object").where(group.notna() & (group != ""), out["id"].map(arm_of))
+    out = out.assign(group=group.fillna("").astype(str))
+    return out[["analysis", "group", "id", "outcome", "reason"]].reset_index(drop=True)
