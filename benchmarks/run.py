@@ -1,4 +1,4 @@
-"""The msrelax_stats benchmark suite (issue 8): ``python benchmarks/run.py [--quick] [--repeats N]``.
+"""The msrelax_stats benchmark suite (issues 8, 16): ``python benchmarks/run.py [--quick]``.
 
 Prints one markdown table. Every figure is the median of ``--repeats`` runs, and every ratio is
 ours / comparison, both measured in this run on this machine (no absolute thresholds):
@@ -9,14 +9,20 @@ ours / comparison, both measured in this run on this machine (no absolute thresh
 2. Scoring 1,000,000 PSQI responses whose clock times are text in mixed accepted forms, against
    BioPsyKit's ``psqi`` on the same rows in its own virtual environment (``.venv-biopsykit``,
    created on first use with ``python -m venv`` + ``pip install biopsykit``); and every
-   instrument on 1,000,000 rows, with peak memory.
+   instrument on 1,000,000 rows, with the resident set the call adds.
 3. 10,000 simulated 32-patient trials (paired t, Wilcoxon, d_z): ours against a loop over
    pingouin (a subset of trials, scaled linearly) and against vectorised scipy (the floor).
 4. The BCa bootstrap CI of g_av, 10,000 resamples at n = 32, against ``scipy.stats.bootstrap``.
+5. ``analyze`` on ``sample --n`` 3,200 / 32,000 / 320,000 participants (``_cli_rows.py``):
+   time ratios of neighbouring sizes, own peak RSS at the largest.
+6. CLI ``score`` on a 1,000,000-row PSQI CSV against its pandas I/O floor.
+7. CLI ``validate`` on the same CSV against ``import pandas`` + ``read_csv``.
 
 Rows 2-4 run in fresh worker processes (``_worker.py``, ``_bpk_worker.py``) that exclude import
-and input preparation from the timed region on both sides. A row whose code is missing shows
-``not available: <reason>``. Not part of the test suite.
+and input preparation from the timed region on both sides; rows 1 and 5-7 time whole commands
+started through ``_peak.py`` (own peak RSS). Memory is always the process's own (``VmHWM``,
+``_memory.py``), never ``ru_maxrss``, which Linux carries over from the parent. A row whose
+code is missing or fails shows ``not available: <reason>``. Not part of the test suite.
 """
 
 from __future__ import annotations

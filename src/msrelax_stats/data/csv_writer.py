@@ -144,7 +144,9 @@ def write_csv(frame: pd.DataFrame, path: str | Path) -> Path:
     True
     """
     path = Path(path)
-    formatters = [_formatter(frame.iloc[:, i]) for i in range(frame.shape[1])]
+    plain = frame.copy(deep=False)
+    plain.attrs = {}  # else each column taken out deep-copies them
+    formatters = [_formatter(plain.iloc[:, i]) for i in range(plain.shape[1])]
     plain = frame.shape[1] > 1 and not isinstance(frame.columns, pd.MultiIndex)
     if not plain or any(f is None for f in formatters):
         frame.to_csv(path, index=False, lineterminator="\n")

@@ -65,6 +65,7 @@ from msrelax_stats.errors import Problem, StudyDataError
 __all__ = ["MISSING_MARKERS", "read_table", "sniff_delimiter"]
 
 MISSING_MARKERS = ("", "NA", "N/A", "NaN", "nan", ".", "#NULL!")
+_MARKERS = frozenset(MISSING_MARKERS)
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 SUPPORTED = ".csv .tsv .txt .xlsx .sav .dta"
@@ -240,8 +241,11 @@ def _clean_cells(raw: pd.DataFrame, names: list[str], codes: Sequence[Any]) -> p
             found = factorize_text(s)
             if found is not None:  # text only: each distinct text once (missing: code -1)
                 where, distinct = found
-                clean = _clean_objects(pd.Series(distinct, dtype=object), use_codes,
-                                       numeric_codes, text_codes).to_numpy(dtype=object)  # fmt: skip
+                stripped = (text.strip() for text in distinct)
+                clean = np.array([np.nan if t in _MARKERS else t for t in stripped], dtype=object)
+                if use_codes:
+                    clean = _without_codes(pd.Series(clean, dtype=object), numeric_codes,
+                                           text_codes).to_numpy(dtype=object)  # fmt: skip
                 if np.any(clean != distinct):  # a text stripped or made missing
                     broadcast = np.append(clean, np.nan)[where]
                     s = pd.Series(np.where(where < 0, s.to_numpy(dtype=object), broadcast),
@@ -264,11 +268,14 @@ def _clean_objects(
         is_text = s.map(type).eq(str).to_numpy()  # Excel time/datetime cells stay as they are
         s[is_text] = s[is_text].str.strip()
         s = s.mask(s.isin(MISSING_MARKERS))
-    if use_codes:
-        as_text = s.astype(str)
-        number = pd.to_numeric(as_text.str.replace(",", ".", regex=False), errors="coerce")
-        s = s.mask(s.notna() & (number.isin(numeric_codes) | as_text.isin(text_codes)))
-    return s
+    return _without_codes(s, numeric_codes, text_codes) if use_codes else s
+
+
+def _without_codes(s: pd.Series, numeric_codes: list[float], text_codes: set[str]) -> pd.Series:
+    """``s`` with the cells equal to a declared missing code (as number or text) made NaN."""
+    as_text = s.astype(str)
+    number = pd.to_numeric(as_text.str.replace(",", ".", regex=False), errors="coerce")
+    return s.mask(s.notna() & (number.isin(numeric_codes) | as_text.isin(text_codes)))
 
 
 def _load(path: Path, name: str, *, sheet, encoding) -> tuple[pd.DataFrame, str, list, dict]:

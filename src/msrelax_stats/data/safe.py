@@ -49,8 +49,10 @@ def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
     [['P01', '-2', -1.0], ["'=1+1", "'@x", 2.0]]
     """
     out = frame.copy(deep=False)  # columns are replaced, never written into (copy-on-write)
+    plain = frame.copy(deep=False)
+    plain.attrs = {}  # else each column taken out deep-copies them
     for position in range(out.shape[1]):
-        column = out.iloc[:, position]
+        column = plain.iloc[:, position]
         dtype = column.dtype
         if isinstance(dtype, pd.CategoricalDtype):
             if not _dangerous(np.asarray(dtype.categories, dtype=object)).any():

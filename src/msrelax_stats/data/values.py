@@ -138,7 +138,7 @@ def factorize_text(cells: pd.Series) -> tuple[np.ndarray, np.ndarray] | None:
     return codes, distinct
 
 
-def _distinct_text(cells: pd.Series) -> tuple[np.ndarray | None, pd.Series]:
+def _distinct_text(cells: pd.Series) -> tuple[np.ndarray | None, pd.Series | np.ndarray]:
     """:func:`factorize_text` with one entry for the missing cells, or ``(None, cells)``."""
     found = factorize_text(cells)
     if found is None:
@@ -148,16 +148,16 @@ def _distinct_text(cells: pd.Series) -> tuple[np.ndarray | None, pd.Series]:
     if missing.any():
         codes[missing] = len(distinct)
         distinct = np.append(distinct, np.nan)
-    return codes, pd.Series(distinct, dtype=object)
+    return codes, distinct
 
 
-def _text_array(cells: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+def _text_array(cells: pd.Series | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Stripped text of every cell (numpy unicode array) and the missing mask.
 
     Missing: NaN/None cells, blank text and the tokens of ``MISSING_TOKENS``. Non-text cells
     (numbers, ``datetime.time``) are turned into their ``str()`` text.
     """
-    obj = cells.to_numpy(dtype=object)
+    obj = cells.to_numpy(dtype=object) if isinstance(cells, pd.Series) else cells
     missing = pd.isna(obj)
     text = np.strings.strip(np.where(missing, "", obj).astype(str))
     short = np.strings.str_len(text) <= max(map(len, MISSING_TOKENS))
@@ -386,7 +386,7 @@ def parse_clock_times(
     else:
         # few distinct texts (at most 1,440 minutes x a few forms): read each one once
         codes, distinct = _distinct(cells)
-        text, missing = _text_array(pd.Series(distinct, dtype=object))
+        text, missing = _text_array(distinct)
         minutes, done = _clock_fast(text)
         rest = ~done & ~missing
         if rest.any():
@@ -411,7 +411,7 @@ def clock_minutes(clock: pd.Series) -> np.ndarray:
     [1410.0, nan]
     """
     codes, distinct = _distinct(pd.Series(clock))
-    text, missing = _text_array(pd.Series(distinct, dtype=object))
+    text, missing = _text_array(distinct)
     minutes, _ = _clock_fast(text)
     return np.where(missing, np.nan, minutes)[codes]
 
