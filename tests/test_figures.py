@@ -358,74 +358,17 @@ def _line_figure(i):
     return fig
 
 
-def test_figures_added_to_running_workers_are_drawn_there_with_the_same_bytes(tmp_path):
-    # makers (functions that draw the figure) run in the workers: those of start_saving by
-    # fork, those of add() by pickle; either way the bytes are those of save_figure here
+def test_save_figures_draws_makers_and_writes_the_bytes_of_save_figure(tmp_path):
     from functools import partial
 
-    from msrelax_stats.figures.save import save_figure, start_saving
-
-    serial = [save_figure(_line_figure(i), tmp_path / "serial" / f"f{i}", ("png",), 100)
-              for i in range(5)]  # fmt: skip
-    first = [(partial(_line_figure, i), tmp_path / "workers" / f"f{i}") for i in range(2)]
-    with start_saving(first, ("png",), 100, workers=2) as batch:
-        batch.add([(partial(_line_figure, i), tmp_path / "workers" / f"f{i}")
-                   for i in range(2, 5)], ("png",), 100)  # fmt: skip
-        parallel = batch.result()
-    assert [[p.name for p in paths] for paths in parallel] == [["f0.png"], ["f1.png"],
-                                                                ["f2.png"], ["f3.png"], ["f4.png"]]  # fmt: skip
-    for one, other in zip(serial, parallel, strict=True):
-        assert one[0].read_bytes() == other[0].read_bytes(), one[0].name
-
-
-def test_save_figures_in_worker_processes_writes_the_same_bytes(tmp_path):
     from msrelax_stats.figures.save import save_figure, save_figures
 
-    def make(i):
-        fig, ax = plt.subplots(figsize=(3, 2), layout="constrained")
-        ax.plot([0, 1, 2], [i, i + 1, i * 2])
-        ax.set_title(f"figure {i}")
-        return fig
-
-    serial = [save_figure(make(i), tmp_path / "serial" / f"f{i}", ("png", "svg"), 100)
-              for i in range(5)]  # fmt: skip
-    jobs = [(make(i), tmp_path / "parallel" / f"f{i}") for i in range(5)]
-    parallel = save_figures(jobs, ("png", "svg"), 100, workers=2)
-    plt.close("all")
-    assert [[p.name for p in paths] for paths in parallel] == [
-        [p.name for p in paths] for paths in serial
-    ]
-    for one, other in zip(serial, parallel, strict=True):
+    serial = [save_figure(_line_figure(i), tmp_path / "one" / f"f{i}", ("png", "svg"), 100)
+              for i in range(3)]  # fmt: skip
+    jobs = [(partial(_line_figure, i), tmp_path / "many" / f"f{i}") for i in range(3)]
+    saved = save_figures(jobs, ("png", "svg"), 100)
+    assert [[p.name for p in paths] for paths in saved] == [[f"f{i}.png", f"f{i}.svg"]
+                                                             for i in range(3)]  # fmt: skip
+    for one, other in zip(serial, saved, strict=True):
         for a, b in zip(one, other, strict=True):
             assert a.read_bytes() == b.read_bytes(), a.name
-
-
-def test_figures_are_saved_without_workers_where_fork_is_not_safe(tmp_path, monkeypatch):
-    # macOS (and anything but Linux): no forked workers; the same files, saved in this process
-    import multiprocessing
-    from functools import partial
-
-    from msrelax_stats.figures import save
-
-    monkeypatch.setattr(save.sys, "platform", "darwin")
-    jobs = [(partial(_line_figure, i), tmp_path / f"f{i}") for i in range(4)]
-    with save.start_saving(jobs, ("png",), 100, workers=2) as batch:
-        assert multiprocessing.active_children() == []
-        saved = batch.result()
-    expected = [save.save_figure(_line_figure(i), tmp_path / "here" / f"f{i}", ("png",), 100)
-                for i in range(4)]  # fmt: skip
-    assert [paths[0].read_bytes() for paths in saved] == [p[0].read_bytes() for p in expected]
-
-
-def test_batch_result_is_kept_and_closes_the_batch(tmp_path):
-    from functools import partial
-
-    from msrelax_stats.figures.save import start_saving
-
-    jobs = [(partial(_line_figure, i), tmp_path / f"f{i}") for i in range(4)]
-    with start_saving(jobs, ("png",), 100, workers=2) as batch:
-        first = batch.result()
-        assert batch.result() is first  # waited for once, not drawn again
-        with pytest.raises(RuntimeError, match="after result"):
-            batch.add([(partial(_line_figure, 9), tmp_path / "late")])
-    assert not (tmp_path / "late.png").exists()

@@ -111,16 +111,12 @@ def test_write_table_neutralises_formulas(tmp_path):
     assert list(read["id"]) == ['\'=HYPERLINK("x")', "'+1+1", "-2", "'@SUM(A1)", "P1"]
 
 
-def test_figures_saved_by_workers_equal_those_saved_in_this_process(two_runs, tmp_path,
-                                                                    monkeypatch):  # fmt: skip
-    # analyze() saves the figures in forked worker processes on Linux; without them (macOS,
-    # one core) the same files, bytes and report must come out
-    from msrelax_stats.figures import save
+def test_write_outputs_alone_gives_the_figures_of_analyze(two_runs, tmp_path):
+    # the report layer reads only the analysis: writing it again gives the same files
     from msrelax_stats.instruments.registry import registry_of
     from msrelax_stats.report.outputs import write_outputs
 
     run = two_runs[0]
-    monkeypatch.setattr(save, "_can_fork", lambda: False)
     written = write_outputs(tmp_path, scored=run.scored, analysis=run.analysis,
                             registry=registry_of(run.scored), options=run.report,
                             versions=package_versions())  # fmt: skip
@@ -131,14 +127,10 @@ def test_figures_saved_by_workers_equal_those_saved_in_this_process(two_runs, tm
         assert (tmp_path / name).read_bytes() == (run.out / name).read_bytes(), name
 
 
-def test_error_while_figures_are_drawn_leaves_nothing_behind(tmp_path):
-    import multiprocessing
-
-    # the figures of the scored table start before compare() finds the unknown outcome
+def test_error_in_the_analysis_leaves_nothing_behind(tmp_path):
     with pytest.raises(StudyDataError, match="outcome column not found"):
         analyze(SAMPLE, out=tmp_path / "out", n_boot=200, outcomes=["fss_mean", "no_such"])
     assert list(tmp_path.iterdir()) == []
-    assert multiprocessing.active_children() == []
 
 
 def test_svg_only_output_still_embeds_every_figure_in_the_report(tmp_path):

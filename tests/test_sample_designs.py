@@ -37,3 +37,15 @@ def test_diary_covers_the_relaxation_arm_with_two_days_outside():
     assert sorted(diary.loc[~diary.day.between(1, 14), "day"]) == [0, 15]
     assert set(diary["practised"]) <= {"yes", "no"}
     assert (diary.loc[diary.practised == "no", "minutes"] == 0).all()
+
+
+def test_committed_controlled_sample_is_reproduced_byte_for_byte(tmp_path):
+    """data/sample/controlled/ is what write_controlled_sample(seed=1) writes (its README)."""
+    from pathlib import Path
+
+    from msrelax_stats.sample_designs import write_controlled_sample
+
+    here = Path(__file__).resolve().parents[1] / "data" / "sample" / "controlled"
+    write_controlled_sample(tmp_path, seed=1)
+    for name in ("pmr_controlled.csv", "pmr_diary.csv"):
+        assert (tmp_path / name).read_bytes() == (here / name).read_bytes(), name

@@ -260,7 +260,7 @@ _ANALYZE_MODULES = (
     "msrelax_stats.stats.analysis",
     "msrelax_stats.report",
     "statsmodels.stats.multitest",
-    "matplotlib.backends.backend_agg",  # else imported by each figure worker
+    "matplotlib.backends.backend_agg",
     "PIL.PngImagePlugin",
 )
 
@@ -271,11 +271,9 @@ def _frozen_imports(modules: Sequence[str], *, keep_frozen: bool) -> Iterator[No
     the duration of the ``with`` block.
 
     The import of pandas, scipy.stats and matplotlib creates some million long-lived objects;
-    every full collection afterwards (statsmodels' Holm adjustment asks for one, and so does
-    each forked figure worker, which then also copies every page it touches) walks all of
-    them. ``gc.freeze()`` moves them to the collector's permanent generation, as the Python
-    documentation advises for programs that fork; the collector works as usual on everything
-    the command creates. In a long-lived process (``main([...])`` from a notebook or the
+    every full collection afterwards (statsmodels' Holm adjustment asks for one) walks all of
+    them. ``gc.freeze()`` moves them to the collector's permanent generation; the collector
+    works as usual on everything the command creates. In a long-lived process (``main([...])`` from a notebook or the
     tests) ``gc.unfreeze()`` at the end hands the frozen objects back to it; when the process
     is the command (``keep_frozen``), they stay frozen, which also spares the interpreter's
     final collection from walking them. Measured on the sample study: about 0.5 s less wall

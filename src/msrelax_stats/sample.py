@@ -73,8 +73,9 @@ def _items(rng, trait, n_items, centre, spread, noise, low, high):
     return np.clip(np.rint(raw), low, high)
 
 
-def _clock(minutes: np.ndarray) -> np.ndarray:
-    minutes = np.rint(minutes / 15.0).astype(int) * 15 % 1440
+def _clock(minutes: np.ndarray, step: int = 15) -> np.ndarray:
+    """``"HH:MM"`` text of minutes after midnight, rounded to ``step`` minutes."""
+    minutes = np.rint(minutes / float(step)).astype(int) * step % 1440
     return np.char.add(
         np.char.add(np.char.zfill((minutes // 60).astype(str), 2), ":"),
         np.char.zfill((minutes % 60).astype(str), 2),
@@ -181,21 +182,28 @@ def _numbered(prefix: str, values: np.ndarray) -> dict[str, np.ndarray]:
     return {f"{prefix}_{i + 1}": values[:, i] for i in range(values.shape[1])}
 
 
+def psqi_timing(noise: np.ndarray, sleep: np.ndarray, chronotype: np.ndarray, *,
+                latency: tuple[float, float, float] = (20, 0.55, 0.35),
+                hours: tuple[float, float] = (6.4, 0.9), awake: float = 0.6,
+                bed_shift: float = 35, clock_step: int = 15) -> dict[str, np.ndarray]:  # fmt: skip
+    """PSQI questions 1-4 (bed time, minutes to fall asleep, getting-up time, hours asleep)
+    from the sleep trait, rows of ``noise`` 0-3 and the chronotype; the shared model of the
+    one-group and the controlled sample (their own coefficients)."""
+    median, slope, spread = latency
+    minutes = np.exp(np.log(median) + slope * sleep + spread * noise[0])
+    minutes = np.clip(np.rint(minutes / 5) * 5, 5, 120)
+    asleep = np.clip(np.rint((hours[0] - hours[1] * sleep + 0.4 * noise[1]) * 2) / 2, 3.0, 9.0)
+    awake_h = np.clip(awake + 0.5 * sleep + 0.3 * noise[2], 0.1, 3.0) + minutes / 60
+    bed = 23 * 60 + bed_shift * chronotype + 15 * sleep + 10 * noise[3]
+    bed = np.rint(bed / 15) * 15
+    return {"psqi_1": _clock(bed, clock_step), "psqi_2": minutes,
+            "psqi_3": _clock(bed + (asleep + awake_h) * 60, clock_step), "psqi_4": asleep}  # fmt: skip
+
+
 def _psqi(rng, sleep, fatigue, spasm, chronotype) -> dict[str, np.ndarray]:
     """PSQI answers from the sleep trait: clock times, minutes, hours and 0-3 items."""
-    rows = sleep.size
-    noise = rng.standard_normal((6, rows))
-    latency = np.clip(np.rint(np.exp(np.log(20) + 0.55 * sleep + 0.35 * noise[0]) / 5) * 5, 5, 120)
-    hours = np.clip(np.rint((6.4 - 0.9 * sleep + 0.4 * noise[1]) * 2) / 2, 3.0, 9.0)
-    awake = np.clip(0.6 + 0.5 * sleep + 0.3 * noise[2], 0.1, 3.0) + latency / 60
-    bed = 23 * 60 + 35 * chronotype + 15 * sleep + 10 * noise[3]
-    bed = np.rint(bed / 15) * 15
-    out = {
-        "psqi_1": _clock(bed),
-        "psqi_2": latency,
-        "psqi_3": _clock(bed + (hours + awake) * 60),
-        "psqi_4": hours,
-    }
+    noise = rng.standard_normal((6, sleep.size))
+    out = psqi_timing(noise, sleep, chronotype)
     out["psqi_5a"] = _items(rng, sleep, 1, 1.4, 0.8, 0.5, 0, 3)[:, 0]
     disturbances = _items(rng, sleep, 8, 0.9, 0.6, 0.7, 0, 3)
     out |= {f"psqi_5{x}": disturbances[:, i] for i, x in enumerate(_PSQI_5)}

@@ -26,6 +26,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from msrelax_stats.sample import psqi_timing
+
 __all__ = ["make_controlled_sample", "make_diary", "write_controlled_sample"]
 
 ARMS = ("relaxation", "control")
@@ -48,14 +50,6 @@ def _participants(n_per_arm: Sequence[int], seed: int):
 def _progress(k: int) -> np.ndarray:
     later = 0.85 ** np.arange(k - 1)
     return np.r_[0.0, later]
-
-
-def _clock(minutes: np.ndarray) -> np.ndarray:
-    minutes = (np.rint(minutes / 5.0).astype(int) * 5) % 1440
-    hours = np.char.zfill((minutes // 60).astype(str), 2)
-    return np.char.add(
-        np.char.add(hours, ":"), np.char.zfill((minutes % 60).astype(str), 2)
-    ).astype(object)
 
 
 def _item(rng, level: np.ndarray, n_items: int, noise: float, low: int, high: int):
@@ -124,20 +118,11 @@ def make_controlled_sample(
 
 def _psqi(rng, sleep: np.ndarray, chronotype: np.ndarray) -> dict[str, np.ndarray]:
     """PSQI answers from the sleep trait (higher = worse sleep)."""
-    rows = sleep.size
-    noise = rng.standard_normal((6, rows))
-    latency = np.clip(np.rint(np.exp(np.log(22) + 0.5 * sleep + 0.3 * noise[0]) / 5) * 5, 5, 120)
-    hours = np.clip(np.rint((6.0 - 0.8 * sleep + 0.4 * noise[1]) * 2) / 2, 3.0, 9.0)
-    awake = np.clip(0.7 + 0.5 * sleep + 0.3 * noise[2], 0.1, 3.0) + latency / 60
-    bed = 23 * 60 + 30 * chronotype + 15 * sleep + 10 * noise[3]
-    bed = np.rint(bed / 15) * 15
-    out = {
-        "psqi_1": _clock(bed),
-        "psqi_2": latency,
-        "psqi_3": _clock(bed + (hours + awake) * 60),
-        "psqi_4": hours,
-        "psqi_5a": _item(rng, 1.5 + 0.8 * sleep, 1, 0.5, 0, 3)[:, 0],
-    }
+    noise = rng.standard_normal((6, sleep.size))
+    out = psqi_timing(noise, sleep, chronotype, latency=(22, 0.5, 0.3), hours=(6.0, 0.8),
+                      awake=0.7, bed_shift=30, clock_step=5)  # fmt: skip
+    out |= {k: out[k].astype(object) for k in ("psqi_1", "psqi_3")}
+    out["psqi_5a"] = _item(rng, 1.5 + 0.8 * sleep, 1, 0.5, 0, 3)[:, 0]
     disturbances = _item(rng, 1.0 + 0.6 * sleep, 8, 0.7, 0, 3)
     out |= {f"psqi_5{x}": disturbances[:, i] for i, x in enumerate(_PSQI_5)}
     other = _item(rng, -0.2 + 0.8 * sleep, 1, 0.5, 0, 3)[:, 0]

@@ -9,6 +9,7 @@ Strict missing rule: one missing item makes every score that needs it missing.
 
 from __future__ import annotations
 
+from msrelax_stats.instruments._references import ROONEY_2019
 from msrelax_stats.instruments.spec import (
     Cutoff,
     InstrumentSpec,
@@ -52,12 +53,7 @@ FSS = InstrumentSpec(
             "Fatigue Severity Scale: Rasch analyses of responses in a Norwegian and a Swedish "
             "MS cohort. Mult Scler. 2010;16(6):733-741.",
         ),
-        Reference(
-            "Rooney 2019",
-            "Rooney S, McFadyen DA, Wood DL, Moffat DF, Paul PL. Minimally important difference "
-            "of the fatigue severity scale and modified fatigue impact scale in people with "
-            "multiple sclerosis. Mult Scler Relat Disord. 2019;35:158-163.",
-        ),
+        ROONEY_2019,
     ),
     rule_text=(
         "fatigue with the Fatigue Severity Scale (FSS; Krupp 1989) as the mean of its nine "

@@ -9,6 +9,7 @@ these five columns is scored as MFIS-5 alone. ``mfis_fatigued`` is ``mfis_total 
 
 from __future__ import annotations
 
+from msrelax_stats.instruments._references import ROONEY_2019
 from msrelax_stats.instruments.spec import Cutoff, InstrumentSpec, Reference, Score, numbered, pick
 
 __all__ = ["MFIS"]
@@ -62,12 +63,7 @@ MFIS = InstrumentSpec(
             "different rating scales and correlation to clinical parameters. Mult Scler. "
             "2002;8(6):523-526.",
         ),
-        Reference(
-            "Rooney 2019",
-            "Rooney S, McFadyen DA, Wood DL, Moffat DF, Paul PL. Minimally important difference "
-            "of the fatigue severity scale and modified fatigue impact scale in people with "
-            "multiple sclerosis. Mult Scler Relat Disord. 2019;35:158-163.",
-        ),
+        ROONEY_2019,
     ),
     rule_text=(
         "fatigue impact with the Modified Fatigue Impact Scale (MFIS; MS Council 1998) as its "

@@ -16,6 +16,10 @@ imported here so that the package stays light):
 - :mod:`~msrelax_stats.stats.ancova` - the between-arm ANCOVA of a trial at every visit;
 - :mod:`~msrelax_stats.stats.plan`, :mod:`~msrelax_stats.stats.multiplicity` - the analysis
   plan and p-values adjusted by its families (docs/trial-analysis.md).
+- :mod:`~msrelax_stats.stats.missing` - ``analyze_missing()``: multiple imputation, mixed model,
+  complete cases, BOCF under missing data; with :mod:`~msrelax_stats.stats.imputation` (seeded
+  statsmodels MICE), :mod:`~msrelax_stats.stats.pooling` (Rubin's rules, Barnard-Rubin df) and
+  :mod:`~msrelax_stats.stats.tipping` (delta-adjusted tipping point).
 """
 
 from typing import Any
