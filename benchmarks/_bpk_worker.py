@@ -14,7 +14,6 @@ Prints one JSON line like ``_worker.py``.
 from __future__ import annotations
 
 import json
-import resource
 import sys
 import time
 import traceback
@@ -23,6 +22,7 @@ import warnings
 
 import numpy as np
 import pandas as pd
+from _memory import status_bytes
 
 
 def _hhmmss(minutes: np.ndarray) -> np.ndarray:
@@ -84,7 +84,7 @@ def main() -> None:
     except Exception as exc:  # noqa: BLE001
         traceback.print_exc(file=sys.stderr)
         out = {"error": f"{type(exc).__name__}: {exc}"[:300]}
-    out["maxrss"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    out["maxrss"] = status_bytes("VmHWM")  # own peak (ru_maxrss includes the parent's)
     print(json.dumps(out))
 
 

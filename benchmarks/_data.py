@@ -25,6 +25,12 @@ PSQI_NUMERIC = (
     + [f"psqi_5{c}" for c in "abcdefghij"]
     + ["psqi_6", "psqi_7", "psqi_8", "psqi_9"]
 )
+#: Columns of the PSQI CSV of the command-line rows, in questionnaire order.
+PSQI_CSV_COLUMNS = (
+    ["psqi_1", "psqi_2", "psqi_3", "psqi_4"]
+    + [f"psqi_5{c}" for c in "abcdefghij"]
+    + ["psqi_5j_text", "psqi_6", "psqi_7", "psqi_8", "psqi_9"]
+)
 # instrument prefix -> (number of items, lowest answer, highest answer)
 LIKERT = {
     "fss": (9, 1, 7),

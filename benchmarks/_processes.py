@@ -30,10 +30,13 @@ def child_env() -> dict[str, str]:
 
 
 def run_child(cmd: list[str], timeout: float = 3600) -> tuple[float, int, int, str, str]:
-    """Run ``cmd``; return (wall seconds, peak RSS bytes of that child, status, stdout, stderr).
+    """Run ``cmd``; return (wall seconds, ``ru_maxrss`` bytes from ``os.wait4``, status,
+    stdout, stderr).
 
-    The peak RSS comes from ``os.wait4`` (the child's own ``ru_maxrss``), not from the
-    cumulative ``RUSAGE_CHILDREN`` of this process.
+    That ``ru_maxrss`` is *not* the child's own peak: Linux carries this (parent) process's
+    high-water mark into it across fork + exec, and it also covers the child's own children.
+    Own peaks come from :func:`run_module` (commands) and from the workers' reports
+    (``VmHWM`` of ``/proc/self/status``).
     """
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
@@ -50,6 +53,23 @@ def run_child(cmd: list[str], timeout: float = 3600) -> tuple[float, int, int, s
         stdout = out.read().decode(errors="replace")
         stderr = err.read().decode(errors="replace")
     return wall, usage.ru_maxrss * 1024, process.returncode, stdout, stderr
+
+
+def run_module(args: list[str], python: str = sys.executable) -> dict[str, Any]:
+    """``python -m ARGS`` through ``_peak.py``: wall seconds, exit status, output, own peak RSS.
+
+    Returns ``wall``, ``code``, ``stdout``, ``stderr``, ``own_peak_rss`` (bytes, ``VmHWM`` of
+    the command's process; ``None`` when it died before writing it) and ``tree_peak_rss``
+    (``os.wait4``: the largest of the command and its workers, with the inherited mark).
+    """
+    with tempfile.TemporaryDirectory() as tmp:
+        report = Path(tmp) / "peak.json"
+        wall, tree, code, stdout, stderr = run_child(
+            [python, str(HERE / "_peak.py"), str(report), "-m", *args]
+        )
+        own = json.loads(report.read_text())["own_peak_rss"] if report.exists() else None
+    return {"wall": wall, "code": code, "stdout": stdout, "stderr": stderr,
+            "own_peak_rss": own, "tree_peak_rss": tree}  # fmt: skip
 
 
 def last_line(text: str) -> str:

@@ -3,16 +3,17 @@
 Imports and input preparation happen before the timed region; the case runs once untimed on a
 small input (warm-up: lazy imports, caches), then ``repeats`` times timed with
 ``time.perf_counter``; then once more under :mod:`tracemalloc` for the peak of the memory the
-call allocates (numpy and pandas buffers included). The last line of stdout is a JSON object:
-``seconds`` (list), ``tracemalloc_peak`` (bytes), ``maxrss`` (peak resident set of this
-process, bytes, from ``resource.getrusage(RUSAGE_SELF)``), ``note`` and, on failure, ``error``.
+call allocates (numpy and pandas buffers included). Before the timed runs, one run measures
+the resident set during the call (:func:`_memory.call_rss`). The last line of stdout is a JSON
+object: ``seconds`` (list), ``tracemalloc_peak`` (bytes), ``call_rss`` (``before``, ``peak``,
+``added`` bytes), ``maxrss`` (this process's own peak resident set, ``VmHWM``), ``note`` and,
+on failure, ``error``.
 """
 
 from __future__ import annotations
 
 import json
 import math
-import resource
 import sys
 import time
 import traceback
@@ -27,6 +28,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import _ours  # noqa: E402
+from _memory import call_rss, status_bytes  # noqa: E402
 
 N_PATIENTS = 32
 
@@ -177,6 +179,7 @@ def measure(
     run: Callable[[Any], Any], big: Any, small: Any, repeats: int, trace: bool = True
 ) -> dict[str, Any]:
     run(small)  # warm-up, untimed
+    rss = call_rss(run, big) if trace else None  # first, before the timed runs' leftovers
     seconds = []
     for _ in range(repeats):
         start = time.perf_counter()
@@ -186,14 +189,14 @@ def measure(
         del result
     shown = _interval(last)
     if not trace:
-        return {"seconds": seconds, "tracemalloc_peak": None, "interval": shown}
+        return {"seconds": seconds, "tracemalloc_peak": None, "interval": shown, "call_rss": rss}
     tracemalloc.start()
     tracemalloc.reset_peak()
     result = run(big)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     del result
-    return {"seconds": seconds, "tracemalloc_peak": peak, "interval": shown}
+    return {"seconds": seconds, "tracemalloc_peak": peak, "interval": shown, "call_rss": rss}
 
 
 def _interval(result: Any) -> list[float] | None:
@@ -220,7 +223,7 @@ def main() -> None:
     except Exception as exc:  # report any failure of the measured code as a table cell
         traceback.print_exc(file=sys.stderr)
         out = {"error": f"{type(exc).__name__}: {exc}"[:300]}
-    out["maxrss"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    out["maxrss"] = status_bytes("VmHWM")  # own peak (ru_maxrss includes the parent's)
     print(json.dumps(out))
 
 

@@ -1,4 +1,4 @@
-"""The msrelax_stats benchmark suite (issue 8): ``python benchmarks/run.py [--quick] [--repeats N]``.
+"""The msrelax_stats benchmark suite (issues 8, 16): ``python benchmarks/run.py [--quick]``.
 
 Prints one markdown table. Every figure is the median of ``--repeats`` runs, and every ratio is
 ours / comparison, both measured in this run on this machine (no absolute thresholds):
@@ -9,14 +9,20 @@ ours / comparison, both measured in this run on this machine (no absolute thresh
 2. Scoring 1,000,000 PSQI responses whose clock times are text in mixed accepted forms, against
    BioPsyKit's ``psqi`` on the same rows in its own virtual environment (``.venv-biopsykit``,
    created on first use with ``python -m venv`` + ``pip install biopsykit``); and every
-   instrument on 1,000,000 rows, with peak memory.
+   instrument on 1,000,000 rows, with the resident set the call adds.
 3. 10,000 simulated 32-patient trials (paired t, Wilcoxon, d_z): ours against a loop over
    pingouin (a subset of trials, scaled linearly) and against vectorised scipy (the floor).
 4. The BCa bootstrap CI of g_av, 10,000 resamples at n = 32, against ``scipy.stats.bootstrap``.
+5. ``analyze`` on ``sample --n`` 3,200 / 32,000 / 320,000 participants (``_cli_rows.py``):
+   time ratios of neighbouring sizes, own peak RSS at the largest.
+6. CLI ``score`` on a 1,000,000-row PSQI CSV against its pandas I/O floor.
+7. CLI ``validate`` on the same CSV against ``import pandas`` + ``read_csv``.
 
 Rows 2-4 run in fresh worker processes (``_worker.py``, ``_bpk_worker.py``) that exclude import
-and input preparation from the timed region on both sides. A row whose code is missing shows
-``not available: <reason>``. Not part of the test suite.
+and input preparation from the timed region on both sides; rows 1 and 5-7 time whole commands
+started through ``_peak.py`` (own peak RSS). Memory is always the process's own (``VmHWM``,
+``_memory.py``), never ``ru_maxrss``, which Linux carries over from the parent. A row whose
+code is missing or fails shows ``not available: <reason>``. Not part of the test suite.
 """
 
 from __future__ import annotations
@@ -24,104 +30,67 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import sys
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
+import _cli_rows  # noqa: E402
 import _data  # noqa: E402
-from _processes import Unavailable, biopsykit_python, last_line, run_child, worker  # noqa: E402
+from _processes import (  # noqa: E402
+    Unavailable,
+    biopsykit_python,
+    last_line,
+    run_child,
+    run_module,
+    worker,
+)
+from _table import GIB, Row, machine, median, mib, table  # noqa: E402
 
 SAMPLE = ROOT / "data" / "sample" / "pmr_study.csv"
 FLOOR = "import pandas, scipy.stats, matplotlib.pyplot"
-GIB = 2**30
 #: Timed runs of row 4 at least (each about 10 ms).
 BOOT_REPEATS = 25
 
 FULL = {"psqi": 1_000_000, "all": 1_000_000, "trials": 10_000, "pingouin": 300, "boot": 10_000}
 QUICK = {"psqi": 20_000, "all": 20_000, "trials": 500, "pingouin": 20, "boot": 1_000}
-ROWS = ("analyze", "psqi", "all", "power", "boot")
-
-
-@dataclass
-class Row:
-    what: str
-    ours: float | None = None
-    comparison_what: str = ""
-    comparison: float | None = None
-    target: str = ""
-    limit: float | None = None  # ratio limit (ratio <= limit passes)
-    memory: str = ""
-    memory_ok: bool | None = None
-    missing: str = ""
-    caveat: str = ""
-
-    @property
-    def ratio(self) -> float | None:
-        if self.ours is None or self.comparison is None or self.comparison == 0:
-            return None
-        return self.ours / self.comparison
-
-    @property
-    def verdict(self) -> str:
-        if self.missing:
-            return "n/a"
-        checks = []
-        if self.limit is not None and self.ratio is not None:
-            checks.append(self.ratio <= self.limit)
-        if self.memory_ok is not None:
-            checks.append(self.memory_ok)
-        if not checks:
-            return "n/a"
-        verdict = "pass" if all(checks) else "FAIL"
-        return f"{verdict} ({self.caveat})" if self.caveat else verdict
+ROWS = ("analyze", "psqi", "all", "power", "boot", "scale", "score", "validate")
 
 
 # ----------------------------------------------------------------------------- rows
-def _median(values: list[float]) -> float:
-    return statistics.median(values)
-
-
-def _mib(n_bytes: float | None) -> str:
-    return "?" if n_bytes is None else f"{n_bytes / 2**20:,.0f} MiB"
-
-
 def row_analyze(repeats: int, notes: list[str]) -> Row:
-    row = Row("1. `analyze` sample study, new process", target="<= 2.0")
+    row = Row("1. `analyze` sample study, new process", target="<= 1.5", limit=1.5)
     row.comparison_what = "import floor (pandas, scipy.stats, matplotlib.pyplot)"
-    row.limit = 2.0
     if not SAMPLE.exists():
         row.missing = f"{SAMPLE.relative_to(ROOT)} does not exist"
         return row
     floor_cmd = [sys.executable, "-c", FLOOR]
     with tempfile.TemporaryDirectory() as tmp:
 
-        def analyze_cmd(i: int) -> list[str]:
+        def analyze(i: int) -> dict:
             out = str(Path(tmp) / f"run{i}")
-            return [sys.executable, "-m", "msrelax_stats", "analyze", str(SAMPLE), "--out", out]
+            return run_module(["msrelax_stats", "analyze", str(SAMPLE), "--out", out])
 
-        wall, maxrss, code, _, stderr = run_child(analyze_cmd(0))  # warm-up, also a check
-        if code != 0:
-            row.missing = f"analyze exited with {code}: {last_line(stderr)[:200]}"
+        first = analyze(0)  # warm-up, also a check
+        if first["code"] != 0:
+            row.missing = f"analyze exited with {first['code']}: {last_line(first['stderr'])[:200]}"
             return row
         files = sorted(p.name for p in (Path(tmp) / "run0").rglob("*") if p.is_file())
         run_child(floor_cmd)
         ours, floor, rss = [], [], []
         for i in range(1, repeats + 1):  # interleaved so drift hits both sides alike
-            wall, maxrss, code, _, stderr = run_child(analyze_cmd(i))
-            if code != 0:
-                row.missing = f"analyze exited with {code}: {last_line(stderr)[:200]}"
+            run = analyze(i)
+            if run["code"] != 0:
+                row.missing = f"analyze exited with {run['code']}: {last_line(run['stderr'])[:200]}"
                 return row
-            ours.append(wall)
-            rss.append(maxrss)
+            ours.append(run["wall"])
+            rss.append(run["own_peak_rss"] or 0)
             floor.append(run_child(floor_cmd)[0])
-    row.ours, row.comparison = _median(ours), _median(floor)
-    row.memory = f"peak RSS {_mib(max(rss))}"
+    row.ours, row.comparison = median(ours), median(floor)
+    row.memory = f"own peak RSS {mib(max(rss))}"
     has_report = any(f.endswith(".html") for f in files)
     has_figures = any(f.endswith((".png", ".svg", ".pdf")) for f in files)
     notes.append(
@@ -140,18 +109,18 @@ def row_psqi(sizes: dict[str, int], repeats: int, create_venv: bool, notes: list
     params = {"path": path, "columns": columns, "repeats": repeats}
     try:
         ours = worker(sys.executable, "_worker.py", "score", json.dumps(params))
-        row.ours = _median(ours["seconds"])
-        row.memory = f"score {_mib(ours['tracemalloc_peak'])} (tracemalloc)"
-        notes.append(f"Row 2a ours: {ours['note']}; process peak RSS {_mib(ours['maxrss'])}.")
+        row.ours = median(ours["seconds"])
+        row.memory = f"score {mib(ours['tracemalloc_peak'])} (tracemalloc)"
+        notes.append(f"Row 2a ours: {ours['note']}; process peak RSS {mib(ours['maxrss'])}.")
     except Unavailable as exc:
         row.missing = f"ours: {exc}"
     try:
         python = biopsykit_python(create_venv)
         theirs = worker(python, "_bpk_worker.py", json.dumps(params))
-        row.comparison = _median(theirs["seconds"])
+        row.comparison = median(theirs["seconds"])
         notes.append(
-            f"Row 2a BioPsyKit: {theirs['note']}; psqi peak {_mib(theirs['tracemalloc_peak'])} "
-            f"(tracemalloc), process peak RSS {_mib(theirs['maxrss'])}."
+            f"Row 2a BioPsyKit: {theirs['note']}; psqi peak {mib(theirs['tracemalloc_peak'])} "
+            f"(tracemalloc), process peak RSS {mib(theirs['maxrss'])}."
         )
     except Unavailable as exc:
         row.missing = "; ".join(filter(None, [row.missing, f"BioPsyKit: {exc}"]))
@@ -160,7 +129,7 @@ def row_psqi(sizes: dict[str, int], repeats: int, create_venv: bool, notes: list
 
 def row_all(sizes: dict[str, int], repeats: int, notes: list[str]) -> Row:
     n = sizes["all"]
-    row = Row(f"2b. all instruments, {n:,} rows", target="peak < 1 GiB")
+    row = Row(f"2b. all instruments, {n:,} rows", target="RSS added by the call < 1 GiB")
     row.comparison_what = "(none: memory target)"
     params = {"path": str(_data.cached("all", n)), "repeats": repeats}
     try:
@@ -168,11 +137,16 @@ def row_all(sizes: dict[str, int], repeats: int, notes: list[str]) -> Row:
     except Unavailable as exc:
         row.missing = str(exc)
         return row
-    row.ours = _median(ours["seconds"])
-    peak = ours["tracemalloc_peak"]
-    row.memory = f"score {_mib(peak)} (tracemalloc); process RSS {_mib(ours['maxrss'])}"
-    row.memory_ok = peak < GIB
-    notes.append(f"Row 2b: {ours['note']}; pass/fail on the tracemalloc peak of the call.")
+    row.ours = median(ours["seconds"])
+    rss = ours["call_rss"]
+    row.memory = (f"call: RSS {mib(rss['before'])} -> peak {mib(rss['peak'])} "
+                  f"(+{mib(rss['added'])}); process peak {mib(ours['maxrss'])}")  # fmt: skip
+    row.memory_ok = rss["added"] is not None and rss["added"] < GIB
+    notes.append(
+        f"Row 2b: {ours['note']}; pass/fail on the resident set the call adds to the process "
+        f"(VmHWM reset just before the call, minus VmRSS before it); tracemalloc peak of the "
+        f"call {mib(ours['tracemalloc_peak'])}."
+    )
     return row
 
 
@@ -187,17 +161,17 @@ def rows_power(sizes: dict[str, int], repeats: int, notes: list[str]) -> list[Ro
         ours = worker(sys.executable, "_worker.py", "power_ours",
                       json.dumps({"trials": trials, "repeats": repeats}))  # fmt: skip
         for row in (vs_loop, vs_floor):
-            row.ours = _median(ours["seconds"])
+            row.ours = median(ours["seconds"])
             if "Wilcoxon only" in ours["note"]:
                 row.caveat = "ours does the Wilcoxon only"
-        vs_floor.memory = f"ours {_mib(ours['tracemalloc_peak'])} (tracemalloc)"
-        notes.append(f"Row 3 ours: {ours['note']}; process peak RSS {_mib(ours['maxrss'])}.")
+        vs_floor.memory = f"ours {mib(ours['tracemalloc_peak'])} (tracemalloc)"
+        notes.append(f"Row 3 ours: {ours['note']}; process peak RSS {mib(ours['maxrss'])}.")
     except Unavailable as exc:
         vs_loop.missing = vs_floor.missing = f"ours: {exc}"
     try:
         loop = worker(sys.executable, "_worker.py", "power_pingouin",
                       json.dumps({"trials": subset, "repeats": repeats, "trace": False}))  # fmt: skip
-        vs_loop.comparison = _median(loop["seconds"]) * trials / subset
+        vs_loop.comparison = median(loop["seconds"]) * trials / subset
         notes.append(
             f"Row 3 pingouin: {loop['note']}, {subset} trials timed, scaled linearly to {trials}."
         )
@@ -206,8 +180,8 @@ def rows_power(sizes: dict[str, int], repeats: int, notes: list[str]) -> list[Ro
     try:
         floor = worker(sys.executable, "_worker.py", "power_scipy",
                        json.dumps({"trials": trials, "repeats": repeats}))  # fmt: skip
-        vs_floor.comparison = _median(floor["seconds"])
-        vs_floor.memory += f"; floor {_mib(floor['tracemalloc_peak'])}"
+        vs_floor.comparison = median(floor["seconds"])
+        vs_floor.memory += f"; floor {mib(floor['tracemalloc_peak'])}"
         notes.append(f"Row 3 floor: {floor['note']}.")
     except Unavailable as exc:
         vs_floor.missing = "; ".join(filter(None, [vs_floor.missing, f"scipy: {exc}"]))
@@ -219,8 +193,8 @@ def rows_power(sizes: dict[str, int], repeats: int, notes: list[str]) -> list[Ro
     try:
         alone = worker(sys.executable, "_worker.py", "power_scipy", json.dumps(
             {"trials": trials, "repeats": repeats, "wilcoxon_only": True}))  # fmt: skip
-        vs_wilcoxon.comparison = _median(alone["seconds"])
-        vs_wilcoxon.memory = f"floor {_mib(alone['tracemalloc_peak'])}"
+        vs_wilcoxon.comparison = median(alone["seconds"])
+        vs_wilcoxon.memory = f"floor {mib(alone['tracemalloc_peak'])}"
     except Unavailable as exc:
         vs_wilcoxon.missing = "; ".join(filter(None, [vs_wilcoxon.missing, f"scipy: {exc}"]))
     return [vs_loop, vs_floor, vs_wilcoxon]
@@ -235,14 +209,14 @@ def row_boot(sizes: dict[str, int], repeats: int, notes: list[str]) -> Row:
     params = json.dumps({"resamples": n_boot, "repeats": max(repeats, BOOT_REPEATS)})
     try:
         ours = worker(sys.executable, "_worker.py", "boot_ours", params)
-        row.ours = _median(ours["seconds"])
-        row.memory = f"ours {_mib(ours['tracemalloc_peak'])} (tracemalloc)"
+        row.ours = median(ours["seconds"])
+        row.memory = f"ours {mib(ours['tracemalloc_peak'])} (tracemalloc)"
         notes.append(f"Row 4 ours: {ours['note']}; CI {_fmt_interval(ours.get('interval'))}.")
     except Unavailable as exc:
         row.missing = f"ours: {exc}"
     try:
         scipy_boot = worker(sys.executable, "_worker.py", "boot_scipy", params)
-        row.comparison = _median(scipy_boot["seconds"])
+        row.comparison = median(scipy_boot["seconds"])
         notes.append(
             f"Row 4 scipy: {scipy_boot['note']}; CI {_fmt_interval(scipy_boot.get('interval'))} "
             "(same seed; the intervals should agree)."
@@ -257,51 +231,6 @@ def _fmt_interval(interval: list[float] | None) -> str:
 
 
 # ----------------------------------------------------------------------------- output
-def _seconds(value: float | None) -> str:
-    if value is None:
-        return "-"
-    return f"{value * 1000:.1f} ms" if value < 1 else f"{value:.2f} s"
-
-
-def table(rows: list[Row]) -> str:
-    header = ("what", "ours (median)", "comparison", "comparison (median)", "ratio ours/comp",
-              "target", "result", "peak memory")  # fmt: skip
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    for row in rows:
-        ratio = "-" if row.ratio is None else f"{row.ratio:.3g}"
-        cells = [row.what, _seconds(row.ours), row.comparison_what, _seconds(row.comparison),
-                 ratio, row.target, row.verdict, row.memory or "-"]  # fmt: skip
-        if row.missing:
-            cells[6] = f"not available: {row.missing}".replace("|", "/").replace("\n", " ")
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines)
-
-
-def machine() -> str:
-    """CPU count and model, RAM, Python and the versions of the packages measured."""
-    from importlib import metadata
-
-    cpu = "unknown CPU"
-    memory = "? GiB RAM"
-    try:
-        info = Path("/proc/cpuinfo").read_text()
-        cpu = next(line.split(":", 1)[1].strip() for line in info.splitlines()
-                   if line.startswith("model name"))  # fmt: skip
-        total = next(line for line in Path("/proc/meminfo").read_text().splitlines()
-                     if line.startswith("MemTotal"))  # fmt: skip
-        memory = f"{int(total.split()[1]) / 2**20:.1f} GiB RAM"
-    except (OSError, StopIteration):
-        pass
-    versions = []
-    for name in ("numpy", "pandas", "scipy", "matplotlib", "pingouin"):
-        try:
-            versions.append(f"{name} {metadata.version(name)}")
-        except metadata.PackageNotFoundError:
-            versions.append(f"{name} missing")
-    return (f"{os.cpu_count()} CPUs ({cpu}), {memory}, Python {sys.version.split()[0]}, "
-            + ", ".join(versions))  # fmt: skip
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes (smoke run)")
@@ -316,23 +245,32 @@ def main(argv: list[str] | None = None) -> int:
     if only - set(ROWS):
         parser.error(f"--only takes {','.join(ROWS)}")
 
-    heavy = min(repeats, 3)  # rows 2a/2b score 1,000,000 rows per run
+    heavy = min(repeats, 3)  # rows 2a/2b/5-7 handle 1,000,000 rows (or minutes) per run
     load_start = os.getloadavg()[0]
     notes: list[str] = []
     rows: list[Row] = []
-    if "analyze" in only:
-        rows.append(row_analyze(repeats, notes))
-    if "psqi" in only:
-        rows.append(row_psqi(sizes, heavy, not args.quick, notes))
-    if "all" in only:
-        rows.append(row_all(sizes, heavy, notes))
-    if "power" in only:
-        rows.extend(rows_power(sizes, repeats, notes))
-    if "boot" in only:
-        rows.append(row_boot(sizes, repeats, notes))
+    steps = {
+        "analyze": lambda: [row_analyze(repeats, notes)],
+        "psqi": lambda: [row_psqi(sizes, heavy, not args.quick, notes)],
+        "all": lambda: [row_all(sizes, heavy, notes)],
+        "power": lambda: rows_power(sizes, repeats, notes),
+        "boot": lambda: [row_boot(sizes, repeats, notes)],
+        "scale": lambda: _cli_rows.rows_scale(args.quick, heavy, notes),
+        "score": lambda: [_cli_rows.row_command("score", sizes["psqi"], heavy, args.quick, notes)],
+        "validate": lambda: [
+            _cli_rows.row_command("validate", sizes["psqi"], heavy, args.quick, notes)
+        ],
+    }
+    for name in ROWS:
+        if name in only:
+            load = os.getloadavg()[0]  # the machine is shared: each row says how busy it was
+            for row in steps[name]():
+                row.load = load
+                rows.append(row)
 
     print(f"msrelax_stats benchmarks ({'quick' if args.quick else 'full'} sizes): median of "
-          f"{repeats} runs ({heavy} for rows 2a/2b), ratio = ours / comparison, same run\n")  # fmt: skip
+          f"{repeats} runs ({heavy} for rows 2a/2b and 5-7, {_cli_rows.LARGEST_REPEATS} at the "
+          "largest size of row 5), ratio = ours / comparison, same run\n")  # fmt: skip
     print(table(rows))
     print()
     print(f"- Machine: {machine()}; 1-min load average {load_start:.2f} at start, "

@@ -17,7 +17,7 @@ import pandas as pd
 import pyreadstat
 import pytest
 
-from msrelax_stats.data.read import read_table, sniff_delimiter
+from msrelax_stats.data.read import _first_lines, read_table, sniff_delimiter
 from msrelax_stats.errors import StudyDataError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -143,6 +143,25 @@ def test_utf16_export_and_utf8_without_bom(tmp_path):
 )
 def test_sniff_delimiter(text, expected):
     assert sniff_delimiter(text) == expected
+
+
+def test_sniff_delimiter_reads_the_first_fifty_lines_however_long():
+    long_lines = "".join(f"{'x' * 3000};{i}\n" for i in range(60))  # 50 lines > 64 KiB
+    assert sniff_delimiter(long_lines + "a,b,c\n" * 10) == ";"
+    assert sniff_delimiter("a;b\n" * 50 + "1,2,3\n") == ";"  # line 51 is not looked at
+    for text in (long_lines, "a\r\n" * 70_000, " \n" * 40_000 + "a;b\n" * 60, "x\u2028" * 30):
+        # only the head is split, to the same lines as splitting the whole text
+        assert _first_lines(text, 50) == [t for t in text.splitlines() if t.strip()][:50]
+
+
+def test_cells_repeated_across_rows_are_cleaned_alike(tmp_path):
+    path = tmp_path / "s.csv"
+    rows = "".join(
+        f"P{i},{v},{c}\n" for i in range(40) for v, c in (("pre", " 5 "), ("post", "NA"))
+    )
+    path.write_text("id,time,fss_1\n" + rows + "P99,pre,-99\n", encoding="utf-8")
+    table = read_table(path, missing_codes=[-99])
+    assert _cells(table["fss_1"]) == ["5", None] * 40 + [None]
 
 
 def test_markers_and_missing_codes(tmp_path):

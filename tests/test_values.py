@@ -130,3 +130,25 @@ def test_canonical_clock_only_for_what_the_parser_returns_unchanged():
         parsed = parse_clock_times(cells)
         assert parsed.problems or parsed.values.tolist() != other
     assert not is_canonical_clock(pd.Series(["23:30"], dtype="string"))  # object dtype only
+
+
+def test_repeated_texts_are_parsed_once_but_every_bad_cell_is_located():
+    cells = pd.Series(["6", "x", " 6 ", "x", "30-60", "30-60", None, "6"] * 3, dtype=object)
+    ids = pd.Series([f"P{i}" for i in range(len(cells))])
+    parsed = parse_numbers(cells, column="psqi_2", participants=ids)
+    expected = [6, np.nan, 6, np.nan, 45, 45, np.nan, 6] * 3
+    np.testing.assert_array_equal(parsed.values.to_numpy(), expected)
+    assert [p.participant for p in parsed.problems] == [
+        f"P{i}" for i in range(len(cells)) if cells[i] == "x"
+    ]
+    assert [n.participant for n in parsed.notes] == [
+        f"P{i}" for i in range(len(cells)) if cells[i] == "30-60"
+    ]
+
+
+def test_true_and_one_are_read_apart_in_a_column_of_objects():
+    # True == 1 == 1.0 in Python: a table of distinct values must not merge them
+    parsed = parse_numbers(pd.Series([1, True, 1.0, "1"], dtype=object), column="fss_1")
+    assert parsed.values.tolist()[0] == 1.0 and parsed.values.tolist()[2:] == [1.0, 1.0]
+    assert np.isnan(parsed.values.iloc[1])
+    assert [(p.value, p.message) for p in parsed.problems] == [(True, "is not a number")]

@@ -11,6 +11,8 @@ import pytest
 from paired_reference import EXPECTED, ROWS, RTOL, pairs
 
 from msrelax_stats.stats.wilcoxon import (
+    _normal_z,
+    _ShiftedStatistic,
     hodges_lehmann,
     sign_test,
     signrank_pmf,
@@ -72,3 +74,26 @@ def test_equal_nonzero_differences_have_no_normal_ci():
     # R: all |d| tied -> W(mumin) is not finite -> CI NaN, estimate = midrange
     res = hodges_lehmann(np.array([1.0, 2.0, 3.0, 4.0]), np.array([2.0, 3.0, 4.0, 5.0]))
     assert res.estimate == 1.0 and np.isnan(res.ci_low) and np.isnan(res.ci_high)
+
+
+@pytest.mark.parametrize("kind", ["integers", "continuous", "tenths", "thirds"])
+def test_shifted_statistic_is_the_normal_statistic_of_the_shifted_differences(kind):
+    # the root search's O(n) evaluation must give _normal_z's floats, ties and zeros included
+    rng = np.random.default_rng(7)
+    for n in (1, 2, 5, 60, 333):
+        x = {
+            "integers": rng.integers(-5, 6, n).astype(float),
+            "continuous": rng.normal(0, 1, n),
+            "tenths": np.round(rng.normal(0, 2, n), 1),
+            "thirds": rng.integers(-3, 4, n) / 3.0,
+        }[kind]
+        x = x[x != 0]
+        if not x.size:
+            continue
+        shifted = _ShiftedStatistic(x)
+        shifts = [*rng.uniform(x.min() - 1, x.max() + 1, 15), *x[:8], x.min(), x.max(), 0.0]
+        for d in shifts:
+            for correct in (True, False):
+                expected = _normal_z(x - d, correct)
+                got = shifted(d, correct)
+                assert got == expected or (np.isnan(got) and np.isnan(expected))

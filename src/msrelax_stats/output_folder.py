@@ -31,6 +31,7 @@ stops a run), so no ``.<name>.tmp-*`` or ``.<name>.old-*`` is left behind.
 
 from __future__ import annotations
 
+import csv
 import math
 import os
 import shutil
@@ -44,6 +45,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from msrelax_stats.data.csv_writer import write_csv
 from msrelax_stats.data.safe import csv_quoting, spreadsheet_safe, xlsx_safe
 from msrelax_stats.errors import Problem, StudyDataError
 from msrelax_stats.output_rule import (
@@ -83,7 +85,11 @@ def write_table(frame: pd.DataFrame, path: Path) -> Path:
     if path.suffix.lower() == ".xlsx":
         xlsx_safe(safe).to_excel(path, index=False)
     else:
-        safe.to_csv(path, index=False, lineterminator="\n", quoting=csv_quoting(safe))
+        quoting = csv_quoting(safe)
+        if quoting == csv.QUOTE_MINIMAL:
+            write_csv(safe, path)  # pandas' to_csv text, written faster
+        else:  # a carriage return in a text cell: every field quoted, by pandas
+            safe.to_csv(path, index=False, lineterminator="\n", quoting=quoting)
     return path
 
 

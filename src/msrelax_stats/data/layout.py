@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from msrelax_stats.data.columns import normalise_name
+from msrelax_stats.data.values import factorize_text
 from msrelax_stats.errors import Problem, StudyDataError
 
 __all__ = [
@@ -90,6 +91,11 @@ def as_text(values: pd.Series) -> pd.Series:
             return str(int(value))
         return str(value)
 
+    found = factorize_text(values)
+    if found is not None:  # text only: each distinct text stripped once
+        codes, distinct = found
+        stripped = np.array([*(text.strip() for text in distinct), np.nan], dtype=object)
+        return pd.Series(stripped[codes], index=values.index, dtype=object)
     present = values.notna()
     out = pd.Series(np.nan, index=values.index, dtype=object)
     out[present] = values[present].astype(object).map(one)
@@ -309,7 +315,7 @@ def check_keys(
     problems : list of Problem
         Blank ids, blank or unknown visit labels, duplicate (id, visit) rows.
     """
-    out = df.copy()
+    out = df.copy(deep=False)  # columns are replaced, never written into
     out["id"] = as_text(out["id"])
     raw_time = as_text(out["time"])
     problems: list[Problem] = []
@@ -348,23 +354,28 @@ def check_keys(
             )
         )
     out["time"] = pd.Categorical(time, categories=list(visits), ordered=True)
-    good = out["id"].notna() & out["time"].notna()
-    dup = out[good].groupby(["id", "time"], observed=True, sort=False).size()
-    for (pid, visit), count in dup[dup > 1].items():
+    # participants in order of first appearance (-1: blank id), visits in visit order
+    id_codes, id_values = pd.factorize(out["id"])
+    visit_codes = out["time"].cat.codes.to_numpy()
+    good = (id_codes >= 0) & (visit_codes >= 0)
+    pair_codes, pairs = pd.factorize(id_codes[good] * len(visits) + visit_codes[good])
+    counts = np.bincount(pair_codes, minlength=len(pairs))
+    for pair, count in zip(pairs[counts > 1], counts[counts > 1], strict=True):
         problems.append(
             Problem(
                 f"appears {count} times (duplicate participant and visit)",
-                participant=pid,
-                visit=str(visit),
+                participant=id_values[pair // len(visits)],
+                visit=str(visits[pair % len(visits)]),
                 column="id",
                 file=file,
             )
         )
     if "group" in out.columns:
         out["group"] = as_text(out["group"])
-    first = pd.Series(pd.factorize(out["id"])[0], index=out.index)
-    out = out.assign(_first=first, _code=out["time"].cat.codes)
-    out = out.sort_values(["_first", "_code"], kind="stable").drop(columns=["_first", "_code", ROW])
+    # stable order by first appearance of the id, then visit; no copy when already in order
+    order = np.lexsort((visit_codes, id_codes))
+    if not np.array_equal(order, np.arange(len(out))):
+        out = out.take(order)
     keys_first = [c for c in ("id", "time", "group") if c in out.columns]
-    out = out[keys_first + [c for c in out.columns if c not in keys_first]]
+    out = out[keys_first + [c for c in out.columns if c not in keys_first and c != ROW]]
     return out.reset_index(drop=True), problems

@@ -68,11 +68,13 @@ import pandas as pd
 from msrelax_stats.data.columns import canonical_names, load_column_map
 from msrelax_stats.data.excel import read_sheet
 from msrelax_stats.data.layout import ROW, check_keys, detect_layout, normalise_visits, wide_to_long
+from msrelax_stats.data.values import factorize_text
 from msrelax_stats.errors import Problem, StudyDataError
 
 __all__ = ["MAX_FILE_BYTES", "MISSING_MARKERS", "load_cells", "read_table", "sniff_delimiter"]
 
 MISSING_MARKERS = ("", "NA", "N/A", "NaN", "nan", ".", "#NULL!")
+_MARKERS = frozenset(MISSING_MARKERS)
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 SUPPORTED = ".csv .tsv .txt .xlsx .sav .dta"
@@ -183,7 +185,9 @@ def _canonical(raw, name, cmap, labels, layout, codes, value_labels) -> tuple[pd
         for i, n in enumerate(names)
         if n == "" and keep[i]
     ]
-    raw = raw.loc[raw.notna().any(axis=1), keep]
+    rows = _rows_with_data(raw)
+    if not (rows.all() and all(keep)):  # else nothing to drop: no copy of the table
+        raw = raw.loc[rows, keep]
     if raw.empty:
         problems.append(Problem("has no data rows (only empty cells)", file=name))
     found = detect_layout(list(raw.columns), labels, layout)
@@ -214,7 +218,7 @@ def _canonical(raw, name, cmap, labels, layout, codes, value_labels) -> tuple[pd
         )
     if problems:
         raise StudyDataError(problems)
-    raw = raw.assign(**{ROW: raw.index + 1})
+    raw = pd.concat([raw, pd.Series(raw.index + 1, index=raw.index, name=ROW)], axis=1)
     if found == "wide":
         raw, problems = wide_to_long(raw, labels, file=name)
     time_labels = time_labels if found == "long" else None  # value labels of a coded visit column
@@ -226,12 +230,23 @@ def _canonical(raw, name, cmap, labels, layout, codes, value_labels) -> tuple[pd
     return table, notes + [found]
 
 
+def _rows_with_data(raw: pd.DataFrame) -> np.ndarray:
+    """Mask of the rows with at least one cell (columns looked at until every row has one)."""
+    answered = np.zeros(len(raw), dtype=bool)
+    for i in range(raw.shape[1]):
+        answered |= raw.iloc[:, i].notna().to_numpy()
+        if answered.all():
+            break
+    return answered
+
+
 def _clean_cells(raw: pd.DataFrame, names: list[str], codes: Sequence[Any]) -> pd.DataFrame:
     """Strip text, turn markers and missing codes into NaN; text columns get object dtype.
 
     Columns are handled by position (names may clash: that is reported by the caller). The
     text columns are cleaned as one flat column (a file of 10,000 columns costs one pass, not
-    10,000), the numeric ones (spreadsheets, SPSS) likewise.
+    10,000), each distinct text once and the result broadcast to its cells; the numeric ones
+    (spreadsheets, SPSS) as one flat column too.
     """
     numeric_codes = pd.to_numeric(pd.Series(list(codes), dtype=object), errors="coerce")
     numeric_codes = numeric_codes.dropna().astype(float).tolist()
@@ -244,18 +259,25 @@ def _clean_cells(raw: pd.DataFrame, names: list[str], codes: Sequence[Any]) -> p
         where = [i for i, is_text in enumerate(textual) if is_text == text_block]
         if not where:
             continue
-        block = raw.iloc[:, where]
-        flat = pd.Series(block.to_numpy(dtype=object).ravel(order="F"), dtype=object)
-        if text_block:
-            is_text = flat.map(type).eq(str).to_numpy()  # Excel time/datetime cells stay
-            flat[is_text] = flat[is_text].str.strip()
-            flat = flat.mask(flat.isin(MISSING_MARKERS))
-        if codes:
-            coded = np.repeat([names[i] not in ("id", "time") for i in where], n_rows)
-            as_text = flat.astype(str)
-            number = pd.to_numeric(as_text.str.replace(",", ".", regex=False), errors="coerce")
-            hit = flat.notna() & (number.isin(numeric_codes) | as_text.isin(text_codes))
-            flat = flat.mask(hit & coded)
+        flat = pd.Series(raw.iloc[:, where].to_numpy(dtype=object).ravel(order="F"), dtype=object)
+        coded = np.repeat([bool(codes) and names[i] not in ("id", "time") for i in where], n_rows)
+        found = factorize_text(flat) if text_block else None
+        if found is not None:  # text only: each distinct text once (missing: code -1)
+            positions, distinct = found
+            clean = np.array([np.nan if (t := text.strip()) in _MARKERS else t
+                              for text in distinct], dtype=object)  # fmt: skip
+            code = (_is_code(pd.Series(clean, dtype=object), numeric_codes, text_codes)
+                    if codes else np.zeros(len(clean), dtype=bool))  # fmt: skip
+            cells = np.append(clean, np.nan)[positions]
+            cells[np.append(code, False)[positions] & coded] = np.nan
+            flat = pd.Series(np.where(positions < 0, flat.to_numpy(), cells), dtype=object)
+        else:
+            if text_block:
+                is_text = flat.map(type).eq(str).to_numpy()  # Excel time/datetime cells stay
+                flat[is_text] = flat[is_text].str.strip()
+                flat = flat.mask(flat.isin(MISSING_MARKERS))
+            if codes:
+                flat = flat.mask(_is_code(flat, numeric_codes, text_codes) & coded)
         values = flat.to_numpy().reshape((n_rows, len(where)), order="F")
         for k, i in enumerate(where):
             column = pd.Series(values[:, k], index=raw.index, dtype=object)
@@ -266,6 +288,13 @@ def _clean_cells(raw: pd.DataFrame, names: list[str], codes: Sequence[Any]) -> p
                if out else raw.copy())  # fmt: skip
     cleaned.columns = names
     return cleaned
+
+
+def _is_code(s: pd.Series, numeric_codes: list[float], text_codes: set[str]) -> np.ndarray:
+    """Mask of the cells of ``s`` equal to a declared missing code (as number or as text)."""
+    as_text = s.astype(str)
+    number = pd.to_numeric(as_text.str.replace(",", ".", regex=False), errors="coerce")
+    return (s.notna() & (number.isin(numeric_codes) | as_text.isin(text_codes))).to_numpy()
 
 
 def load_cells(
@@ -376,7 +405,7 @@ def sniff_delimiter(text: str) -> str:
     >>> sniff_delimiter("id;psqi_4\\nP01;6,5\\n")
     ';'
     """
-    lines = [line for line in text.splitlines() if line.strip()][:50]
+    lines = _first_lines(text, 50)
     best, best_fields = ",", 1
     longest = max((len(line) for line in lines), default=0)
     for delimiter in ("\t", ";", ","):
@@ -401,17 +430,28 @@ def _field_size_limit(size: int) -> Iterator[None]:
         csv.field_size_limit(previous)
 
 
+def _first_lines(text: str, count: int) -> list[str]:
+    """The first ``count`` non-blank lines of ``text.splitlines()``, splitting only its head."""
+    size = 1 << 16
+    while True:
+        lines = [line for line in text[:size].splitlines() if line.strip()]
+        if size >= len(text) or len(lines) > count:  # only the last line of a head is cut
+            return lines[:count]
+        size *= 4
+
+
 def _read_text(data: bytes, name: str, encoding, notes) -> pd.DataFrame:
     text = _decode(data, name, encoding, notes)
     _check_nul(text, name)
     try:
         cells = pd.read_csv(
-            io.StringIO(text),
+            io.BytesIO(text.encode("utf-8")),  # the same text; pandas reads bytes 3x faster
             sep=sniff_delimiter(text),
             header=None,
-            dtype=str,
+            dtype=object,
             na_filter=False,
             skip_blank_lines=True,
+            encoding="utf-8",
         )
     except (pd.errors.ParserError, csv.Error) as exc:
         detail = " ".join(str(exc).split())  # pandas' message ends in a newline

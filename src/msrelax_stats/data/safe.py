@@ -34,6 +34,7 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from msrelax_stats.errors import terminal_text
@@ -71,12 +72,39 @@ def inert_cell(value: Any) -> Any:
 
 
 def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``frame`` whose text cells and column names are inert (numbers untouched)."""
-    out = frame.copy()
-    for column in out.columns:
-        dtype = out[column].dtype
-        if not (pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype)):
-            out[column] = out[column].astype(object).map(inert_cell)
+    """A copy of ``frame`` whose text cells and column names are inert (numbers untouched).
+
+    Only text columns (object, string and categorical dtypes) are looked at, and in each
+    only its distinct values: a column without a cell that starts a formula is kept as it is
+    (no copy), and in one with such cells only those cells are replaced.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"id": ["P01", "=1+1"], "note": ["-2", "@x"], "score": [-1.0, 2.0]})
+    >>> spreadsheet_safe(table).values.tolist()
+    [['P01', '-2', -1.0], ["'=1+1", "'@x", 2.0]]
+    """
+    out = frame.copy(deep=False)  # columns are replaced, never written into (copy-on-write)
+    plain = frame.copy(deep=False)
+    plain.attrs = {}  # else each column taken out deep-copies them
+    for position in range(out.shape[1]):
+        column = plain.iloc[:, position]
+        dtype = column.dtype
+        if isinstance(dtype, pd.CategoricalDtype):
+            if not _dangerous(np.asarray(dtype.categories, dtype=object)).any():
+                continue  # no category starts a formula
+        elif not (pd.api.types.is_object_dtype(dtype) or isinstance(dtype, pd.StringDtype)):
+            continue  # numbers, booleans, dates: nothing a spreadsheet would run
+        cells = column.to_numpy(dtype=object)
+        codes, distinct = pd.factorize(cells)  # missing cells: code -1
+        distinct = np.asarray(distinct, dtype=object)
+        dangerous = _dangerous(distinct)
+        if not dangerous.any():
+            continue
+        rows = np.flatnonzero((codes >= 0) & dangerous[np.maximum(codes, 0)])
+        cells = cells.copy()
+        cells[rows] = [inert_cell(cell) for cell in cells[rows]]
+        out.isetitem(position, pd.Series(cells, index=out.index, dtype=object))
     out.columns = [inert_cell(str(c)) for c in out.columns]
     return out
 
@@ -99,7 +127,7 @@ def csv_quoting(frame: pd.DataFrame) -> int:
         dtype = frame[column].dtype
         if pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype):
             continue
-        if frame[column].map(lambda v: isinstance(v, str) and "\r" in v).any():
+        if any(isinstance(v, str) and "\r" in v for v in frame[column].unique()):
             return csv.QUOTE_ALL
     if any("\r" in str(c) for c in frame.columns):
         return csv.QUOTE_ALL
@@ -127,8 +155,8 @@ def xlsx_safe(frame: pd.DataFrame) -> pd.DataFrame:
 
     Examples
     --------
-    >>> xlsx_safe(pd.DataFrame({"id": ["P\x1b01"]}))["id"].tolist()
-    ['P\\x1b01']
+    >>> xlsx_safe(pd.DataFrame({"id": ["P\\x1b01"]}))["id"].tolist()
+    ['P\\\\x1b01']
     """
     out = frame.copy()
     for column in out.columns:
@@ -280,3 +308,8 @@ def unique_file_names(names: Iterable[Any], taken: set[str] | None = None) -> li
         used.add(candidate.casefold())
         out.append(candidate)
     return out
+
+
+def _dangerous(values: np.ndarray) -> np.ndarray:
+    """Mask of the values :func:`inert_cell` would change (text that a spreadsheet runs)."""
+    return np.array([inert_cell(v) is not v for v in values], dtype=bool)

@@ -32,6 +32,7 @@ from msrelax_stats.errors import Problem
 
 __all__ = [
     "ParsedCells",
+    "factorize_text",
     "locate_problems",
     "clock_minutes",
     "is_canonical_clock",
@@ -101,17 +102,62 @@ def _distinct(cells: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     million answers holds few distinct texts. Cells that compare equal (``2330`` and
     ``2330.0``) share one entry; they read the same.
     """
-    codes, distinct = pd.factorize(cells.to_numpy(dtype=object), use_na_sentinel=False)
-    return codes, np.asarray(distinct, dtype=object)
+    codes, distinct = pd.factorize(cells.to_numpy(dtype=object))  # missing cells: code -1
+    distinct = np.asarray(distinct, dtype=object)
+    missing = codes < 0
+    if missing.any():  # one entry for them, at the end
+        codes[missing] = len(distinct)
+        distinct = np.append(distinct, np.nan)
+    return codes, distinct
 
 
-def _text_array(cells: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+def factorize_text(cells: pd.Series) -> tuple[np.ndarray, np.ndarray] | None:
+    """``(codes, distinct)`` of a column whose answered cells are all text, else ``None``.
+
+    ``distinct[codes]`` are the cells; missing cells have code ``-1``. Text read from a file
+    has few distinct values per column (an item has a handful of answers), so readers clean
+    and parse each distinct text once and broadcast the result by ``codes``. Columns holding
+    other objects (spreadsheet numbers, booleans, times) give ``None`` and are read cell by
+    cell: ``True``, ``1`` and ``1.0`` would share one entry but read differently; a text never
+    compares equal to a non-text, so sharing is safe when every entry is text.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> codes, distinct = factorize_text(pd.Series(["6", None, "6", " 5"]))
+    >>> codes.tolist(), distinct.tolist()
+    ([0, -1, 0, 1], ['6', ' 5'])
+    >>> factorize_text(pd.Series(["6", 6])) is None
+    True
+    """
+    obj = cells.to_numpy(dtype=object)
+    codes, distinct = pd.factorize(obj)
+    distinct = np.asarray(distinct, dtype=object)
+    if distinct.size and pd.api.types.infer_dtype(distinct, skipna=False) != "string":
+        return None
+    return codes, distinct
+
+
+def _distinct_text(cells: pd.Series) -> tuple[np.ndarray | None, pd.Series | np.ndarray]:
+    """:func:`factorize_text` with one entry for the missing cells, or ``(None, cells)``."""
+    found = factorize_text(cells)
+    if found is None:
+        return None, cells
+    codes, distinct = found
+    missing = codes < 0
+    if missing.any():
+        codes[missing] = len(distinct)
+        distinct = np.append(distinct, np.nan)
+    return codes, distinct
+
+
+def _text_array(cells: pd.Series | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Stripped text of every cell (numpy unicode array) and the missing mask.
 
     Missing: NaN/None cells, blank text and the tokens of ``MISSING_TOKENS``. Non-text cells
     (numbers, ``datetime.time``) are turned into their ``str()`` text.
     """
-    obj = cells.to_numpy(dtype=object)
+    obj = cells.to_numpy(dtype=object) if isinstance(cells, pd.Series) else cells
     missing = pd.isna(obj)
     text = np.strings.strip(np.where(missing, "", obj).astype(str))
     short = np.strings.str_len(text) <= max(map(len, MISSING_TOKENS))
@@ -125,16 +171,24 @@ def _to_float(text: np.ndarray) -> np.ndarray:
     return pd.to_numeric(dotted.astype(object), errors="coerce").astype("float64")
 
 
-def _read_numbers(cells: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Numbers and range midpoints; returns values, missing mask, texts, range mask."""
+def _read_numbers(
+    cells: pd.Series,
+) -> tuple[np.ndarray | None, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Numbers and range midpoints of each distinct text (or of each cell).
+
+    Returns ``codes`` and, per entry, values, missing mask, texts and range mask; the entry
+    of cell ``i`` is ``codes[i]`` (``codes`` is ``None`` when there is one entry per cell:
+    numeric columns, and columns mixing text with other objects).
+    """
     if pd.api.types.is_numeric_dtype(cells.dtype) and not pd.api.types.is_bool_dtype(cells.dtype):
         values = cells.to_numpy(dtype="float64", na_value=np.nan, copy=True)
         missing = np.isnan(values)
-        return values, missing, np.array([], dtype=str), np.zeros(len(cells), dtype=bool)
-    text, missing = _text_array(cells)
+        return None, values, missing, np.array([], dtype=str), np.zeros(len(cells), dtype=bool)
+    codes, entries = _distinct_text(cells)
+    text, missing = _text_array(entries)
     values = np.where(missing, np.nan, _to_float(text))
     todo = np.isnan(values) & ~missing
-    is_range = np.zeros(len(cells), dtype=bool)
+    is_range = np.zeros(len(entries), dtype=bool)
     if todo.any():
         ends = pd.Series(text[todo], dtype=object).str.extract(_RANGE)
         midpoint = (
@@ -142,7 +196,12 @@ def _read_numbers(cells: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray,
         ) / 2
         values[todo] = midpoint
         is_range[todo] = ~np.isnan(midpoint)
-    return values, missing, text, is_range
+    return codes, values, missing, text, is_range
+
+
+def _spread(codes: np.ndarray | None, *per_entry: np.ndarray) -> list[np.ndarray]:
+    """Per-cell arrays from per-entry arrays (see :func:`_read_numbers`)."""
+    return [a if codes is None else a[codes] for a in per_entry]
 
 
 def _range_notes(
@@ -190,9 +249,10 @@ def parse_numbers(
     [6.0, 6.5, 45.0, nan]
     """
     cells = pd.Series(cells)
-    values, missing, _, is_range = _read_numbers(cells)
+    codes, values, missing, _, is_range = _read_numbers(cells)
     bad = ~missing & ~np.isfinite(values)
     values[bad] = np.nan
+    values, bad, is_range = _spread(codes, values, bad, is_range)
     where = (column, participants, visits)
     problems = locate_problems(bad, cells, "is not a number", *where)
     notes = _range_notes(is_range, values, cells, where)
@@ -218,7 +278,7 @@ def parse_hours(
     [6.5, 6.75, 6.5]
     """
     cells = pd.Series(cells)
-    values, missing, text, is_range = _read_numbers(cells)
+    codes, values, missing, text, is_range = _read_numbers(cells)
     todo = np.isnan(values) & ~missing
     if todo.any():
         parts = pd.Series(text[todo], dtype=object).str.extract(_HOURS_MINUTES).astype(float)
@@ -227,6 +287,7 @@ def parse_hours(
     unreadable = ~missing & ~np.isfinite(values)
     outside = np.isfinite(values) & ((values < 0) | (values > 24))
     values[unreadable | outside] = np.nan
+    values, unreadable, outside, is_range = _spread(codes, values, unreadable, outside, is_range)
     where = (column, participants, visits)
     problems = locate_problems(unreadable, cells, "is not a number of hours", *where)
     problems += locate_problems(outside, cells, "is outside 0-24 hours", *where)
@@ -325,7 +386,7 @@ def parse_clock_times(
     else:
         # few distinct texts (at most 1,440 minutes x a few forms): read each one once
         codes, distinct = _distinct(cells)
-        text, missing = _text_array(pd.Series(distinct, dtype=object))
+        text, missing = _text_array(distinct)
         minutes, done = _clock_fast(text)
         rest = ~done & ~missing
         if rest.any():
@@ -350,7 +411,7 @@ def clock_minutes(clock: pd.Series) -> np.ndarray:
     [1410.0, nan]
     """
     codes, distinct = _distinct(pd.Series(clock))
-    text, missing = _text_array(pd.Series(distinct, dtype=object))
+    text, missing = _text_array(distinct)
     minutes, _ = _clock_fast(text)
     return np.where(missing, np.nan, minutes)[codes]
 
@@ -364,18 +425,19 @@ def is_canonical_clock(cells: pd.Series) -> bool:
     Examples
     --------
     >>> import pandas as pd
-    >>> is_canonical_clock(pd.Series(["23:30", None])), is_canonical_clock(pd.Series(["7:05"]))
+    >>> clock = pd.Series(["23:30", None], dtype=object)
+    >>> is_canonical_clock(clock), is_canonical_clock(pd.Series(["7:05"], dtype=object))
     (True, False)
     """
     cells = pd.Series(cells)
     if not pd.api.types.is_object_dtype(cells.dtype):  # canonical clock text is object dtype
         return False
-    obj = cells.to_numpy(dtype=object)
-    answered = obj[~pd.isna(obj)]
+    found = factorize_text(cells)
+    if found is None:
+        return False  # an answered cell is not text
+    answered = found[1]  # each distinct text once
     if not answered.size:
         return True
-    if pd.api.types.infer_dtype(answered, skipna=False) != "string":
-        return False
     text = answered.astype(str)
     if not np.all(np.strings.str_len(text) == 5) or np.any(np.strings.startswith(text, "24")):
         return False

@@ -140,6 +140,49 @@ def _normal_z(x: np.ndarray, correct: bool) -> float:
         return float((z - correction) / sigma)
 
 
+def _runs(ordered: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Start positions and lengths of the runs of equal values of a sorted array."""
+    first = np.ones(ordered.size, dtype=bool)
+    first[1:] = ordered[1:] != ordered[:-1]
+    starts = np.flatnonzero(first)
+    return starts, np.diff(starts, append=ordered.size)
+
+
+class _ShiftedStatistic:
+    """:func:`_normal_z` of ``x - d`` for many shifts ``d``, from ``x`` sorted once.
+
+    The Hodges-Lehmann root search evaluates the statistic at some 50 shifts per bound.
+    Sorting ``|x - d|`` anew each time costs O(n log n); but for sorted ``x`` the values
+    ``x - d`` above ``d`` are ascending and ``|x - d|`` below it descending, so the sorted
+    ``|x - d|`` is a merge of two sorted runs (O(n), which the stable sort detects). The ranks
+    of a value depend only on the sorted values, so V (a sum of half-integers, exact in
+    floating point), the tie counts (in increasing value order) and therefore every returned
+    float are those of :func:`_normal_z` (tests/test_wilcoxon.py compares them).
+    """
+
+    def __init__(self, x: np.ndarray) -> None:
+        self.sorted = np.sort(x)
+
+    def __call__(self, d: float, correct: bool) -> float:
+        xs = self.sorted
+        below, above = np.searchsorted(xs, d, "left"), np.searchsorted(xs, d, "right")
+        positive = xs[above:] - d  # ascending; x == d gives zero differences, dropped
+        negative = np.abs(xs[:below] - d)[::-1]  # ascending
+        ordered = np.sort(np.concatenate([negative, positive]), kind="stable")  # a merge
+        n = ordered.size
+        starts, ties = _runs(ordered)
+        ranks = starts + (ties + 1) / 2  # the average rank of each run of equal values
+        at, count = _runs(positive)  # positive differences, run by run
+        run = np.searchsorted(ordered[starts], positive[at])  # their runs in ``ordered``
+        z = float(np.sum(count * ranks[run])) - n * (n + 1) / 4
+        sigma = np.sqrt(
+            n * (n + 1) * (2 * n + 1) / 24 - np.sum(ties.astype(float) ** 3 - ties) / 48
+        )
+        correction = np.sign(z) * 0.5 if correct else 0.0
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return float((z - correction) / sigma)
+
+
 def wilcoxon_signed_rank(pre: ArrayLike, post: ArrayLike) -> WilcoxonResult:
     """Wilcoxon signed-rank test of ``post - pre`` as R's ``wilcox.test(post, pre, paired=TRUE)``.
 
@@ -286,7 +329,8 @@ def _hl_exact(x: np.ndarray, ci_level: float) -> HodgesLehmannResult:
 
 def _hl_normal(x: np.ndarray, ci_level: float) -> HodgesLehmannResult:
     lo, hi = float(x.min()), float(x.max())
-    w_corrected = lambda d: _normal_z(x - d, correct=True)  # noqa: E731
+    statistic = _ShiftedStatistic(x)
+    w_corrected = lambda d: statistic(d, correct=True)  # noqa: E731
     w_lo = w_corrected(lo)
     w_hi = w_corrected(hi) if np.isfinite(w_lo) else np.nan
     if not np.isfinite(w_hi):
@@ -307,7 +351,7 @@ def _hl_normal(x: np.ndarray, ci_level: float) -> HodgesLehmannResult:
         ci = (root(special.ndtri(1 - alpha / 2)), root(special.ndtri(alpha / 2)))
     else:
         ci = (float(np.median(x)),) * 2
-    w_plain = lambda d: _normal_z(x - d, correct=False)  # noqa: E731
+    w_plain = lambda d: statistic(d, correct=False)  # noqa: E731
     estimate = _zeroin(w_plain, lo, hi, w_plain(lo), w_plain(hi))
     return HodgesLehmannResult(float(estimate), float(ci[0]), float(ci[1]), level, NORMAL, note)
 
