@@ -143,16 +143,18 @@ def to_csv(
     """CSV text (UTF-8, ``\\n`` line ends, no index); written to ``path`` when given.
 
     With ``spreadsheet_safe=True`` a text cell starting with ``= + - @``, tab or CR that is not
-    a number (e.g. ``"-0.80 [-1.10, -0.50]"``) gets a leading apostrophe, so that a
-    spreadsheet shows it as text instead of evaluating it (as every CSV ``analyze`` writes).
+    a number or a negative estimate with its interval (e.g. ``"=1+1"``, ``"-2+3"``) gets a
+    leading apostrophe, so that a spreadsheet shows it as text instead of evaluating it (as
+    every CSV ``analyze`` writes; :func:`msrelax_stats.data.safe.inert_cell`).
 
     Examples
     --------
-    >>> print(to_csv(pd.DataFrame({"Change": ["-0.80 [-1.10, -0.50]", "-0.5"]}),
+    >>> print(to_csv(pd.DataFrame({"Change": ["-0.80 [-1.10, -0.50]", "-0.5", "=1+1"]}),
     ...              spreadsheet_safe=True), end="")
     Change
-    "'-0.80 [-1.10, -0.50]"
+    "-0.80 [-1.10, -0.50]"
     -0.5
+    '=1+1
     """
     if spreadsheet_safe:
         table = _inert_table(table)
