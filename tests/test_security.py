@@ -96,8 +96,7 @@ def test_csv_outputs_neutralise_formulas(hostile_run):
         (path.name, cell)
         for path in files
         for cell in csv_cells(path)
-        if cell.startswith(FORMULA_START) and not is_number(cell)
-        and not only_signed_numbers(cell)
+        if cell.startswith(FORMULA_START) and not is_number(cell) and not only_signed_numbers(cell)
     ]
     assert live == []
     table2 = pd.read_csv(hostile_run / "table2.csv", dtype=str)
