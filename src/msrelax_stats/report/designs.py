@@ -15,6 +15,7 @@ import pandas as pd
 
 from msrelax_stats.figures._common import labels
 from msrelax_stats.figures._format import fmt_ci, fmt_int, fmt_num, fmt_p, is_missing
+from msrelax_stats.report.text import keep_statistics_together
 
 __all__ = ["design_context", "design_methods", "arms_sentence", "adherence_summary"]
 
@@ -49,7 +50,7 @@ def arms_sentence(row: Mapping[str, Any], visits: Sequence[str], decimals: int =
                 "both visits).")  # fmt: skip
     word = "lower" if float(diff) < 0 else "higher" if float(diff) > 0 else "no different"
     pct = f"{float(r.get('ci_level', 0.95)) * 100:g} % CI"
-    return (
+    return keep_statistics_together(
         f"At {last}, adjusted for {first}, {label} was {word} in {r['treatment']} than in "
         f"{r['control']} (adjusted difference {fmt_num(diff, d)}, {pct} "
         f"{fmt_ci(r.get('ancova_ci_low'), r.get('ancova_ci_high'), d)}, t({fmt_int(r.get('ancova_df'))})"

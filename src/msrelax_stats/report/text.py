@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -12,7 +13,39 @@ from msrelax_stats.figures._format import fmt_ci, fmt_int, fmt_num, fmt_p, is_mi
 from msrelax_stats.instruments.registry import Registry
 from msrelax_stats.report.tables import PRIMARY_TESTS, format_test
 
-__all__ = ["result_sentence", "methods_paragraph", "scoring_sentence"]
+__all__ = [
+    "NBSP",
+    "keep_statistics_together",
+    "result_sentence",
+    "methods_paragraph",
+    "scoring_sentence",
+]
+
+#: The no-break space that holds a statistic on one line ("t(30) = -4.24").
+NBSP = "\u00a0"
+_KEEP = [
+    (re.compile(r"(?<=\S) ([=<>]) (?=\S)"), NBSP + r"\1" + NBSP),  # t(30) = -4.24, p < .001
+    (re.compile(r"(?<=[\d)]) (?=\[)"), NBSP),  # -0.80 [-1.10, -0.50]
+    (re.compile(r"(?<=\d) % CI\b ?"), f"{NBSP}%{NBSP}CI{NBSP}"),  # 95 % CI [
+    (re.compile(r"\bCI (?=\[)"), f"CI{NBSP}"),
+    (re.compile(r"\bSD (?=-?\d)"), f"SD{NBSP}"),  # (SD 0.90)
+]
+_INTERVAL = re.compile(r"\[[^\[\]]*\]")
+
+
+def keep_statistics_together(text: str) -> str:
+    """``text`` with no-break spaces inside its statistics, so that a line never ends inside
+    one: around ``=``, ``<``, ``>``; between an estimate and its interval and inside the
+    interval; in ``95 % CI [`` and ``SD 0.90``. Other spaces are left as they are.
+
+    Examples
+    --------
+    >>> keep_statistics_together("t(30) = -4.24, p < .001, d_z = -0.66 [-0.97, -0.37]").split(" ")
+    ['t(30)\xa0=\xa0-4.24,', 'p\xa0<\xa0.001,', 'd_z\xa0=\xa0-0.66\xa0[-0.97,\xa0-0.37]']
+    """
+    for pattern, replacement in _KEEP:
+        text = pattern.sub(replacement, text)
+    return _INTERVAL.sub(lambda m: m.group().replace(" ", NBSP), text)
 
 
 def _ci_text(level: Any) -> str:
@@ -45,7 +78,8 @@ def result_sentence(
     str
         For example ``"FSS mean decreased from 5.20 (SD 0.90) to 4.40 (SD 1.00), mean change
         -0.80, 95 % CI [-1.10, -0.50], t(30) = -5.10, p < .001, d_z = -0.92 [-1.34, -0.50];
-        Wilcoxon signed-rank V = 12, p < .001 (n = 31 pairs)."``
+        Wilcoxon signed-rank V = 12, p < .001 (n = 31 pairs)."``, with no-break spaces
+        inside every statistic (:func:`keep_statistics_together`).
 
     Notes
     -----
@@ -64,14 +98,16 @@ def result_sentence(
     d = decimals
     diff = get("diff_mean")
     if is_missing(diff):
-        return f"{info.label}: too few complete pairs (n = {fmt_int(get('n'))}) to compare."
+        return keep_statistics_together(
+            f"{info.label}: too few complete pairs (n = {fmt_int(get('n'))}) to compare."
+        )
     diff = float(diff)
     verb = "decreased" if diff < 0 else "increased" if diff > 0 else "did not change"
     t_part = f"{format_test(row, 't', d)}, {fmt_p(get('p_t'), prefix=True)}"
     w_part = f"{format_test(row, 'wilcoxon', d)}, {fmt_p(get('p_wilcoxon'), prefix=True)}"
     main, other = (t_part, w_part) if primary == "t" else (f"Wilcoxon signed-rank {w_part}", t_part)
     other_name = "Wilcoxon signed-rank" if primary == "t" else "paired t-test"
-    return (
+    return keep_statistics_together(
         f"{info.label} {verb} from {fmt_num(get('pre_mean'), d)} (SD {fmt_num(get('pre_sd'), d)})"
         f" to {fmt_num(get('post_mean'), d)} (SD {fmt_num(get('post_sd'), d)}),"
         f" mean change {fmt_num(diff, d)}, {_ci_text(get('ci_level'))}"
