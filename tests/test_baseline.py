@@ -55,6 +55,34 @@ def test_found_columns_leave_out_items_scores_structure_and_time_varying():
     assert any(n.startswith("visit_date differs between visits") for n in notes)
 
 
+def test_scores_of_short_forms_are_not_characteristics():
+    # fss7_mean and mfis5_total are scores of the FSS and MFIS (their names do not start with
+    # "fss_" / "mfis_"): neither a characteristic nor a note of Table 1
+    scored = mrs.score(mrs.read_study(ROOT / "data/sample/pmr_study.csv"))
+    columns, notes = baseline_columns(scored)
+    assert columns == ["age", "sex", "edss"]
+    assert not [n for n in notes if "fss7" in n or "mfis5" in n]
+
+
+def test_the_analysis_carries_table1_from_its_lost_participants():
+    # the sample: P19 has no post visit (exclusions.csv: "missing visit post")
+    from msrelax_stats.stats.analysis import analyse
+    from msrelax_stats.stats.options import AnalysisOptions
+
+    study = mrs.read_study(ROOT / "data/sample/pmr_study.csv")
+    scored = mrs.score(study)
+    res = analyse(scored, AnalysisOptions(n_boot=200)).baseline
+    assert res.subsets == [("Overall", "overall", 32), ("Completers", "completers", 31),
+                           ("Lost to follow-up", "lost", 1)]  # fmt: skip
+    lost = res.participants.loc[~res.participants["completer"], "id"].tolist()
+    assert lost == ["P19"]
+    p19 = study[study["id"] == "P19"].iloc[0]
+    assert stat(res, "age", "Lost to follow-up")["mean"] == float(p19["age"])
+    assert "lost to follow-up: participants with no outcome scored at the last visit (post)" in (
+        res.notes
+    )
+
+
 def test_continuous_summaries_by_hand():
     res = baseline_characteristics(frame())
     assert [(n, k, m) for n, k, m in res.subsets] == [
