@@ -237,14 +237,16 @@ def design_methods(analysis: Any) -> list[str]:
         )
     if analysis.arms is not None:
         parts.append(
-            f"The arms were compared at {last!r} by analysis of covariance: ordinary least "
+            f"The arms were compared at {last!r} by analysis of covariance (Vickers 2001): "
+            "ordinary least "
             f"squares of the {last!r} score on the {first!r} score and arm (R lm(post ~ pre + "
             "group), control as reference), reporting the baseline-adjusted difference "
             f"(treatment - control) with its {pct} t-based CI and p, and partial eta squared "
             "(t^2 / (t^2 + residual df)); adjusted means are the model's predictions for each arm "
             f"at the mean {first!r} score. The changes ({last!r} - {first!r}) were compared by "
-            "the Welch t-test (unequal variances) and by Hedges' g between arms (pooled SD, exact "
-            "small-sample correction) with a CI by inversion of the noncentral t distribution "
+            "the Welch t-test (unequal variances; Welch 1947) and by Hedges' g between arms "
+            "(pooled SD, exact small-sample correction; Hedges 1981) with a CI by inversion of "
+            "the noncentral t distribution (Steiger 1997) "
             "(as R effectsize::hedges_g). Between-arm statistics need at least two participants "
             "with both visits in each arm; otherwise they are left empty with a note."
         )
@@ -256,10 +258,13 @@ def design_methods(analysis: Any) -> list[str]:
             "analysed with a linear mixed model with a random intercept per participant and "
             f"visit as a factor ({design.visits[0]!r} as reference), fitted by restricted "
             "maximum likelihood (REML; statsmodels MixedLM; R lme4::lmer(score ~ visit + (1 | "
-            "id))), which keeps participants with a missing visit. Standard errors of the fixed "
-            "effects come from (X'V^-1 X)^-1 at the REML estimates, as lme4's vcov, with Wald "
-            f"(normal) {pct} CIs and p-values."
-        )
+            "id)); Bates 2015), which keeps participants with a missing visit. Standard errors of "
+            "the fixed effects come from (X'V^-1 X)^-1 at the REML estimates, as lme4's vcov, "
+            + (f"with t-based {pct} CIs and p-values on Satterthwaite's degrees of freedom (as R "
+               "lmerTest; Kuznetsova 2017)."
+               if str(analysis.visits.options.get("fixed_effect_inference", "")).startswith(
+                   "Satterthwaite") else f"with Wald (normal) {pct} CIs and p-values.")
+        )  # fmt: skip
         if design.arms:
             text += (
                 " The model visit * group (control arm as reference) was fitted as well (REML), "
@@ -268,9 +273,10 @@ def design_methods(analysis: Any) -> list[str]:
                 f"{k - 1} df; R anova() of the two lmer fits)."
             )
         text += (
-            " The Friedman test was run on the participants with every visit (complete cases), "
-            "and pairwise visit contrasts were paired t-tests (later - earlier visit) on the "
-            "participants with both visits, with p adjusted by Holm's method over the visit pairs "
+            " The Friedman test (Friedman 1937) was run on the participants with every visit "
+            "(complete cases), and pairwise visit contrasts were paired t-tests (later - earlier "
+            "visit) on the participants with both visits, with p adjusted by Holm's method (Holm "
+            "1979) over the visit pairs "
             "of each outcome" + (", both arms together" if design.arms else "") + "."
         )
         if options.get("visit_outcomes_rule"):

@@ -15,7 +15,9 @@ from msrelax_stats.report.tables import PRIMARY_TESTS, format_test
 
 __all__ = [
     "NBSP",
+    "baseline_sentence",
     "keep_statistics_together",
+    "reliability_sentence",
     "result_sentence",
     "methods_paragraph",
     "scoring_sentence",
@@ -178,6 +180,8 @@ def methods_paragraph(
     within = " within each arm" if analysis.design.two_arms else ""
     parts = [
         scoring_sentence(registry, analysis.outcomes),
+        reliability_sentence(analysis),
+        baseline_sentence(analysis),
         f"Visits {first!r} and {last!r} were paired by participant id, never by row "
         "order; for each outcome only participants with both visits scored were analysed, and "
         "everyone left out is listed with the reason.",
@@ -185,23 +189,26 @@ def methods_paragraph(
         "stated, so a negative change is an improvement, and no effect size was turned into an "
         "absolute value.",
         "Each outcome was compared with both the paired t-test and the Wilcoxon signed-rank test "
-        "(zero differences dropped; exact p with fewer than 50 non-zero differences and no ties, "
+        "(Wilcoxon 1945; zero differences dropped; exact p with fewer than 50 non-zero "
+        "differences and no ties, "
         "otherwise the normal approximation with tie-corrected variance and continuity "
         f"correction), both reported; the primary test, fixed in the analysis plan, was the "
-        f"{primary_name}. The Shapiro-Wilk test of the differences is shown as information only "
-        "and did not select the test. The exact sign test and the Hodges-Lehmann estimate of the "
-        "shift are also given.",
+        f"{primary_name}. The Shapiro-Wilk test of the differences (Shapiro 1965) is shown as "
+        "information only and did not select the test. The exact sign test and the "
+        "Hodges-Lehmann estimate of the shift (Hodges 1963) are also given.",
         f"Mean changes carry {pct} t-based confidence intervals and a bias-corrected and "
-        f"accelerated (BCa) bootstrap {pct} CI from {options.n_boot} resamples of pairs (seed "
-        f"{options.seed}), the interval the estimation plots draw. The standardised effect d_z "
-        f"(mean change / SD of change) has a {pct} CI by inversion of the noncentral t "
-        "distribution; g_av (mean change / sqrt((SD_pre^2 + SD_post^2) / 2), Hedges-corrected; "
-        "Cumming 2012) has a BCa bootstrap CI from the same resamples; the matched-pairs "
-        "rank-biserial correlation has a Fisher-z CI; a JZS Bayes factor (r = 0.707) is given.",
+        f"accelerated (BCa; Efron 1987) bootstrap {pct} CI from {options.n_boot} resamples of "
+        f"pairs (seed {options.seed}), the interval the estimation plots draw. The standardised "
+        f"effect d_z (mean change / SD of change; Lakens 2013) has a {pct} CI by inversion of "
+        "the noncentral t distribution (Steiger 1997); g_av (mean change / sqrt((SD_pre^2 + "
+        "SD_post^2) / 2); Cumming 2012), with Hedges' small-sample correction (Hedges 1981), has "
+        "a BCa bootstrap CI from the same resamples; the matched-pairs rank-biserial correlation "
+        "(Kerby 2014) has a Fisher-z CI; a JZS Bayes factor (r = 0.707; Rouder 2009) is given.",
         f"p-values of the t-tests were adjusted over the {n_outcomes} outcomes of the "
-        f"table{within} by Holm's method and by the Benjamini-Hochberg false discovery rate.",
+        f"table{within} by Holm's method (Holm 1979) and by the Benjamini-Hochberg false "
+        "discovery rate (Benjamini 1995).",
         "Caseness before and after (e.g. poor sleepers) was compared with the exact McNemar test "
-        "(binomial test on the discordant pairs).",
+        "(McNemar 1947; binomial test on the discordant pairs).",
         *extra,
         _responder_sentence(analysis.paired.responders, analysis.info),
         _software_sentence(versions),
@@ -209,10 +216,49 @@ def methods_paragraph(
     return " ".join(p for p in parts if p)
 
 
+def reliability_sentence(analysis: Any) -> str:
+    """How the reliability of the scores in this sample was estimated (empty when no scale
+    had its items in the file)."""
+    table = getattr(analysis, "reliability", None)
+    if table is None or table.empty:
+        return ""
+    pct = f"{analysis.options.ci_level * 100:g} %"
+    return (
+        "Internal consistency of every multi-item score in this sample was estimated at each "
+        f"visit by Cronbach's alpha (Cronbach 1951) with a {pct} CI by Feldt's method (Feldt "
+        "1987) and by McDonald's omega total from a one-factor model fitted by minimum "
+        "residuals (McDonald 1999; as R psych::omega), over the participants who answered every "
+        "item of the score (the PSQI global over its seven components); floor and ceiling "
+        "effects are the percentages of participants at the lowest and highest possible score "
+        "(more than 15 % taken as an effect; Terwee 2007)."
+    )
+
+
+def baseline_sentence(analysis: Any) -> str:
+    """How Table 1 summarises the participants (empty when the file has no characteristic)."""
+    baseline = getattr(analysis, "baseline", None)
+    if baseline is None or not baseline.kinds:
+        return ""
+    groups = ["overall"]
+    if analysis.design.two_arms:
+        groups.append("by arm")
+    if any(kind == "lost" for _, kind, _ in baseline.subsets):
+        groups.append("for completers and participants lost to follow-up (no outcome scored "
+                      f"at {analysis.design.visits[-1]!r})")  # fmt: skip
+    flow = ("the same statement" if analysis.design.two_arms
+            else "TREND 2004, for a study without a control arm")  # fmt: skip
+    return (
+        "Baseline characteristics (Table 1) are given as mean (SD) and median [first, third "
+        "quartile] or n (%), " + ", ".join(groups) + "; baseline differences were not tested "
+        f"(CONSORT 2010, item 15), and the participant flow diagram follows {flow}."
+    )
+
+
 def _responder_sentence(responders: pd.DataFrame | None, info: Mapping[str, Any]) -> str:
     head = (
         "Responders were participants whose change reached the minimal clinically important "
-        "difference (MCID) in the direction of improvement; proportions have Wilson CIs"
+        "difference (MCID) in the direction of improvement; proportions have Wilson CIs "
+        "(Wilson 1927)"
     )
     if responders is None or responders.empty:
         return head + "."
