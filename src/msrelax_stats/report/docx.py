@@ -94,10 +94,12 @@ class Figure:
 
 @dataclass(frozen=True)
 class References:
-    """A numbered reference list."""
+    """A reference list: numbered (Vancouver) or, with ``numbered=False``, in the given order
+    with a hanging indent (author-year)."""
 
     items: Sequence[str]
     title: str = "References"
+    numbered: bool = True
 
 
 Block = Heading | Paragraph | Table | Figure | References
@@ -267,7 +269,7 @@ def _add_references(doc: Any, block: References, layout: _Layout) -> None:
     _orient(doc, layout, False)
     doc.add_heading(block.title, level=1)
     for number, item in enumerate(block.items, start=1):
-        paragraph = doc.add_paragraph(f"{number}. {item}")
+        paragraph = doc.add_paragraph(f"{number}. {item}" if block.numbered else str(item))
         paragraph.paragraph_format.left_indent = Mm(7)
         paragraph.paragraph_format.first_line_indent = Mm(-7)
     layout.started = True
@@ -288,6 +290,7 @@ def _use_font(doc: Any) -> None:
         fonts.set(qn("w:cs"), _FONT)
     caption = doc.styles["Caption"].font  # the template's is small, blue: a journal's is not
     caption.size, caption.color.rgb, caption.italic = Pt(10), RGBColor(0, 0, 0), False
+    caption.bold = False  # the number is bold ("Table 2."), the title is not
 
 
 def build_document(blocks: Sequence[Block], *, title: str = "", paper: Paper = "a4") -> Any:

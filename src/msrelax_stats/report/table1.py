@@ -178,7 +178,7 @@ def write_table1(
     if "md" in paths:
         tables.to_markdown(table, paths["md"])
     if "tex" in paths:
-        tables.to_latex(table, paths["tex"], caption=caption, label="tab:baseline")
+        tables.to_latex(table, paths["tex"], caption=caption, label="tab:baseline", notes=notes)
     if "html" in paths:
         tables.to_html(table, paths["html"], caption=f"Table 1. {caption}", css_class="table1")
     if "docx" in paths:

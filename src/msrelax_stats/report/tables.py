@@ -27,6 +27,7 @@ __all__ = [
     "to_markdown",
     "to_latex",
     "latex_cell",
+    "caption_without_number",
     "LATEX_PREAMBLE",
     "to_html",
     "PRIMARY_TESTS",
@@ -260,6 +261,17 @@ def latex_cell(text: Any) -> str:
     return re.sub(r"(?<![\w.$])-(?=\.?\d)", "$-$", joined)  # a sign right after a symbol
 
 
+def caption_without_number(caption: str) -> str:
+    """``caption`` without a leading "Table 2." (LaTeX and Word number the tables themselves).
+
+    Examples
+    --------
+    >>> caption_without_number("Table 2. Pre/post comparison (change = post - pre).")
+    'Pre/post comparison (change = post - pre).'
+    """
+    return _TABLE_NUMBER_RE.sub("", caption)
+
+
 def _latex_width_pt(table: pd.DataFrame) -> float:
     """Estimated natural width of the tabular in a 10 pt font: 5 pt per character (digits of
     Computer Modern are 5 pt wide) of each column's longest cell or header (a tabular cell
@@ -321,7 +333,7 @@ def to_latex(
     env = "sidewaystable" if landscape else "table"
     lines = [LATEX_PREAMBLE.rstrip("\n"), rf"\begin{{{env}}}" + ("" if landscape else "[htbp]"),
              r"\centering"]  # fmt: skip
-    title = _TABLE_NUMBER_RE.sub("", caption or "")
+    title = caption_without_number(caption or "")
     if title:
         lines.append(rf"\caption{{{latex_cell(title)}}}")
     lines.append(rf"\label{{{label}}}")
