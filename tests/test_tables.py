@@ -19,7 +19,15 @@ from statistics_columns import STATISTICS_MD as COLUMNS
 
 import msrelax_stats as mrs
 from msrelax_stats.figures._format import fmt_ci, fmt_num, fmt_p
-from msrelax_stats.report.tables import latex_escape, table2, to_csv, to_html, to_latex, to_markdown
+from msrelax_stats.report.tables import (
+    latex_cell,
+    latex_escape,
+    table2,
+    to_csv,
+    to_html,
+    to_latex,
+    to_markdown,
+)
 
 
 def results_table() -> pd.DataFrame:
@@ -122,6 +130,8 @@ def test_latex_escape_specials_and_minus():
     assert latex_escape("< .001") == r"\textless{} .001"
     assert latex_escape("-0.80 [-1.10, -.5]") == "$-$0.80 [$-$1.10, $-$.5]"
     assert latex_escape("points, 1-7; MFIS-5") == "points, 1-7; MFIS-5"  # hyphens stay
+    # Table 1's headers hold "(n = 32)" together with no-break spaces: LaTeX's ties
+    assert latex_cell("Overall (n\u00a0=\u00a032)") == "Overall (\\textit{n}~=~32)"
 
 
 def test_to_latex_whole_table():

@@ -20,6 +20,7 @@ from typing import Any, Literal
 import pandas as pd
 
 from msrelax_stats.report._docx_layout import (
+    CELL_MARGIN_MM,
     TABLE_PT,
     is_text_column,
     natural_and_minimum,
@@ -171,6 +172,20 @@ def _border(cell: Any, **edges: float) -> None:
         borders.append(element)
 
 
+def _cell_margins(table: Any, margin_mm: float) -> None:
+    """Left and right margin inside every cell of ``table`` (w:tblCellMar, in twips)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        element = OxmlElement(f"w:{side}")
+        element.set(qn("w:w"), str(round(margin_mm / 25.4 * 1440)))
+        element.set(qn("w:type"), "dxa")
+        margins.append(element)
+    table._tbl.tblPr.append(margins)
+
+
 def _row_flags(row: Any, header: bool) -> None:
     from docx.oxml import OxmlElement
 
@@ -222,6 +237,7 @@ def _add_table(doc: Any, block: Table, layout: _Layout) -> None:
     table = doc.add_table(rows=1 + len(cells), cols=len(columns))
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
+    _cell_margins(table, CELL_MARGIN_MM)
     left, centre = WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.CENTER
     for i, row in enumerate(table.rows):
         _row_flags(row, header=i == 0)

@@ -45,7 +45,9 @@ def _label(variable: str, labels: Mapping[str, str]) -> str:
 
 
 def _header(name: str, n: int) -> str:
-    return f"{name} (n = {n})"
+    """``"control (n = 16)"``, "(n = 16)" held together by no-break spaces (a narrow column
+    wraps the header before it, never inside it)."""
+    return f"{name} (n\u00a0=\u00a0{n})"
 
 
 def _continuous_cells(row: pd.Series, decimals: int) -> tuple[str, str]:
@@ -81,7 +83,8 @@ def table1(
     Returns
     -------
     DataFrame
-        Columns ``Characteristic``, ``Statistic`` and ``"<subset> (n = N)"`` per subset, all
+        Columns ``Characteristic``, ``Statistic`` and ``"<subset> (n = N)"`` per subset (no-break
+        spaces inside the parentheses), all
         text. A continuous characteristic has the rows ``mean (SD)`` and
         ``median [Q1, Q3]``; a categorical one a row per level, its label ending in
         ``", n (%)"``; either gets a ``missing, n`` row when any participant lacks it.

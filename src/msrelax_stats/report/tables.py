@@ -202,6 +202,7 @@ _LATEX_SPECIAL = {
     "^": r"\textasciicircum{}",
     "<": r"\textless{}",
     ">": r"\textgreater{}",
+    "\u00a0": "~",  # a no-break space ("(n = 32)" in Table 1's headers) is LaTeX's tie
 }
 _LATEX_RE = re.compile("|".join(re.escape(k) for k in _LATEX_SPECIAL))
 
