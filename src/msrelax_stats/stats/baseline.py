@@ -313,12 +313,8 @@ def baseline_characteristics(
         columns = [str(c) for c in columns]
         unknown = [c for c in columns if c not in table.columns]
         if unknown:
-            raise StudyDataError(
-                [
-                    Problem("baseline characteristic is not a column of the table", column=c)
-                    for c in unknown
-                ]  # fmt: skip
-            )
+            why = "baseline characteristic is not a column of the table"
+            raise StudyDataError([Problem(why, column=c) for c in unknown])
     has_group = "group" in table.columns
     values, differ = one_value_per_participant(table, [*(["group"] if has_group else []), *columns])
     notes += [n for n in differ if not n.startswith("group ")]
@@ -334,12 +330,8 @@ def baseline_characteristics(
         lost = {str(p) for p in lost}
         unknown = sorted(lost - set(ids))
         if unknown:
-            raise StudyDataError(
-                [
-                    Problem("is listed as lost but is not in the table", participant=p)
-                    for p in unknown
-                ]
-            )
+            why = "is listed as lost but is not in the table"
+            raise StudyDataError([Problem(why, participant=p) for p in unknown])
         completer = ~ids.isin(lost)
         if lost_rule:
             notes.append(f"lost to follow-up: {lost_rule}")
