@@ -36,6 +36,8 @@ DEFAULT_LABELS: dict[str, str] = {
 }
 
 TABLE1_FORMATS = ("csv", "md", "tex", "html", "docx")
+#: The label of the quartiles' row, "[Q1, Q3]" held together by a no-break space.
+_QUARTILES = "median [Q1,\u00a0Q3]"
 
 
 def _label(variable: str, labels: Mapping[str, str]) -> str:
@@ -98,7 +100,7 @@ def table1(
     ...                   "age": [40, 50, 60, 70], "sex": ["F", "F", "M", "F"]})
     >>> table1(baseline_characteristics(t)).to_dict("split")["data"]  # doctest: +NORMALIZE_WHITESPACE
     [['Age (years)', 'mean (SD)', '55.0 (12.9)'],
-     ['', 'median [Q1, Q3]', '55.0 [47.5, 62.5]'],
+     ['', 'median [Q1,\xa0Q3]', '55.0 [47.5, 62.5]'],
      ['Sex, n (%)', 'F', '3 (75.0)'],
      ['', 'M', '1 (25.0)']]
     """
@@ -116,7 +118,7 @@ def table1(
                 for name, _, _ in result.subsets
             ]
             rows.append([label, "mean (SD)", *[c[0] for c in cells]])
-            rows.append(["", "median [Q1, Q3]", *[c[1] for c in cells]])
+            rows.append(["", _QUARTILES, *[c[1] for c in cells]])
         else:
             levels = list(dict.fromkeys(part["level"]))
             for i, level in enumerate(levels):
