@@ -66,6 +66,15 @@ def _value(value: object) -> object:
     return value
 
 
+def _text(sheet: object, value: str) -> object:
+    """A text cell of a streamed sheet, stored as text: never a formula."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    return cell
+
+
 def write_xlsx(path: str | Path, tables: Mapping[str, pd.DataFrame]) -> dict[str, str]:
     """Write every table as a sheet of one workbook; returns table name -> sheet name.
 
@@ -87,7 +96,6 @@ def write_xlsx(path: str | Path, tables: Mapping[str, pd.DataFrame]) -> dict[str
     [{'outcome': 'fss_mean', 'n': 31}]
     """
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.utils import get_column_letter
 
     names = dict(zip(tables, sheet_names(tables), strict=True))
@@ -100,15 +108,9 @@ def write_xlsx(path: str | Path, tables: Mapping[str, pd.DataFrame]) -> dict[str
         for j, column in enumerate(columns):
             longest = max([len(column), *(len(str(row[j])) for row in rows if row[j] is not None)])
             sheet.column_dimensions[get_column_letter(j + 1)].width = min(60, longest + 2)
-
-        def text(value: str) -> WriteOnlyCell:
-            cell = WriteOnlyCell(sheet, value=value)
-            cell.data_type = "s"  # text, never a formula
-            return cell
-
-        sheet.append([text(c) for c in columns])
+        sheet.append([_text(sheet, c) for c in columns])
         for row in rows:
-            sheet.append([text(v) if isinstance(v, str) else v for v in row])
+            sheet.append([_text(sheet, v) if isinstance(v, str) else v for v in row])
     buffer = io.BytesIO()
     book.save(buffer)
     path = Path(path)
