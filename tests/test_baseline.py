@@ -17,6 +17,7 @@ from msrelax_stats.stats import baseline
 from msrelax_stats.stats.baseline import baseline_characteristics, baseline_columns
 
 ROOT = Path(__file__).parents[1]
+_ = "\u00a0"  # the no-break spaces of "(n = 32)" in Table 1's headers
 
 # Six participants, two arms; e has no post visit (lost); f's age is missing; d's EDSS was
 # re-assessed at post (2.0 -> 2.5); visit_date differs between visits (not a characteristic).
@@ -53,6 +54,34 @@ def test_found_columns_leave_out_items_scores_structure_and_time_varying():
     assert columns == ["age", "sex", "smoker"]  # not id/time/group, fss_*, edss, visit_date
     assert any(n.startswith("edss differs between visits") for n in notes)
     assert any(n.startswith("visit_date differs between visits") for n in notes)
+
+
+def test_scores_of_short_forms_are_not_characteristics():
+    # fss7_mean and mfis5_total are scores of the FSS and MFIS (their names do not start with
+    # "fss_" / "mfis_"): neither a characteristic nor a note of Table 1
+    scored = mrs.score(mrs.read_study(ROOT / "data/sample/pmr_study.csv"))
+    columns, notes = baseline_columns(scored)
+    assert columns == ["age", "sex", "edss"]
+    assert not [n for n in notes if "fss7" in n or "mfis5" in n]
+
+
+def test_the_analysis_carries_table1_from_its_lost_participants():
+    # the sample: P19 has no post visit (exclusions.csv: "missing visit post")
+    from msrelax_stats.stats.analysis import analyse
+    from msrelax_stats.stats.options import AnalysisOptions
+
+    study = mrs.read_study(ROOT / "data/sample/pmr_study.csv")
+    scored = mrs.score(study)
+    res = analyse(scored, AnalysisOptions(n_boot=200)).baseline
+    assert res.subsets == [("Overall", "overall", 32), ("Completers", "completers", 31),
+                           ("Lost to follow-up", "lost", 1)]  # fmt: skip
+    lost = res.participants.loc[~res.participants["completer"], "id"].tolist()
+    assert lost == ["P19"]
+    p19 = study[study["id"] == "P19"].iloc[0]
+    assert stat(res, "age", "Lost to follow-up")["mean"] == float(p19["age"])
+    assert "lost to follow-up: participants with no outcome scored at the last visit (post)" in (
+        res.notes
+    )
 
 
 def test_continuous_summaries_by_hand():
@@ -141,14 +170,14 @@ def test_decimal_comma_text_is_numeric():
 def test_table1_text_by_hand():
     table = table1(baseline_characteristics(frame()))
     assert list(table.columns) == [
-        "Characteristic", "Statistic", "Overall (n = 6)", "control (n = 3)", "pmr (n = 3)",
-        "Completers (n = 5)", "Lost to follow-up (n = 1)",
+        "Characteristic", "Statistic", f"Overall (n{_}={_}6)", f"control (n{_}={_}3)",
+        f"pmr (n{_}={_}3)", f"Completers (n{_}={_}5)", f"Lost to follow-up (n{_}={_}1)",
     ]  # fmt: skip
     rows = table.to_dict("split")["data"]
     # from the sums above: 7.9057 -> 7.9, 7.0711 -> 7.1, 8.5391 -> 8.5, 38.75 -> 38.8
     assert rows[0] == ["Age (years)", "mean (SD)", "40.0 (7.9)", "40.0 (10.0)", "40.0 (7.1)",
                        "38.8 (8.5)", "45.0 (n/a)"]  # fmt: skip
-    assert rows[1] == ["", "median [Q1, Q3]", "40.0 [35.0, 45.0]", "40.0 [35.0, 45.0]",
+    assert rows[1] == ["", f"median [Q1,{_}Q3]", "40.0 [35.0, 45.0]", "40.0 [35.0, 45.0]",
                        "40.0 [37.5, 42.5]", "37.5 [33.8, 42.5]", "45.0 [45.0, 45.0]"]  # fmt: skip
     assert rows[2] == ["", "missing, n", "1", "0", "1", "1", "0"]
     # sex: 4/6 = 66.7 %, 2/3 = 66.7 %, 3/5 = 60.0 %, 1/1 = 100.0 %
@@ -171,8 +200,8 @@ def test_table1_text_by_hand():
 def test_table1_of_the_sample_has_its_characteristics():
     table = table1(baseline_characteristics(mrs.read_study(ROOT / "data/sample/pmr_study.csv")))
     assert [c for c in table["Characteristic"] if c] == ["Age (years)", "Sex, n (%)", "EDSS"]
-    assert list(table.columns[2:]) == ["Overall (n = 32)", "Completers (n = 31)",
-                                       "Lost to follow-up (n = 1)"]  # fmt: skip
+    assert list(table.columns[2:]) == [f"Overall (n{_}={_}32)", f"Completers (n{_}={_}31)",
+                                       f"Lost to follow-up (n{_}={_}1)"]  # fmt: skip
 
 
 def test_write_table1_files(tmp_path):

@@ -85,6 +85,33 @@ def test_one_group_and_bad_input():
         flow_counts(t, LEDGER.drop(columns="reason"), outcomes=["fss_mean"])
 
 
+def test_lost_to_follow_up_counts_a_blank_last_visit():
+    # a: both visits scored; b: no post row; c: a post row with nothing scored (lost too);
+    # d: post FSS missing but PSQI scored (followed up)
+    t = pd.DataFrame({"id": list("aabccdd"), "time": ["pre", "post", "pre", "pre", "post",
+                                                       "pre", "post"],
+                      "fss_mean": [5, 4, 6, 5, None, 4, None],
+                      "psqi_global": [8, 6, 9, 7, None, 8, 7]})  # fmt: skip
+    assert flow_stats.lost_to_follow_up(t, "post", ["fss_mean", "psqi_global"]) == ["b", "c"]
+    assert flow_stats.lost_to_follow_up(t, "post", ["fss_mean"]) == ["b", "c", "d"]
+
+
+def test_the_analysis_carries_the_flow_of_its_primary_outcomes():
+    from msrelax_stats.stats.analysis import analyse
+    from msrelax_stats.stats.options import AnalysisOptions
+
+    scored = mrs.score(mrs.read_study(ROOT / "data/sample/pmr_study.csv"))
+    flow = analyse(scored, AnalysisOptions(n_boot=200)).flow
+    assert flow.enrolled == 32 and not flow.randomised
+    (arm,) = flow.arms
+    assert arm.visits[0].seen == 31 and arm.visits[0].not_seen == 1
+    # exclusions.csv of the example: P19 "missing visit post" for both primary outcomes
+    assert [(o.outcome, o.analysed, o.excluded, o.reasons) for o in arm.outcomes] == [
+        ("fss_mean", 31, 1, (("missing visit post", 1),)),
+        ("psqi_global", 31, 1, (("missing visit post", 1),)),
+    ]
+
+
 def test_short_reason():
     assert short_reason("missing visit post") == "missing visit post"
     assert (

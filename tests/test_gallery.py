@@ -124,5 +124,6 @@ def test_report_embeds_the_bytes_of_the_figure_files(scored, tmp_path):
         base64.b64decode(src) for src in re.findall(r"data:image/png;base64,([^\"']+)", html)
     }
     pngs = {path.read_bytes() for key, path in files.items() if key.endswith(".png")}
-    assert len(pngs) == 4 and pngs <= embedded  # estimation, slopes, changes, forest plot
-    assert len(embedded) == 4  # nothing rendered a second time for the report
+    # estimation, slopes, changes, forest plot, and the participant flow
+    assert len(pngs) == 5 and pngs <= embedded
+    assert len(embedded) == 5  # nothing rendered a second time for the report

@@ -125,7 +125,8 @@ def test_write_outputs_alone_gives_the_figures_of_analyze(two_runs, tmp_path):
                             versions=package_versions())  # fmt: skip
     figures = sorted(name for name in written if name.startswith("figures/"))
     assert figures == sorted(f"figures/{p.name}" for p in (run.out / "figures").iterdir())
-    assert len(figures) == 8  # primary set: 2 x (estimation, changes), profile, forest, 2 caseness
+    # primary set: 2 x (estimation, changes), profile, forest, 2 caseness; the participant flow
+    assert len(figures) == 9 and "figures/flow.png" in figures
     for name in figures:
         assert (tmp_path / name).read_bytes() == (run.out / name).read_bytes(), name
 

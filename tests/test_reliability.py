@@ -139,6 +139,18 @@ def test_heywood_case_is_not_reported():
     assert np.isnan(res.omega_total) and "Heywood" in res.note and "item 1" in res.note
 
 
+def test_singular_correlation_matrix():
+    # 6 participants, 9 items: R is singular and a diagonal element of its inverse is 0, so
+    # the squared multiple correlations (the start of the minres fit) are undefined; R:
+    # psych::omega(x, nfactors = 1)$omega.tot = 0.8418062 (tests/reference/
+    # reliability_reference.R, last lines; psych warns "smcs < 0 were set to .0")
+    x = [[1, 3, 4, 5, 4, 2, 2, 5, 6], [5, 2, 6, 6, 7, 6, 2, 3, 5], [3, 1, 3, 1, 7, 5, 5, 2, 4],
+         [1, 5, 5, 4, 7, 7, 2, 5, 5], [6, 6, 5, 1, 5, 2, 6, 7, 4], [3, 7, 4, 3, 2, 2, 5, 6, 3]]  # fmt: skip
+    res = omega_total(x)
+    assert res.omega_total == pytest.approx(0.8418062, abs=1e-6)
+    assert res.reversed_items == ("item 1", "item 2", "item 7", "item 8")
+
+
 def test_floor_ceiling_by_hand():
     # 8 scores on 0-24: two at 0 (25 %), one at 24 (12.5 %), one missing left out of 9
     floor, ceiling, n = floor_ceiling([0, 0, 24, 3, 5, 7, 9, 11, np.nan], 0, 24)

@@ -97,7 +97,7 @@ def test_report_is_self_contained(study, tmp_path):
 
 def test_report_sections_and_content(study, tmp_path):
     text = write_report(tmp_path, figures={}, **study).read_text(encoding="utf-8")
-    body = "".join(_parse(text).text)
+    body = "".join(_parse(text).text).replace("\u00a0", " ")  # no-break spaces in statistics
     for heading in ["Participant flow", "Results in words", "Table 2", "Descriptives",
                     "Caseness before and after", "Responders", "Figures", "Methods",
                     "Exclusions", "Reproduce"]:  # fmt: skip

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import csv
 import io
+import re
 import shutil
 import subprocess
 import unicodedata
@@ -96,16 +97,25 @@ def is_number(text: str) -> bool:
     return True
 
 
+def only_signed_numbers(text: str) -> bool:
+    """Digits, ``.``, ``,``, spaces and square brackets, every ``-`` a sign (not after a digit,
+    a closing bracket or a bare space): nothing a spreadsheet can run or recompute."""
+    return set(text) <= set("0123456789.,- []") and not re.search(r"[\d\]]\s*-|[^,] -", text)
+
+
 def test_csv_outputs_neutralise_formulas(hostile_run):
     files = sorted(hostile_run.glob("*.csv"))
-    assert {"scored.csv", "exclusions.csv"} <= {p.name for p in files}
+    assert {"scored.csv", "exclusions.csv", "table2.csv"} <= {p.name for p in files}
     live = [
         (path.name, cell)
         for path in files
         for cell in csv_cells(path)
-        if cell.startswith(FORMULA_START) and not is_number(cell)
+        if cell.startswith(FORMULA_START) and not is_number(cell) and not only_signed_numbers(cell)
     ]
     assert live == []
+    table2 = pd.read_csv(hostile_run / "table2.csv", dtype=str)
+    changes = table2["Change [95 % CI]"].tolist()
+    assert changes and all(c.startswith("-") for c in changes)  # no apostrophe before a sign
     scored = csv_cells(hostile_run / "scored.csv")
     assert "'" + FORMULAS[0] in scored  # kept, made inert, not dropped
     assert "'@P5" in csv_cells(hostile_run / "exclusions.csv")

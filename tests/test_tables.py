@@ -7,14 +7,27 @@ each test (APA 7th ed. 6.36 for p; rounding half-even of Python's format for the
 from __future__ import annotations
 
 import io
+import re
+import shutil
+import subprocess
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 from statistics_columns import STATISTICS_MD as COLUMNS
 
+import msrelax_stats as mrs
 from msrelax_stats.figures._format import fmt_ci, fmt_num, fmt_p
-from msrelax_stats.report.tables import latex_escape, table2, to_csv, to_html, to_latex, to_markdown
+from msrelax_stats.report.tables import (
+    latex_cell,
+    latex_escape,
+    table2,
+    to_csv,
+    to_html,
+    to_latex,
+    to_markdown,
+)
 
 
 def results_table() -> pd.DataFrame:
@@ -117,17 +130,77 @@ def test_latex_escape_specials_and_minus():
     assert latex_escape("< .001") == r"\textless{} .001"
     assert latex_escape("-0.80 [-1.10, -.5]") == "$-$0.80 [$-$1.10, $-$.5]"
     assert latex_escape("points, 1-7; MFIS-5") == "points, 1-7; MFIS-5"  # hyphens stay
+    # Table 1's headers hold "(n = 32)" together with no-break spaces: LaTeX's ties
+    assert latex_cell("Overall (n\u00a0=\u00a032)") == "Overall (\\textit{n}~=~32)"
 
 
 def test_to_latex_whole_table():
-    text = to_latex(table2(results_table()), caption="Table 2 & more")
-    assert text.startswith("\\begin{table}[htbp]\n\\centering\n\\caption{Table 2 \\& more}")
+    text = to_latex(table2(results_table()), caption="Table 2. Pre/post & more")
+    head, body = text.split("\\begin{", 1)
+    assert all(line.startswith("%") for line in head.splitlines())  # the packages, commented
+    assert {"booktabs", "graphicx", "rotating"} <= set(re.findall(r"usepackage\{(\w+)\}", head))
+    # 9 columns of Table 2 are wider than A4 portrait: a landscape table, no own number
+    assert body.startswith("sidewaystable}\n\\centering\n\\caption{Pre/post \\& more}\n")
     assert "\\toprule" in text and "\\bottomrule" in text and "\\begin{tabular}{lrrrrrrrr}" in text
     assert (
         "FSS mean & 31 & 5.20 (0.90) & 4.40 (1.00) & $-$0.80 [$-$1.10, $-$0.50] & "
-        "t(30) = $-$5.10 & \\textless{} .001 & \\textless{} .001 & $-$0.92 [$-$1.34, $-$0.50] \\\\"
+        "\\textit{t}(30) = $-$5.10 & \\textless{} .001 & \\textless{} .001 & "
+        "$-$0.92 [$-$1.34, $-$0.50] \\\\"
     ) in text
-    assert "Change [95 \\% CI]" in text
+    assert "\\textit{n} & Pre mean (\\textit{SD})" in text and "\\textit{p} (Holm)" in text
+    assert "$d_z$ [95 \\% CI]" in text and "Change [95 \\% CI]" in text
+
+
+def test_to_latex_narrow_table_stays_portrait_with_its_note():
+    frame = pd.DataFrame({"Outcome": ["FSS"], "p": ["< .001"], "V": ["V = 12"]})
+    text = to_latex(frame, caption="Small", notes=["V: sum of positive ranks (R's V)."])
+    assert "\\begin{table}[htbp]" in text and "\\begin{sidewaystable}" not in text
+    assert "\\begin{tabular}{lrr}" in text and "\\textit{V} = 12" in text
+    assert "{\\footnotesize\\raggedright\\textit{Note.} V: sum of positive ranks" in text
+
+
+PDFLATEX = shutil.which("pdflatex")
+
+
+@pytest.mark.skipif(not (PDFLATEX and shutil.which("pdftotext")), reason="pdflatex absent")
+def test_tables_compile_in_a_bare_article_on_a4(tmp_path):
+    # Table 1 of the sample and Table 2 of both example designs, each as analyze writes it,
+    # in \documentclass[a4paper]{article} with exactly the packages the file's comment names
+    from msrelax_stats.report.table1 import table1
+    from msrelax_stats.stats.baseline import baseline_characteristics
+
+    root = Path(__file__).parents[1]
+    t1 = table1(baseline_characteristics(mrs.read_study(root / "data/sample/pmr_study.csv")))
+    one = table2(pd.read_csv(root / "docs/example-report/results.csv"))
+    two = table2(pd.read_csv(root / "docs/example-report/controlled/arms.csv"))  # trial layout
+    pieces = [to_latex(t1, caption=t1.attrs["caption"], label="tab:baseline",
+                       notes=t1.attrs["notes"]),
+              to_latex(one, caption=one.attrs["caption"], notes=[one.attrs["note"]]),
+              to_latex(two, caption=two.attrs["caption"], label="tab:arms",
+                       notes=[two.attrs["note"]])]  # fmt: skip
+    packages = sorted({p for text in pieces
+                       for p in re.findall(r"^%.*\\usepackage\{(\w+)\}", text, re.M)})  # fmt: skip
+    assert packages == ["booktabs", "graphicx", "rotating"]
+    document = "\n".join([
+        "\\documentclass[a4paper]{article}", *(f"\\usepackage{{{p}}}" for p in packages),
+        "\\begin{document}", *pieces, "\\end{document}", "",
+    ])  # fmt: skip
+    (tmp_path / "tables.tex").write_text(document, encoding="utf-8")
+    run = subprocess.run([PDFLATEX, "-interaction=nonstopmode", "-halt-on-error", "tables.tex"],
+                         cwd=tmp_path, capture_output=True, text=True, timeout=120)  # fmt: skip
+    log = (tmp_path / "tables.log").read_text(encoding="latin-1")
+    assert run.returncode == 0, log[-2000:]
+    assert "Overfull \\hbox" not in log and "Overfull \\vbox" not in log
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "tables.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout  # fmt: skip
+    flat = " ".join(text.split())
+    assert "Table 1: Baseline characteristics" in flat
+    assert "Table 2: Pre/post comparison (change = post - pre, 95 % CIs)" in flat
+    assert "Table 3: relaxation against control at week6" in flat
+    assert "Table 2: Table 2" not in flat and "Table 1: Table" not in flat
+    info = subprocess.run(["pdfinfo", str(tmp_path / "tables.pdf")], capture_output=True,
+                          text=True).stdout  # fmt: skip
+    assert "(A4)" in info
 
 
 def test_to_html_escapes_cells_and_headers():

@@ -6,6 +6,7 @@ APA rules (two decimals, p without leading zero, "< .001"), written out here by 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -28,22 +29,34 @@ ROW = {
 }  # fmt: skip
 
 
+# the no-break space that keeps each statistic on one line ("t(30) = / -4.24" split, issue 19)
+# and the minus sign (U+2212) of negative numbers, after which Word never breaks a line
+_, M = "\u00a0", "\u2212"
+
+
+def plain(text):
+    """A sentence with ordinary spaces and hyphen-minus signs again."""
+    return text.replace(_, " ").replace(M, "-")
+
+
 def test_sentence_t_primary_exact():
     assert result_sentence(ROW) == (
-        "FSS mean decreased from 5.20 (SD 0.90) to 4.40 (SD 1.00), mean change -0.80, "
-        "95 % CI [-1.10, -0.50], t(30) = -5.10, p < .001, d_z = -0.92 [-1.34, -0.50]; "
-        "Wilcoxon signed-rank V = 12, p < .001 (n = 31 pairs)."
+        f"FSS mean decreased from 5.20 (SD{_}0.90) to 4.40 (SD{_}1.00), mean change {M}0.80, "
+        f"95{_}%{_}CI{_}[{M}1.10,{_}{M}0.50], t(30){_}={_}{M}5.10, p{_}<{_}.001, "
+        f"d_z{_}={_}{M}0.92{_}[{M}1.34,{_}{M}0.50]; "
+        f"Wilcoxon signed-rank V{_}={_}12, p{_}<{_}.001 (n{_}={_}31 pairs)."
     )
 
 
 def test_sentence_wilcoxon_primary_puts_wilcoxon_first():
     row = dict(ROW, p_wilcoxon=0.0213)
     text = result_sentence(pd.Series(row), primary="wilcoxon", decimals=1)
-    assert text == (
+    assert plain(text) == (
         "FSS mean decreased from 5.2 (SD 0.9) to 4.4 (SD 1.0), mean change -0.8, "
         "95 % CI [-1.1, -0.5], Wilcoxon signed-rank V = 12, p = .021, d_z = -0.9 [-1.3, -0.5]; "
         "paired t-test t(30) = -5.1, p < .001 (n = 31 pairs)."
     )
+    assert f"V{_}={_}12, p{_}={_}.021" in text and f"t(30){_}={_}{M}5.1," in text
 
 
 def test_direction_word_from_sign_and_signs_kept():
@@ -51,20 +64,32 @@ def test_direction_word_from_sign_and_signs_kept():
               t=3.2, d_z=0.6, d_z_ci_low=0.2, d_z_ci_high=1.0, p_t=0.0032)  # fmt: skip
     text = result_sentence(up)
     assert text.startswith("PSQI global increased from")
+    text = plain(text)
     assert "mean change 1.50" in text and "d_z = 0.60 [0.20, 1.00]" in text and "p = .003" in text
     flat = result_sentence(dict(ROW, diff_mean=0.0))
     assert "did not change" in flat
     down = result_sentence(ROW)
-    assert "d_z = -0.92" in down  # never abs()
+    assert f"d_z{_}={_}{M}0.92" in down  # never abs()
 
 
 def test_ci_level_follows_row():
-    assert "90 % CI [-1.10, -0.50]" in result_sentence(dict(ROW, ci_level=0.9))
+    assert f"90{_}%{_}CI{_}[{M}1.10,{_}{M}0.50]" in result_sentence(dict(ROW, ci_level=0.9))
 
 
 def test_sentence_when_not_estimable():
     text = result_sentence(dict(ROW, n=1, diff_mean=np.nan))
-    assert text == "FSS mean: too few complete pairs (n = 1) to compare."
+    assert text == f"FSS mean: too few complete pairs (n{_}={_}1) to compare."
+
+
+def test_statistics_hold_no_breakable_space():
+    text = result_sentence(dict(ROW, ci_level=0.9), primary="wilcoxon")
+    statistics = re.findall(
+        r"(?:t\(\d+\)|V|p|d_z)\W{1,3}[<=>]\W{1,3}[-\u2212.\d]+(?:\W\[[^]]*\])?", text
+    )
+    assert len(statistics) == 5, statistics  # V, p, d_z [CI]; t, p
+    assert all(" " not in stat and "-" not in stat for stat in statistics), statistics
+    assert text.count(" ") > 20  # the words between the statistics still wrap
+    assert "signed-rank" in text and "t-test" in text  # hyphens in words stay hyphens
 
 
 def test_unknown_primary_rejected():

@@ -182,7 +182,7 @@ def test_plan_command_never_overwrites(tmp_path, capsys):
     [
         ('endpoint = "week8"\n', "plan key 'endpoint': value 'week8' is not a visit"),
         ("[primary]\noutcome = ['fss_mean']\n", "unknown plan key 'primary.outcome'"),
-        ('covariates = ["edss"]\n', "plan key 'covariates': value 'edss' is not a column"),
+        ('covariates = ["bmi"]\n', "plan key 'covariates': value 'bmi' is not a column"),
         ("endpoint = \n", "is not valid TOML"),
     ],
 )

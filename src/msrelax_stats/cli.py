@@ -170,6 +170,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FORMATS",
         help="figure formats, comma-separated among png,svg,pdf (default: png)",
     )
+    analyze.add_argument(
+        "--paper",
+        choices=["a4", "letter"],
+        default="a4",
+        help="page size of report.docx: A4 or US Letter (default: a4)",
+    )
 
     score = commands.add_parser(
         "score",
@@ -296,6 +302,8 @@ _ANALYZE_MODULES = (
     "statsmodels.stats.multitest",
     "matplotlib.backends.backend_agg",
     "PIL.PngImagePlugin",
+    "docx",  # report.docx (python-docx)
+    "openpyxl",  # tables.xlsx
 )
 
 
@@ -340,7 +348,7 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     )  # fmt: skip
     report = ReportOptions(
         figure_formats=tuple(_split(args.figure_formats) or ["png"]), figure_set=args.figures,
-        command=" ".join(["python -m msrelax_stats", *sys.argv[1:]]),
+        command=" ".join(["python -m msrelax_stats", *sys.argv[1:]]), paper=args.paper,
     )  # fmt: skip
     options = (_read_options(args), _scoring_options(args), analysis, report)
     result = analyze(args.data, out=Path(args.out), diary=args.diary, options=options,

@@ -14,7 +14,8 @@ propensity ``p ~ Beta(4, 1.6)``. At visit v the trait falls by ``effect x progre
 0.9 p)`` (relaxation) or ``0.1 x progress(v)`` (control), ``progress`` = 0 at baseline, 1 at
 the second visit and 0.85 per later visit (fading after the practice period). FSS item =
 clip(round(level + item offset + noise), 1, 7); PSQI answers (clock times as "HH:MM" text,
-minutes, hours, 0-3 items) come from the sleep trait. The diary (relaxation arm, one row per
+minutes, hours, 0-3 items) come from the sleep trait; age, sex and EDSS (Table 1) from a
+stream of their own. The diary (relaxation arm, one row per
 day) has ``practised`` with probability p, minutes when practised, and a nightly spasm count.
 """
 
@@ -77,8 +78,8 @@ def make_controlled_sample(
     Returns
     -------
     DataFrame
-        Long layout: ``id``, ``time``, ``group``, ``fss_1``..``fss_9``, ``psqi_1`` (bed time,
-        "HH:MM"), ``psqi_2`` (minutes), ``psqi_3`` (getting-up time), ``psqi_4`` (hours),
+        Long layout: ``id``, ``time``, ``group``, ``age``, ``sex``, ``edss``,
+        ``fss_1``..``fss_9``, ``psqi_1`` (bed time, "HH:MM"), ``psqi_2`` (minutes), ``psqi_3`` (getting-up time), ``psqi_4`` (hours),
         ``psqi_5a``..``psqi_5j``, ``psqi_5j_text``, ``psqi_6``..``psqi_9``. The last control
         participant has no row for the last visit.
 
@@ -106,14 +107,27 @@ def make_controlled_sample(
     sleep = traits[person, 1] - _SLEEP_EFFECT * shift + rng.normal(0, 0.35, n * k)
     table = {"id": ids[person], "time": np.tile(np.asarray(visits, dtype=object), n)}
     table["group"] = group[person]
+    table |= {k: v[person] for k, v in _characteristics(n, seed).items()}
     fss = _item(rng, fatigue, 9, 0.8, 1, 7)
     table |= {f"fss_{i + 1}": fss[:, i] for i in range(9)}
     table |= _psqi(rng, sleep, traits[person, 1])
     df = pd.DataFrame(table)
     last_control = np.flatnonzero(group == ARMS[1])[-1]
     df = df.drop(index=last_control * k + k - 1).reset_index(drop=True)
-    numeric = [c for c in df.columns if df[c].dtype == float and c != "psqi_4"]
+    numeric = [c for c in df.columns if df[c].dtype == float and c not in ("psqi_4", "edss")]
     return df.astype(dict.fromkeys(numeric, "int64"))
+
+
+def _characteristics(n: int, seed: int) -> dict[str, np.ndarray]:
+    """Age (years), sex and EDSS of each participant, from a stream of their own (so the
+    answers are those of a sample made without them): age ~ round(N(42, 10)) in 20-70, 72 %
+    women, EDSS ~ N(3, 1.3) rounded to half steps in 0-6.5 (MS cohorts of the PMR trials)."""
+    rng = np.random.default_rng([seed, 2])
+    return {
+        "age": np.clip(np.rint(42 + 10 * rng.standard_normal(n)), 20, 70),
+        "sex": np.where(rng.random(n) < 0.72, "F", "M").astype(object),
+        "edss": np.clip(np.rint((3.0 + 1.3 * rng.standard_normal(n)) * 2) / 2, 0.0, 6.5),
+    }
 
 
 def _psqi(rng, sleep: np.ndarray, chronotype: np.ndarray) -> dict[str, np.ndarray]:

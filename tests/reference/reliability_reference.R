@@ -109,3 +109,12 @@ out <- do.call(rbind, rows)
 write.csv(fmt(out), file.path(here, "reliability_reference.csv"), row.names = FALSE, quote = TRUE)
 print(out[, c("dataset", "scale", "visit", "n_complete", "raw_alpha", "omega_tot",
               "omega_tot_tight", "floor_pct", "ceiling_pct")])
+
+# fewer participants (6) than items (9): a singular correlation matrix whose inverse has a zero
+# on its diagonal; tests/test_reliability.py::test_singular_correlation_matrix holds the value
+# printed here (0.8418062)
+few <- matrix(c(1, 3, 4, 5, 4, 2, 2, 5, 6, 5, 2, 6, 6, 7, 6, 2, 3, 5, 3, 1, 3, 1, 7, 5, 5, 2, 4,
+                1, 5, 5, 4, 7, 7, 2, 5, 5, 6, 6, 5, 1, 5, 2, 6, 7, 4, 3, 7, 4, 3, 2, 2, 5, 6, 3),
+              ncol = 9, byrow = TRUE)
+cat(sprintf("6 x 9 omega.tot = %.7f\n",
+            suppressWarnings(psych::omega(few, nfactors = 1, plot = FALSE))$omega.tot))

@@ -7,8 +7,12 @@ output. Each format has its own danger and its own helper here:
   or a carriage return is run as a formula by Excel, LibreOffice and Google Sheets when the
   file is opened (OWASP "CSV injection"). Every table msrelax_stats writes goes through
   :func:`spreadsheet_safe`, which prefixes such text with an apostrophe; numbers, and text that
-  reads as a number (``"-2"``, ``"-0,5"``), are left as they are. An ``.xlsx`` cannot hold most
-  control characters at all: :func:`xlsx_safe` writes them as visible escapes.
+  reads as a number (``"-2"``, ``"-0,5"``), are left as they are, and so is a negative
+  estimate with its interval (``"-0.66 [-0.97, -0.37]"``, :data:`NUMBERS_ONLY`): made of
+  numbers, ``", "`` and square brackets only, it holds no name, reference or operator, so a
+  spreadsheet can neither run nor recompute it (a positive estimate was never prefixed). An
+  ``.xlsx`` cannot hold most control characters at all: :func:`xlsx_safe` writes them as
+  visible escapes.
 - **The terminal**: :func:`terminal_text` shows control characters, line and paragraph
   separators and bidirectional overrides as escapes (``\\x1b``, ``\\n``, ``\\u202e``), so a
   value can neither forge extra lines on stderr nor send escape sequences to the terminal
@@ -41,6 +45,7 @@ from msrelax_stats.errors import terminal_text
 
 __all__ = [
     "FORMULA_START",
+    "NUMBERS_ONLY",
     "csv_quoting",
     "inert_cell",
     "spreadsheet_safe",
@@ -54,6 +59,12 @@ __all__ = [
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
+_NUMBER = r"-?(?:\d+(?:[.,]\d+)*|[.,]\d+)"
+#: Numbers separated by ``", "``, optionally followed by a list of them in square brackets:
+#: every ``-`` is a sign (at the start, after ``"["`` or ``", "``), never a subtraction; no
+#: ``+ * / ^ & % ( ) ! | : ;``, quote, letter or space without a comma before it.
+NUMBERS_ONLY = re.compile(rf"{_NUMBER}(?:, {_NUMBER})*(?: \[{_NUMBER}(?:, {_NUMBER})*\])?")
+
 
 def inert_cell(value: Any) -> Any:
     """``value`` with an apostrophe in front when it is text a spreadsheet would run.
@@ -62,12 +73,15 @@ def inert_cell(value: Any) -> Any:
     --------
     >>> inert_cell('=HYPERLINK("x")'), inert_cell("-2"), inert_cell("P01"), inert_cell(-2.0)
     ('\\'=HYPERLINK("x")', '-2', 'P01', -2.0)
+    >>> inert_cell("-0.66 [-0.97, -0.37]"), inert_cell("-2+3"), inert_cell("-1 -2")
+    ('-0.66 [-0.97, -0.37]', "'-2+3", "'-1 -2")
     """
     if isinstance(value, str) and value.startswith(FORMULA_START):
         try:
             float(value.replace(",", "."))
         except ValueError:
-            return "'" + value
+            if not (value[0] == "-" and NUMBERS_ONLY.fullmatch(value)):
+                return "'" + value
     return value
 
 
@@ -219,6 +233,7 @@ _LATEX_SPECIAL = {
     "<": r"\textless{}",
     ">": r"\textgreater{}",
     "|": r"\textbar{}",
+    "\u00a0": "~",  # a no-break space ("(n = 32)" in Table 1's headers) is LaTeX's tie
 }
 _LATEX_RE = re.compile("[" + re.escape("".join(_LATEX_SPECIAL)) + "\x00-\x1f\x7f-\x9f]")
 

@@ -142,9 +142,13 @@ def flow_diagram(
                 limit -= 2
 
         rows: list[tuple[str, list[tuple[float, str, float]]]] = []  # stage, [(x0, text, h)]
-        enrol_w = min(width - _LABEL_IN - 0.2, 3.2)
+        if n_arms == 1:  # one column: the enrolment box lines up with the boxes below it
+            enrol_w, enrol_x = box_in, _LABEL_IN + 0.08
+        else:
+            enrol_w = min(width - _LABEL_IN - 0.2, 3.2)
+            enrol_x = _LABEL_IN + (width - _LABEL_IN - enrol_w) / 2
         text, h = measure(texts["enrolment"], enrol_w)
-        rows.append(("Enrolment", [(_LABEL_IN + (width - _LABEL_IN - enrol_w) / 2, text, h)]))
+        rows.append(("Enrolment", [(enrol_x, text, h)]))
         for stage_index in range(len(texts["arms"][0])):
             cells = []
             for a, arm_boxes in enumerate(texts["arms"]):

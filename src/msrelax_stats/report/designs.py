@@ -202,10 +202,10 @@ def design_methods(analysis: Any) -> list[str]:
             + (f", adjusted for the baseline covariates {', '.join(covariates)}" if covariates
                else "")
             + ", fitted by restricted maximum likelihood (REML; statsmodels MixedLM; R "
-            "lme4::lmer(score ~ visit + (1 | id))), which keeps participants with a missing "
+            "lme4::lmer(score ~ visit + (1 | id)); Bates 2015), which keeps participants with a missing "
             "visit. Standard errors of the fixed effects come from (X'V^-1 X)^-1 at the REML "
             "estimates, as lme4's vcov; tests and CIs use t with Satterthwaite's degrees of "
-            f"freedom ({pct} CIs; as R lmerTest, Kuznetsova et al. 2017), and the intraclass "
+            f"freedom ({pct} CIs; as R lmerTest; Kuznetsova 2017), and the intraclass "
             "correlation is the participant variance over the total variance."
         )  # fmt: skip
         if design.arms:
@@ -217,9 +217,9 @@ def design_methods(analysis: Any) -> list[str]:
                 "lmer fits)."
             )
         text += (
-            " The Friedman test was run on the participants with every visit (complete cases), "
+            " The Friedman test (Friedman 1937) was run on the participants with every visit (complete cases), "
             "and pairwise visit contrasts were paired t-tests (later - earlier visit) on the "
-            "participants with both visits, with p adjusted by Holm's method over the visit pairs "
+            "participants with both visits, with p adjusted by Holm's method (Holm 1979) over the visit pairs "
             "of each outcome" + (", within each arm (pooling the arms would mix the effect of "
                                  "the intervention with that of time)" if design.arms else "")
             + "."

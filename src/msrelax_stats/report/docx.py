@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 import pandas as pd
 
 from msrelax_stats.report._docx_layout import (
+    CELL_MARGIN_MM,
     TABLE_PT,
     is_text_column,
     natural_and_minimum,
@@ -94,10 +95,12 @@ class Figure:
 
 @dataclass(frozen=True)
 class References:
-    """A numbered reference list."""
+    """A reference list: numbered (Vancouver) or, with ``numbered=False``, in the given order
+    with a hanging indent (author-year)."""
 
     items: Sequence[str]
     title: str = "References"
+    numbered: bool = True
 
 
 Block = Heading | Paragraph | Table | Figure | References
@@ -117,6 +120,13 @@ class _Layout:
     started: bool = False
     tables: int = 0
     figures: int = 0
+    styles: dict[str, Any] = field(default_factory=dict)  # by name, looked up once
+
+    def style(self, doc: Any, name: str) -> Any:
+        """The style ``name`` of ``doc`` (python-docx finds a style by name slowly)."""
+        if name not in self.styles:
+            self.styles[name] = doc.styles[name]
+        return self.styles[name]
 
     def text_width_mm(self) -> float:
         width, height, margin = PAPERS[self.paper]
@@ -169,6 +179,20 @@ def _border(cell: Any, **edges: float) -> None:
         borders.append(element)
 
 
+def _cell_margins(table: Any, margin_mm: float) -> None:
+    """Left and right margin inside every cell of ``table`` (w:tblCellMar, in twips)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        element = OxmlElement(f"w:{side}")
+        element.set(qn("w:w"), str(round(margin_mm / 25.4 * 1440)))
+        element.set(qn("w:type"), "dxa")
+        margins.append(element)
+    table._tbl.tblPr.append(margins)
+
+
 def _row_flags(row: Any, header: bool) -> None:
     from docx.oxml import OxmlElement
 
@@ -178,17 +202,30 @@ def _row_flags(row: Any, header: bool) -> None:
         tr_pr.append(OxmlElement("w:tblHeader"))
 
 
-def _cell_paragraph(cell: Any, text: str, *, bold: bool = False, align: Any = None) -> None:
+_TABLE_STYLE = "Table Text"  # the paragraph style of every table cell (TABLE_PT, no spacing)
+
+
+def _table_text_style(doc: Any) -> None:
+    """The paragraph style of the table cells, made once per document (setting the size and
+    spacing on each of a thousand cells is what made writing report.docx slow)."""
+    from docx.enum.style import WD_STYLE_TYPE
     from docx.shared import Pt
 
+    style = doc.styles.add_style(_TABLE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+    style.base_style = doc.styles["Normal"]
+    style.font.size = Pt(TABLE_PT)
+    style.paragraph_format.space_before = style.paragraph_format.space_after = Pt(0)
+
+
+def _cell_paragraph(cell: Any, text: str, style_id: str, *, bold: bool = False,
+                    align: Any = None) -> None:  # fmt: skip
     paragraph = cell.paragraphs[0]
-    paragraph.paragraph_format.space_after = Pt(0)
-    paragraph.paragraph_format.space_before = Pt(0)
+    paragraph._p.get_or_add_pPr().style = style_id  # the style by id: no lookup per cell
     if align is not None:
         paragraph.alignment = align
     run = paragraph.add_run(text)
-    run.font.size = Pt(TABLE_PT)
-    run.bold = bold
+    if bold:
+        run.bold = True
 
 
 def _add_table(doc: Any, block: Table, layout: _Layout) -> None:
@@ -209,7 +246,7 @@ def _add_table(doc: Any, block: Table, layout: _Layout) -> None:
     widths = widths_mm(natural, minimum, layout.text_width_mm())
     layout.tables += 1
     label = block.label or f"Table {layout.tables}"
-    caption = doc.add_paragraph(style="Caption")
+    caption = doc.add_paragraph(style=layout.style(doc, "Caption"))
     caption.add_run(f"{label}. ").bold = True
     caption.add_run(block.caption)
     caption.paragraph_format.keep_with_next = True
@@ -220,14 +257,17 @@ def _add_table(doc: Any, block: Table, layout: _Layout) -> None:
     table = doc.add_table(rows=1 + len(cells), cols=len(columns))
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
+    _cell_margins(table, CELL_MARGIN_MM)
     left, centre = WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.CENTER
+    style_id = layout.style(doc, _TABLE_STYLE).style_id
+    grid = table._cells  # every cell once (row.cells rebuilds the whole grid on each call)
     for i, row in enumerate(table.rows):
         _row_flags(row, header=i == 0)
         values = columns if i == 0 else cells[i - 1]
-        for j, cell in enumerate(row.cells):
+        for j, cell in enumerate(grid[i * len(columns) : (i + 1) * len(columns)]):
             cell.width = Mm(widths[j])
             align = left if text_columns[j] else centre
-            _cell_paragraph(cell, values[j], bold=i == 0, align=align)
+            _cell_paragraph(cell, values[j], style_id, bold=i == 0, align=align)
             if i == 0:
                 _border(cell, top=1.0, bottom=0.75)
             if cells and i == len(cells):
@@ -255,7 +295,7 @@ def _add_figure(doc: Any, block: Figure, layout: _Layout) -> None:
     picture.paragraph_format.keep_with_next = True
     width = min(block.width_mm, layout.text_width_mm())
     picture.add_run().add_picture(io.BytesIO(block.png), width=Mm(width))
-    caption = doc.add_paragraph(style="Caption")
+    caption = doc.add_paragraph(style=layout.style(doc, "Caption"))
     caption.add_run(f"{block.label or f'Figure {layout.figures}'}. ").bold = True
     caption.add_run(block.caption)
     layout.started = True
@@ -265,9 +305,9 @@ def _add_references(doc: Any, block: References, layout: _Layout) -> None:
     from docx.shared import Mm
 
     _orient(doc, layout, False)
-    doc.add_heading(block.title, level=1)
+    doc.add_paragraph(block.title, style=layout.style(doc, "Heading 1"))
     for number, item in enumerate(block.items, start=1):
-        paragraph = doc.add_paragraph(f"{number}. {item}")
+        paragraph = doc.add_paragraph(f"{number}. {item}" if block.numbered else str(item))
         paragraph.paragraph_format.left_indent = Mm(7)
         paragraph.paragraph_format.first_line_indent = Mm(-7)
     layout.started = True
@@ -288,6 +328,7 @@ def _use_font(doc: Any) -> None:
         fonts.set(qn("w:cs"), _FONT)
     caption = doc.styles["Caption"].font  # the template's is small, blue: a journal's is not
     caption.size, caption.color.rgb, caption.italic = Pt(10), RGBColor(0, 0, 0), False
+    caption.bold = False  # the number is bold ("Table 2."), the title is not
 
 
 def build_document(blocks: Sequence[Block], *, title: str = "", paper: Paper = "a4") -> Any:
@@ -300,6 +341,7 @@ def build_document(blocks: Sequence[Block], *, title: str = "", paper: Paper = "
     layout = _Layout(paper)
     _set_page(doc.sections[0], paper, False)
     _use_font(doc)
+    _table_text_style(doc)
     props = doc.core_properties
     props.title, props.author, props.comments = title, "msrelax_stats", ""
     props.last_modified_by = "msrelax_stats"
@@ -309,7 +351,7 @@ def build_document(blocks: Sequence[Block], *, title: str = "", paper: Paper = "
     for block in blocks:
         if isinstance(block, Heading):
             _orient(doc, layout, False)
-            doc.add_heading(block.text, level=block.level)
+            doc.add_paragraph(block.text, style=layout.style(doc, f"Heading {block.level}"))
             layout.started = True
         elif isinstance(block, Paragraph):
             _orient(doc, layout, False)

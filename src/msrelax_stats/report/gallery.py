@@ -44,12 +44,13 @@ from msrelax_stats.figures import (
     trajectory_plot,
 )
 from msrelax_stats.figures._common import labels
+from msrelax_stats.figures.flow import flow_diagram
 from msrelax_stats.figures.save import render_figure
 from msrelax_stats.instruments.registry import headline_outcomes
 from msrelax_stats.report.options import FIGURE_SETS
 
 __all__ = ["FigureSpec", "FIGURE_SETS", "study_figures", "make_figures", "draw",
-           "figure_data_uri", "figure_outcomes"]  # fmt: skip
+           "figure_data_uri", "figure_outcomes", "flow_figure", "png_width_in"]  # fmt: skip
 
 #: The primary outcomes of the model study (fatigue and sleep quality), in report order.
 PRIMARY = ("fss_mean", "psqi_global")
@@ -251,6 +252,23 @@ def study_figures(scored: pd.DataFrame, analysis: Any,
             + _design_figures(scored, analysis, outcomes))  # fmt: skip
 
 
+def flow_figure(analysis: Any) -> FigureSpec | None:
+    """The participant flow diagram (``figures/flow.*``) of ``analysis.flow``, not drawn yet:
+    CONSORT 2010 for two arms, TREND 2004 for one group (None without flow counts)."""
+    counts = getattr(analysis, "flow", None)
+    if counts is None:
+        return None
+    guide = "CONSORT 2010" if counts.randomised else "TREND 2004"
+    primary = ", ".join(labels(analysis.info, o.outcome).label for o in counts.arms[0].outcomes)
+    caption = (f"Participant flow ({guide}): enrolled, "
+               + ("allocated to each arm, " if counts.randomised else "")
+               + "seen and not seen at each follow-up visit with the reasons, and analysed "
+               f"({analysis.design.paired_visits[0]} against {analysis.design.paired_visits[1]}) "
+               f"for the primary outcomes ({primary}), with the reasons for exclusion from the "
+               "exclusions ledger.")  # fmt: skip
+    return FigureSpec("flow", caption, partial(flow_diagram, counts, info=analysis.info))
+
+
 def _has_row(frame: pd.DataFrame | None, outcome: str, column: str) -> bool:
     if frame is None or frame.empty or column not in frame.columns:
         return False
@@ -299,6 +317,28 @@ def figure_data_uri(
         drawn = figure if isinstance(figure, Figure | Axes) else figure()
         data = render_figure(drawn, ("png",), dpi)["png"]
     return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
+
+
+def png_width_in(png: bytes) -> float | None:
+    """The printed width of PNG bytes in inches: pixels / the dpi written in the file
+    (96 when it has none); None when the bytes are not an image.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> round(png_width_in(render_figure(Figure(figsize=(4.2, 3)), ("png",), 300)["png"]), 2)
+    4.2
+    """
+    import io
+
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(png)) as image:
+            dpi = float(image.info.get("dpi", (96.0, 96.0))[0]) or 96.0
+            return image.width / dpi
+    except (OSError, ValueError):  # PIL.UnidentifiedImageError is an OSError
+        return None
 
 
 def as_specs(figures: Sequence[FigureSpec] | Mapping[str, Any]) -> list[FigureSpec]:

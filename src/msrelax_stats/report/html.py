@@ -8,6 +8,7 @@ column names, labels, reasons, options, the command) is HTML-escaped by jinja2's
 
 from __future__ import annotations
 
+import base64
 import functools
 import json
 from collections.abc import Mapping, Sequence
@@ -21,13 +22,19 @@ from msrelax_stats.errors import Problem
 from msrelax_stats.figures._common import labels
 from msrelax_stats.figures._format import fmt_ci, fmt_int, fmt_num, fmt_p, is_missing
 from msrelax_stats.report.designs import design_context, design_methods
-from msrelax_stats.report.gallery import FigureSpec, as_specs, figure_data_uri, make_figures
+from msrelax_stats.report.gallery import (
+    FigureSpec,
+    as_specs,
+    figure_data_uri,
+    make_figures,
+    png_width_in,
+)
 from msrelax_stats.report.options import ReportOptions
 from msrelax_stats.report.tables import table2_of
 from msrelax_stats.report.text import methods_paragraph, result_sentence
 from msrelax_stats.versions import package_versions
 
-__all__ = ["write_report", "software_versions"]
+__all__ = ["report_context", "write_report", "software_versions"]
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -227,6 +234,36 @@ def _primary_analysis(analysis: Any) -> str:
             f"{' and ' + covariates if covariates else ''}); within-arm tests are secondary")  # fmt: skip
 
 
+def _manuscript_context(analysis: Any, registry: Any, context: Mapping[str, Any],
+                        table1: pd.DataFrame | None,
+                        flow_figure: FigureSpec | None) -> dict[str, Any]:  # fmt: skip
+    """Table 1, the reliability table, the flow figure and the reference list."""
+    from msrelax_stats.report.references import reference_list
+    from msrelax_stats.report.reliability import RELIABILITY_NOTE, reliability_rows
+    from msrelax_stats.report.table1 import table1 as make_table1
+
+    baseline = getattr(analysis, "baseline", None)
+    if table1 is None and baseline is not None and baseline.kinds:
+        table1 = make_table1(baseline)
+    notes = list(table1.attrs.get("notes", [])) if table1 is not None else []
+    reliability = reliability_rows(getattr(analysis, "reliability", None), context["decimals"])
+    figure = None
+    if flow_figure is not None:
+        src = figure_data_uri(flow_figure.figure)
+        figure = {"name": flow_figure.name, "caption": flow_figure.caption, "src": src,
+                  "width_in": png_width_in(base64.b64decode(src.split(",", 1)[1]))}  # fmt: skip
+    cited = [context["methods"], *notes]
+    return {
+        "table1": [] if table1 is None else table1.to_dict("records"),
+        "table1_caption": "" if table1 is None else str(table1.attrs.get("caption", "")),
+        "table1_notes": notes,
+        "reliability": reliability.to_dict("records"),
+        "reliability_note": RELIABILITY_NOTE,
+        "flow_figure": figure,
+        "references": [r.text for r in reference_list(cited, registry)],
+    }
+
+
 @functools.cache
 def report_template() -> jinja2.Template:
     """The report's template (``templates/report.html.j2``, autoescaped), compiled once per
@@ -240,8 +277,7 @@ def report_template() -> jinja2.Template:
     return env.get_template("report.html.j2")
 
 
-def write_report(
-    out_dir: str | Path,
+def report_context(
     *,
     scored: pd.DataFrame,
     analysis: Any,
@@ -251,40 +287,14 @@ def write_report(
     flow: Mapping[str, Any] | None = None,
     figures: Sequence[FigureSpec] | Mapping[str, Any] | None = None,
     table: pd.DataFrame | None = None,
-) -> Path:
-    """Render ``out_dir/report.html``: one self-contained, print-friendly HTML file.
+    table1: pd.DataFrame | None = None,
+    flow_figure: FigureSpec | None = None,
+) -> dict[str, Any]:
+    """Everything ``report.html`` shows, as text and rows (``report.docx`` lays out the same).
 
-    Parameters
-    ----------
-    out_dir : str or Path
-        Folder to write into (created if needed).
-    scored : DataFrame
-        Scored long table (``id``, ``time``, scores).
-    analysis : StudyAnalysis
-        Every result shown (:func:`msrelax_stats.stats.analysis.analyse`): tables, figures'
-        numbers, sentences, the ledger; its options are printed and drive the methods.
-    registry : Registry
-        The registry the table was scored with (the methods' scoring sentence).
-    options : ReportOptions, optional
-        Decimals, figure set, the command line to print.
-    versions : mapping, optional
-        Software versions (default :func:`software_versions`).
-    flow : mapping, optional
-        Extra flow information: ``enrolled`` (int, default the number of ids in ``scored``),
-        ``source`` (input file name), ``notes`` (list of text, e.g. flagged values).
-    figures : list of FigureSpec or mapping name -> Figure/Axes/PNG path, optional
-        Figures to embed; by default :func:`msrelax_stats.report.gallery.make_figures`.
-    table : DataFrame, optional
-        Table 2 as :func:`msrelax_stats.report.tables.table2_of` made it (the one written to
-        ``table2.*``); made here when omitted.
-
-    Returns
-    -------
-    Path
-        The ``report.html`` written.
+    Parameters are those of :func:`write_report`; the values are rounded and labelled here,
+    read from ``analysis`` (no statistic is computed).
     """
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
     options = options or ReportOptions()
     versions = dict(versions) if versions is not None else software_versions()
     paired, info, d = analysis.paired, analysis.info, options.decimals
@@ -326,8 +336,74 @@ def write_report(
         "primary": "paired t-test" if primary == "t" else "Wilcoxon signed-rank test",
         "primary_analysis": _primary_analysis(analysis),
         "ci_pct": f"{level * 100:g}",
+        "decimals": d,
         **design_context(analysis, d),
     }
+    context.update(_manuscript_context(analysis, registry, context, table1, flow_figure))
+    return context
+
+
+def write_report(
+    out_dir: str | Path,
+    *,
+    scored: pd.DataFrame,
+    analysis: Any,
+    registry: Any,
+    options: ReportOptions | None = None,
+    versions: Mapping[str, str] | None = None,
+    flow: Mapping[str, Any] | None = None,
+    figures: Sequence[FigureSpec] | Mapping[str, Any] | None = None,
+    table: pd.DataFrame | None = None,
+    table1: pd.DataFrame | None = None,
+    flow_figure: FigureSpec | None = None,
+    context: dict[str, Any] | None = None,
+) -> Path:
+    """Render ``out_dir/report.html``: one self-contained, print-friendly HTML file.
+
+    Parameters
+    ----------
+    out_dir : str or Path
+        Folder to write into (created if needed).
+    scored : DataFrame
+        Scored long table (``id``, ``time``, scores).
+    analysis : StudyAnalysis
+        Every result shown (:func:`msrelax_stats.stats.analysis.analyse`): tables, figures'
+        numbers, sentences, the ledger; its options are printed and drive the methods.
+    registry : Registry
+        The registry the table was scored with (the methods' scoring sentence).
+    options : ReportOptions, optional
+        Decimals, figure set, the command line to print.
+    versions : mapping, optional
+        Software versions (default :func:`software_versions`).
+    flow : mapping, optional
+        Extra flow information: ``enrolled`` (int, default the number of ids in ``scored``),
+        ``source`` (input file name), ``notes`` (list of text, e.g. flagged values).
+    figures : list of FigureSpec or mapping name -> Figure/Axes/PNG path, optional
+        Figures to embed; by default :func:`msrelax_stats.report.gallery.make_figures`.
+    table : DataFrame, optional
+        Table 2 as :func:`msrelax_stats.report.tables.table2_of` made it (the one written to
+        ``table2.*``); made here when omitted.
+    table1 : DataFrame, optional
+        Table 1 as :func:`msrelax_stats.report.table1.table1` made it (the one written to
+        ``table1.*``); made here from ``analysis.baseline`` when omitted.
+    flow_figure : FigureSpec, optional
+        The participant flow diagram (``figures/flow.png``), shown in the flow section;
+        without it the flow is drawn as boxes.
+    context : dict, optional
+        The values to show, as :func:`report_context` made them (the others are then unused).
+
+    Returns
+    -------
+    Path
+        The ``report.html`` written.
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    if context is None:
+        context = report_context(scored=scored, analysis=analysis, registry=registry,
+                                 options=options, versions=versions, flow=flow, figures=figures,
+                                 table=table, table1=table1, flow_figure=flow_figure)  # fmt: skip
+    context = dict(context)
     context["css"] = (TEMPLATES / "report.css").read_text(encoding="utf-8")
     text = report_template().render(**context)
     path = out / "report.html"

@@ -7,9 +7,11 @@ from typing import Any, Literal
 
 from msrelax_stats.errors import Problem, StudyDataError
 
-__all__ = ["ReportOptions", "FIGURE_FORMATS", "FIGURE_SETS"]
+__all__ = ["ReportOptions", "FIGURE_FORMATS", "FIGURE_SETS", "PAPERS"]
 
 FIGURE_FORMATS = ("png", "svg", "pdf")
+#: Paper sizes of report.docx.
+PAPERS = ("a4", "letter")
 #: Which outcomes get figures of their own: the primary outcomes, the headline score of each
 #: instrument, or all (see :mod:`msrelax_stats.report.gallery`).
 FIGURE_SETS = ("primary", "headline", "all")
@@ -31,6 +33,8 @@ class ReportOptions:
         Resolution of PNG figures.
     command : str
         The command line, recorded in the report.
+    paper : {"a4", "letter"}
+        Page size of ``report.docx``: A4 with 25 mm margins or US Letter with 1 inch margins.
 
     Examples
     --------
@@ -43,6 +47,7 @@ class ReportOptions:
     decimals: int = 2
     dpi: int = 300
     command: str = ""
+    paper: Literal["a4", "letter"] = "a4"
 
     def __post_init__(self) -> None:
         formats = tuple(str(f).lower() for f in self.figure_formats)
@@ -56,6 +61,9 @@ class ReportOptions:
         if self.figure_set not in FIGURE_SETS:
             problems.append(Problem(f"option figure_set (--figures) must be one of "
                                     f"{', '.join(FIGURE_SETS)}, not {self.figure_set!r}"))  # fmt: skip
+        if self.paper not in PAPERS:
+            problems.append(Problem(f"option paper (--paper) must be one of "
+                                    f"{', '.join(PAPERS)}, not {self.paper!r}"))  # fmt: skip
         if problems:
             raise StudyDataError(problems)
 

@@ -1,8 +1,9 @@
-"""The report's files: figures, Table 2 in every format, report.html."""
+"""The report's files: figures, Table 1 and Table 2 in every format, report.html,
+report.docx and tables.xlsx."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -12,10 +13,20 @@ from matplotlib.figure import Figure
 
 from msrelax_stats.data.safe import unique_file_names
 from msrelax_stats.figures.save import render_figure, save_figure, save_figures
-from msrelax_stats.report.gallery import FigureSpec, study_figures
-from msrelax_stats.report.html import write_report
+from msrelax_stats.report.gallery import FigureSpec, flow_figure, study_figures
+from msrelax_stats.report.html import report_context, write_report
+from msrelax_stats.report.manuscript import write_report_docx
 from msrelax_stats.report.options import ReportOptions
-from msrelax_stats.report.tables import table2_of, to_csv, to_html, to_latex, to_markdown
+from msrelax_stats.report.table1 import table1, write_table1
+from msrelax_stats.report.tables import (
+    caption_without_number,
+    table2_of,
+    to_csv,
+    to_html,
+    to_latex,
+    to_markdown,
+)
+from msrelax_stats.report.xlsx import write_xlsx
 
 __all__ = ["write_outputs", "write_table2"]
 
@@ -33,50 +44,69 @@ def _save_for_report(figure: Figure | Axes, stem: Path, formats: tuple[str, ...]
 def write_outputs(out_dir: str | Path, *, scored: pd.DataFrame, analysis: Any,
                   registry: Any, options: ReportOptions, versions: Mapping[str, str],
                   flow: Mapping[str, Any] | None = None) -> dict[str, Path]:  # fmt: skip
-    """Figures, Table 2 and the report of a ``StudyAnalysis``, written into ``out_dir``.
+    """Figures, Table 1, Table 2 and the reports of a ``StudyAnalysis``, written into ``out_dir``.
 
-    Writes ``figures/<name>.<fmt>`` for every figure of
-    :func:`msrelax_stats.report.gallery.study_figures` in every format (each rendered once),
-    ``table2.csv``, ``.md``, ``.tex``, ``.html`` and ``report.html`` (which embeds the bytes
-    of the PNG files, no second rendering). The analysis' own tables (``results.csv``, ...)
-    and ``results.json`` are the caller's.
+    Writes ``figures/<name>.<fmt>`` for the participant flow diagram (``figures/flow.*``) and
+    every figure of :func:`msrelax_stats.report.gallery.study_figures` in every format (each
+    rendered once), ``table1.csv``, ``.md``, ``.tex``, ``.html`` (when the file has baseline
+    characteristics; in Word it is in ``report.docx``, as Table 2 is), ``table2.csv``,
+    ``.md``, ``.tex``, ``.html``, ``report.html`` (which embeds the bytes of the PNG files, no
+    second rendering), ``report.docx`` (the same sections, on ``options.paper``) and
+    ``tables.xlsx`` (Table 1, Table 2 and every table of
+    :meth:`~msrelax_stats.stats.analysis.StudyAnalysis.tables`, one sheet each, named as the
+    CSV files). The analysis' own tables (``results.csv``, ...) and ``results.json`` are the
+    caller's.
 
     Returns
     -------
     dict of str -> Path
-        Every file written, keyed by ``"figures/<name>.<fmt>"``, ``"table2.<ext>"`` and
-        ``"report.html"``.
+        Every file written, keyed by ``"figures/<name>.<fmt>"``, ``"table1.<ext>"``,
+        ``"table2.<ext>"``, ``"report.html"``, ``"report.docx"`` and ``"tables.xlsx"``.
     """
     out = Path(out_dir)
-    specs = study_figures(scored, analysis, options.figure_set)
+    flow_spec = flow_figure(analysis)
+    specs = [*([flow_spec] if flow_spec else []),
+             *study_figures(scored, analysis, options.figure_set)]  # fmt: skip
     names = unique_file_names(spec.name for spec in specs)  # input-derived names made safe
     jobs = [(spec.figure, out / "figures" / name) for spec, name in zip(specs, names, strict=True)]
     saved = save_figures(jobs, options.figure_formats, options.dpi, save=_save_for_report)
     written = {f"figures/{path.name}": path for paths, _ in saved for path in paths}
     table = table2_of(analysis, options.decimals)
-    written.update(write_table2(out, table, two_arms=analysis.design.two_arms))
+    notes = [str(table.attrs["note"])]
+    written.update(write_table2(out, table, notes=notes))
+    baseline = analysis.baseline
+    first_table = None
+    if baseline is not None and baseline.kinds:
+        first_table = table1(baseline)
+        paths = write_table1(first_table, out, formats=("csv", "md", "tex", "html"))
+        written.update({f"table1.{fmt}": path for fmt, path in paths.items()})
+    sheets = {**({"table1": first_table} if first_table is not None else {}),
+              "table2": table, **{name.removesuffix(".csv"): frame
+                                  for name, frame in analysis.tables().items()}}  # fmt: skip
+    write_xlsx(out / "tables.xlsx", sheets)
+    written["tables.xlsx"] = out / "tables.xlsx"
     embedded = [FigureSpec(name, spec.caption, embed)
                 for spec, name, (_, embed) in zip(specs, names, saved, strict=True)]  # fmt: skip
-    written["report.html"] = write_report(
-        out, scored=scored, analysis=analysis, registry=registry, options=options,
-        versions=versions, flow=flow, figures=embedded, table=table,
+    flow_embedded, gallery = (embedded[0], embedded[1:]) if flow_spec else (None, embedded)
+    context = report_context(
+        scored=scored, analysis=analysis, registry=registry, options=options,
+        versions=versions, flow=flow, figures=gallery, table=table, table1=first_table,
+        flow_figure=flow_embedded,
+    )  # fmt: skip
+    written["report.html"] = write_report(out, scored=scored, analysis=analysis,
+                                          registry=registry, context=context)  # fmt: skip
+    written["report.docx"] = write_report_docx(
+        out / "report.docx", context, table1=first_table, table2=table,
+        table2_caption=caption_without_number(str(table.attrs["caption"])), table2_notes=notes,
+        paper=options.paper,
     )  # fmt: skip
     return written
 
 
-def table2_caption(two_arms: bool) -> str:
-    """The caption of Table 2 in every format."""
-    if two_arms:
-        return "Table 2. Pre/post comparison within each arm (change = post - pre)."
-    return "Table 2. Pre/post comparison (change = post - pre)."
-
-
-def write_table2(out: Path, table: pd.DataFrame, *, two_arms: bool) -> dict[str, Path]:
-    """``table2.csv``, ``.md``, ``.tex`` and ``.html``: the one Table 2 in each format (the
-    caption of a two-arm study's trial table is the table's own, ``table.attrs["caption"]``)."""
-    caption = table2_caption(two_arms)
-    if table.attrs.get("layout") == "trial":
-        caption = table.attrs["caption"]
+def write_table2(out: Path, table: pd.DataFrame, *, notes: Sequence[str] = ()) -> dict[str, Path]:
+    """``table2.csv``, ``.md``, ``.tex`` and ``.html``: the one Table 2 in each format, with
+    its own caption (``table.attrs["caption"]``; ``notes`` under the LaTeX table)."""
+    caption = str(table.attrs["caption"])
     written = {}
     for ext in ("csv", "md", "tex", "html"):
         path = out / f"table2.{ext}"
@@ -84,7 +114,9 @@ def write_table2(out: Path, table: pd.DataFrame, *, two_arms: bool) -> dict[str,
             to_csv(table, path, spreadsheet_safe=True)
         elif ext == "md":
             to_markdown(table, path)
+        elif ext == "tex":
+            to_latex(table, path, caption=caption, notes=notes)
         else:
-            (to_latex if ext == "tex" else to_html)(table, path, caption=caption)
+            to_html(table, path, caption=caption)
         written[f"table2.{ext}"] = path
     return written

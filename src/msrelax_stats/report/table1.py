@@ -36,6 +36,8 @@ DEFAULT_LABELS: dict[str, str] = {
 }
 
 TABLE1_FORMATS = ("csv", "md", "tex", "html", "docx")
+#: The label of the quartiles' row, "[Q1, Q3]" held together by a no-break space.
+_QUARTILES = "median [Q1,\u00a0Q3]"
 
 
 def _label(variable: str, labels: Mapping[str, str]) -> str:
@@ -45,7 +47,9 @@ def _label(variable: str, labels: Mapping[str, str]) -> str:
 
 
 def _header(name: str, n: int) -> str:
-    return f"{name} (n = {n})"
+    """``"control (n = 16)"``, "(n = 16)" held together by no-break spaces (a narrow column
+    wraps the header before it, never inside it)."""
+    return f"{name} (n\u00a0=\u00a0{n})"
 
 
 def _continuous_cells(row: pd.Series, decimals: int) -> tuple[str, str]:
@@ -81,7 +85,8 @@ def table1(
     Returns
     -------
     DataFrame
-        Columns ``Characteristic``, ``Statistic`` and ``"<subset> (n = N)"`` per subset, all
+        Columns ``Characteristic``, ``Statistic`` and ``"<subset> (n = N)"`` per subset (no-break
+        spaces inside the parentheses), all
         text. A continuous characteristic has the rows ``mean (SD)`` and
         ``median [Q1, Q3]``; a categorical one a row per level, its label ending in
         ``", n (%)"``; either gets a ``missing, n`` row when any participant lacks it.
@@ -95,7 +100,7 @@ def table1(
     ...                   "age": [40, 50, 60, 70], "sex": ["F", "F", "M", "F"]})
     >>> table1(baseline_characteristics(t)).to_dict("split")["data"]  # doctest: +NORMALIZE_WHITESPACE
     [['Age (years)', 'mean (SD)', '55.0 (12.9)'],
-     ['', 'median [Q1, Q3]', '55.0 [47.5, 62.5]'],
+     ['', 'median [Q1,\xa0Q3]', '55.0 [47.5, 62.5]'],
      ['Sex, n (%)', 'F', '3 (75.0)'],
      ['', 'M', '1 (25.0)']]
     """
@@ -113,7 +118,7 @@ def table1(
                 for name, _, _ in result.subsets
             ]
             rows.append([label, "mean (SD)", *[c[0] for c in cells]])
-            rows.append(["", "median [Q1, Q3]", *[c[1] for c in cells]])
+            rows.append(["", _QUARTILES, *[c[1] for c in cells]])
         else:
             levels = list(dict.fromkeys(part["level"]))
             for i, level in enumerate(levels):
@@ -178,7 +183,7 @@ def write_table1(
     if "md" in paths:
         tables.to_markdown(table, paths["md"])
     if "tex" in paths:
-        tables.to_latex(table, paths["tex"], caption=caption, label="tab:baseline")
+        tables.to_latex(table, paths["tex"], caption=caption, label="tab:baseline", notes=notes)
     if "html" in paths:
         tables.to_html(table, paths["html"], caption=f"Table 1. {caption}", css_class="table1")
     if "docx" in paths:

@@ -8,12 +8,30 @@ from typing import Any
 import pandas as pd
 
 from msrelax_stats.figures._common import labels
-from msrelax_stats.figures._format import fmt_ci, fmt_int, fmt_num, fmt_p, is_missing
+from msrelax_stats.figures._format import (
+    MINUS,
+    NBSP,
+    fmt_ci,
+    fmt_int,
+    fmt_num,
+    fmt_p,
+    is_missing,
+    keep_statistics_together,
+)
 from msrelax_stats.instruments.registry import Registry
 from msrelax_stats.report.tables import PRIMARY_TESTS, format_test
 from msrelax_stats.report.trial import plan_sentence, trial_methods
 
-__all__ = ["result_sentence", "methods_paragraph", "scoring_sentence"]
+__all__ = [
+    "MINUS",
+    "NBSP",
+    "baseline_sentence",
+    "keep_statistics_together",
+    "reliability_sentence",
+    "result_sentence",
+    "methods_paragraph",
+    "scoring_sentence",
+]
 
 
 def _ci_text(level: Any) -> str:
@@ -46,7 +64,8 @@ def result_sentence(
     str
         For example ``"FSS mean decreased from 5.20 (SD 0.90) to 4.40 (SD 1.00), mean change
         -0.80, 95 % CI [-1.10, -0.50], t(30) = -5.10, p < .001, d_z = -0.92 [-1.34, -0.50];
-        Wilcoxon signed-rank V = 12, p < .001 (n = 31 pairs)."``
+        Wilcoxon signed-rank V = 12, p < .001 (n = 31 pairs)."``, with no-break spaces
+        inside every statistic (:func:`keep_statistics_together`).
 
     Notes
     -----
@@ -65,14 +84,16 @@ def result_sentence(
     d = decimals
     diff = get("diff_mean")
     if is_missing(diff):
-        return f"{info.label}: too few complete pairs (n = {fmt_int(get('n'))}) to compare."
+        return keep_statistics_together(
+            f"{info.label}: too few complete pairs (n = {fmt_int(get('n'))}) to compare."
+        )
     diff = float(diff)
     verb = "decreased" if diff < 0 else "increased" if diff > 0 else "did not change"
     t_part = f"{format_test(row, 't', d)}, {fmt_p(get('p_t'), prefix=True)}"
     w_part = f"{format_test(row, 'wilcoxon', d)}, {fmt_p(get('p_wilcoxon'), prefix=True)}"
     main, other = (t_part, w_part) if primary == "t" else (f"Wilcoxon signed-rank {w_part}", t_part)
     other_name = "Wilcoxon signed-rank" if primary == "t" else "paired t-test"
-    return (
+    return keep_statistics_together(
         f"{info.label} {verb} from {fmt_num(get('pre_mean'), d)} (SD {fmt_num(get('pre_sd'), d)})"
         f" to {fmt_num(get('post_mean'), d)} (SD {fmt_num(get('post_sd'), d)}),"
         f" mean change {fmt_num(diff, d)}, {_ci_text(get('ci_level'))}"
@@ -151,48 +172,90 @@ def methods_paragraph(
         "stated, so a negative change is an improvement, and no effect size was turned into an "
         "absolute value.",
         ("Each outcome was compared with both the paired t-test and the Wilcoxon signed-rank test "
-         "(zero differences dropped; exact p with fewer than 50 non-zero differences and no ties, "
+         "(Wilcoxon 1945; zero differences dropped; exact p with fewer than 50 non-zero differences and no ties, "
          "otherwise the normal approximation with tie-corrected variance and continuity "
          "correction), both reported" + (
              "." if two_arms else "; the primary test, fixed in the analysis plan, was the "
              f"{primary_name}.")
-         + " The Shapiro-Wilk test of the differences is shown as information only "
+         + " The Shapiro-Wilk test of the differences (Shapiro 1965) is shown as information only "
          "and did not select the test. The exact sign test and the Hodges-Lehmann estimate of the "
-         "shift are also given."),
+         "shift (Hodges 1963) are also given."),
         f"Mean changes carry {pct} t-based confidence intervals and a bias-corrected and "
-        f"accelerated (BCa) bootstrap {pct} CI from {options.n_boot} resamples of pairs (seed "
+        f"accelerated (BCa; Efron 1987) bootstrap {pct} CI from {options.n_boot} resamples of pairs (seed "
         f"{options.seed})" + ("" if two_arms else ", the interval the estimation plots draw")
         + ". The standardised effect d_z "
-        f"(mean change / SD of change) has a {pct} CI by inversion of the noncentral t "
-        "distribution; g_av (mean change / sqrt((SD_pre^2 + SD_post^2) / 2), Hedges-corrected; "
+        f"(mean change / SD of change; Lakens 2013) has a {pct} CI by inversion of the noncentral t "
+        "distribution (Steiger 1997); g_av (mean change / sqrt((SD_pre^2 + SD_post^2) / 2), Hedges-corrected, Hedges 1981; "
         "Cumming 2012) has a BCa bootstrap CI from the same resamples; the matched-pairs "
-        "rank-biserial correlation has a Fisher-z CI; a JZS Bayes factor (r = 0.707) is given.",
+        "rank-biserial correlation (Kerby 2014) has a Fisher-z CI; a JZS Bayes factor (r = 0.707; "
+        "Rouder 2009) is given.",
     ]  # fmt: skip
     within = " within each arm" if two_arms else ""
     overall = (f"results.csv also holds the p-values of the t-tests adjusted over the "
-               f"{len(analysis.outcomes)} outcomes of the table{within} by Holm's method and by "
-               "the Benjamini-Hochberg false discovery rate.")  # fmt: skip
+               f"{len(analysis.outcomes)} outcomes of the table{within} by Holm's method (Holm 1979) "
+               "and by the Benjamini-Hochberg false discovery rate (Benjamini 1995).")  # fmt: skip
     caseness = ("Caseness before and after (e.g. poor sleepers) was compared with the exact "
-                "McNemar test (binomial test on the discordant pairs).")  # fmt: skip
+                "McNemar test (McNemar 1947; binomial test on the discordant pairs).")  # fmt: skip
     if two_arms:
         parts = [
-            scoring_sentence(registry, analysis.outcomes), *trial_methods(analysis),
+            scoring_sentence(registry, analysis.outcomes), reliability_sentence(analysis),
+            baseline_sentence(analysis), *trial_methods(analysis),
             plan_sentence(analysis), *extra,
             "Within each arm, as secondary analyses (a within-arm change describes the arm; it "
             "is not a test of the intervention):", *paired, overall, caseness,
         ]  # fmt: skip
     else:
-        parts = [scoring_sentence(registry, analysis.outcomes), *paired,
+        parts = [scoring_sentence(registry, analysis.outcomes), reliability_sentence(analysis),
+                 baseline_sentence(analysis), *paired,
                  plan_sentence(analysis), overall, caseness, *extra]  # fmt: skip
     parts += [_responder_sentence(analysis.paired.responders, analysis.info),
               _software_sentence(versions)]  # fmt: skip
     return " ".join(p for p in parts if p)
 
 
+def reliability_sentence(analysis: Any) -> str:
+    """How the reliability of the scores in this sample was estimated (empty when no scale
+    had its items in the file)."""
+    table = getattr(analysis, "reliability", None)
+    if table is None or table.empty:
+        return ""
+    pct = f"{analysis.options.ci_level * 100:g} %"
+    return (
+        "Internal consistency of every multi-item score in this sample was estimated at each "
+        f"visit by Cronbach's alpha (Cronbach 1951) with a {pct} CI by Feldt's method (Feldt "
+        "1987) and by McDonald's omega total from a one-factor model fitted by minimum "
+        "residuals (McDonald 1999; as R psych::omega), over the participants who answered every "
+        "item of the score (the PSQI global over its seven components); floor and ceiling "
+        "effects are the percentages of participants at the lowest and highest possible score "
+        "(more than 15 % taken as an effect; Terwee 2007)."
+    )
+
+
+def baseline_sentence(analysis: Any) -> str:
+    """How Table 1 summarises the participants (empty when the file has no characteristic)."""
+    baseline = getattr(analysis, "baseline", None)
+    if baseline is None or not baseline.kinds:
+        return ""
+    groups = ["overall"]
+    if analysis.design.two_arms:
+        groups.append("by arm")
+    if any(kind == "lost" for _, kind, _ in baseline.subsets):
+        groups.append("for completers and participants lost to follow-up (no outcome scored "
+                      f"at {analysis.design.visits[-1]!r})")  # fmt: skip
+    flow = ("the same statement" if analysis.design.two_arms
+            else "TREND 2004, for a study without a control arm")  # fmt: skip
+    return (
+        "Baseline characteristics (Table 1) are given as mean (SD) and median [first, third "
+        "quartile] or n (%), " + ", ".join(groups) + "; baseline differences were not tested "
+        f"(CONSORT 2010, item 15), and the participant flow diagram follows {flow}."
+    )
+
+
 def _responder_sentence(responders: pd.DataFrame | None, info: Mapping[str, Any]) -> str:
     head = (
         "Responders were participants whose change reached the minimal clinically important "
-        "difference (MCID) in the direction of improvement; proportions have Wilson CIs"
+        "difference (MCID) in the direction of improvement; proportions have Wilson CIs "
+        "(Wilson 1927)"
     )
     if responders is None or responders.empty:
         return head + "."

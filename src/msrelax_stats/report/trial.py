@@ -12,7 +12,14 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from msrelax_stats.figures._common import labels
-from msrelax_stats.figures._format import fmt_ci, fmt_int, fmt_num, fmt_p, is_missing
+from msrelax_stats.figures._format import (
+    fmt_ci,
+    fmt_int,
+    fmt_num,
+    fmt_p,
+    is_missing,
+    keep_statistics_together,
+)
 
 __all__ = [
     "adjusted_p_text",
@@ -91,8 +98,8 @@ def arms_sentence(row: Mapping[str, Any], visits: Sequence[str], decimals: int =
             f"{fmt_p(r.get('welch_p'), prefix=True)}), Hedges g = "
             f"{_est_ci(r, 'hedges_g', 'hedges_g_ci_low', 'hedges_g_ci_high', d)}"
         )  # fmt: skip
-    return text + (f" (n = {fmt_int(r.get('n_treatment'))} {trt}, "
-                   f"{fmt_int(r.get('n_control'))} {ctl}).")  # fmt: skip
+    return keep_statistics_together(text + (f" (n = {fmt_int(r.get('n_treatment'))} {trt}, "
+                                            f"{fmt_int(r.get('n_control'))} {ctl})."))  # fmt: skip
 
 
 def lead_rows(analysis: Any) -> list[dict[str, Any]]:
@@ -169,7 +176,7 @@ def plan_sentence(analysis: Any) -> str:
     )
     return (
         f"Outcome families and multiplicity followed {source}, with two-sided alpha "
-        f"{plan.alpha:g}: {families}. The adjustment applies to {where}."
+        f"{plan.alpha:g}: {families} (Holm 1979). The adjustment applies to {where}."
     )
 
 
@@ -190,17 +197,18 @@ def trial_methods(analysis: Any) -> list[str]:
     return [
         f"The study had two arms, {trt} and {ctl} (the control arm, reference of every "
         "between-arm model). The primary analysis compared the arms at the endpoint of the "
-        f"analysis plan, {endpoint!r}, by analysis of covariance: ordinary least squares of "
+        f"analysis plan, {endpoint!r}, by analysis of covariance (Vickers 2001): ordinary least squares of "
         f"the {endpoint!r} score on the {first!r} score and arm{cov_text} (R lm(post ~ "
         f"{terms})), reporting the adjusted difference (treatment - control) with its {pct} "
         "t-based CI and p, the adjusted means of each arm at the mean baseline (as R emmeans), "
         "and the standardised difference (adjusted difference / residual SD) with an exact CI "
-        "by inversion of the noncentral t distribution (Vickers & Altman 2001)."
+        "by inversion of the noncentral t distribution (Steiger 1997)."
         + (f" The same model was fitted at {', '.join(map(repr, others))} as a supportive "
            "analysis." if others else "")
         + " As secondary comparisons on the raw scale, the changes from baseline were compared "
-        "by the Welch t-test (unequal variances), by Hedges' g (pooled SD, exact small-sample "
-        "correction, noncentral-t CI, as R effectsize::hedges_g) and by a BCa bootstrap CI of "
+        "by the Welch t-test (unequal variances; Welch 1947), by Hedges' g (pooled SD, exact "
+        "small-sample correction, Hedges 1981; noncentral-t CI, as R effectsize::hedges_g) and "
+        "by a BCa bootstrap CI (Efron 1987) of "
         f"the difference of mean changes ({arms.options.get('n_boot')} resamples of the "
         f"participants within each arm, seed {arms.options.get('seed')}), the interval the "
         "two-group estimation plots draw. Between-arm statistics need at least two participants "

@@ -1,8 +1,9 @@
-"""``tables.xlsx``: every table of the analysis as a sheet of one workbook (openpyxl via pandas).
+"""``tables.xlsx``: every table of the analysis as a sheet of one workbook (openpyxl).
 
-Cells hold the values of the table as they are (numbers as numbers, text as text); a text
-cell is always stored as text, so that a value such as ``"=1+1"`` from the input file is never
-a formula (openpyxl would otherwise write it as one). Sheet names follow Excel's rules.
+Cells hold the values of the table as they are (numbers as numbers, text as text, a missing
+value as an empty cell), written by openpyxl in streaming mode; a text cell is always stored
+as text, so that a value such as ``"=1+1"`` from the input file is never a formula (openpyxl
+would otherwise write it as one). Sheet names follow Excel's rules.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from msrelax_stats.report._ooxml import deterministic_package
@@ -53,6 +55,26 @@ def sheet_names(names: Iterable[str]) -> list[str]:
     return out
 
 
+def _value(value: object) -> object:
+    """A cell value openpyxl writes: None for a missing value, Python scalars for numpy's."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and value != value:
+        return None
+    if isinstance(value, np.generic):
+        return _value(value.item())
+    return value
+
+
+def _text(sheet: object, value: str) -> object:
+    """A text cell of a streamed sheet, stored as text: never a formula."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    return cell
+
+
 def write_xlsx(path: str | Path, tables: Mapping[str, pd.DataFrame]) -> dict[str, str]:
     """Write every table as a sheet of one workbook; returns table name -> sheet name.
 
@@ -73,22 +95,24 @@ def write_xlsx(path: str | Path, tables: Mapping[str, pd.DataFrame]) -> dict[str
     >>> pd.read_excel(path, sheet_name="results").to_dict("records")
     [{'outcome': 'fss_mean', 'n': 31}]
     """
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+
     names = dict(zip(tables, sheet_names(tables), strict=True))
+    book = Workbook(write_only=True)  # streamed: no cell objects kept, no pandas layer
+    for key, frame in tables.items():
+        sheet = book.create_sheet(names[key])
+        sheet.freeze_panes = "A2"
+        columns = [str(c) for c in frame.columns]
+        rows = [[_value(v) for v in row] for row in frame.itertuples(index=False)]
+        for j, column in enumerate(columns):
+            longest = max([len(column), *(len(str(row[j])) for row in rows if row[j] is not None)])
+            sheet.column_dimensions[get_column_letter(j + 1)].width = min(60, longest + 2)
+        sheet.append([_text(sheet, c) for c in columns])
+        for row in rows:
+            sheet.append([_text(sheet, v) if isinstance(v, str) else v for v in row])
     buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        for key, frame in tables.items():
-            sheet = names[key]
-            frame.to_excel(writer, sheet_name=sheet, index=False)
-            worksheet = writer.sheets[sheet]
-            for row in worksheet.iter_rows():
-                for cell in row:
-                    if isinstance(cell.value, str):
-                        cell.data_type = "s"  # text, never a formula
-            worksheet.freeze_panes = "A2"
-            for j, column in enumerate(frame.columns, start=1):
-                longest = max([len(str(column)), *(len(str(v)) for v in frame.iloc[:, j - 1])])
-                letter = worksheet.cell(row=1, column=j).column_letter
-                worksheet.column_dimensions[letter].width = min(60, longest + 2)
+    book.save(buffer)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(deterministic_package(buffer.getvalue()))

@@ -11,13 +11,14 @@ analysis is in one ledger (``StudyAnalysis.exclusions``) with the analysis and t
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from msrelax_stats.instruments.registry import OutcomeInfo
+from msrelax_stats.stats.baseline import BaselineResult
 from msrelax_stats.stats.compare import PairedResult, compare
 from msrelax_stats.stats.design import (
     LEDGER_COLUMNS,
@@ -27,6 +28,7 @@ from msrelax_stats.stats.design import (
     detect_arms,
     paired_by_arm,
 )
+from msrelax_stats.stats.flow import FlowCounts
 from msrelax_stats.stats.multiplicity import adjust_by_family
 from msrelax_stats.stats.options import AnalysisOptions
 from msrelax_stats.stats.plan import AnalysisPlan, OutcomeFamily, validate_plan
@@ -69,6 +71,19 @@ class StudyAnalysis:
         Notes of every analysis (undefined statistics, unbalanced arms, ...).
     options : AnalysisOptions
         The options it ran with.
+    baseline : BaselineResult or None
+        The numbers of Table 1 (:func:`msrelax_stats.stats.baseline.
+        baseline_characteristics`): overall, by arm, completers against the participants
+        lost to follow-up (:func:`msrelax_stats.stats.flow.lost_to_follow_up` at the last
+        visit).
+    reliability : DataFrame or None
+        Cronbach's alpha (Feldt CI), McDonald's omega, items answered and floor/ceiling of
+        every multi-item score at each visit (``reliability.csv``; :func:`msrelax_stats.
+        stats.reliability_table.reliability_table`).
+    flow : FlowCounts or None
+        The participant flow (:func:`msrelax_stats.stats.flow.flow_counts`): enrolled,
+        allocated, seen and lost at each visit, analysed per primary outcome with the
+        reasons of the ledger.
     """
 
     design: Design
@@ -82,6 +97,9 @@ class StudyAnalysis:
     visit_outcomes: list[str] = field(default_factory=list)
     exclusions: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=LEDGER_COLUMNS))
     notes: list[str] = field(default_factory=list)
+    baseline: BaselineResult | None = None
+    reliability: pd.DataFrame | None = None
+    flow: FlowCounts | None = None
 
     @property
     def info(self) -> dict[str, OutcomeInfo]:
@@ -103,6 +121,8 @@ class StudyAnalysis:
         """Every table of the analysis by file name (those that were computed)."""
         out = {"results.csv": self.paired.table, "caseness.csv": self.paired.caseness,
                "responders.csv": self.paired.responders, "exclusions.csv": self.exclusions}  # fmt: skip
+        if self.reliability is not None:
+            out["reliability.csv"] = self.reliability
         if self.arms is not None:
             out["arms.csv"] = self.arms.table
             out["adjusted_means.csv"] = self.arms.adjusted_means
@@ -148,6 +168,7 @@ class StudyAnalysis:
                                "responders": p.responders, "exclusions": self.exclusions,
                                "families": self.families,
                                "notes": list(dict.fromkeys([*p.notes, *self.notes]))}  # fmt: skip
+        doc.update(self._sample_json())
         if not self.beyond_one_group:
             return doc
         doc["design"] = {"arms": list(d.arms) if d.arms else None, "visits": list(d.visits),
@@ -180,6 +201,18 @@ class StudyAnalysis:
                             "change": f"{d.paired_visits[1]} - {d.paired_visits[0]}"},
             }  # fmt: skip
         return doc
+
+    def _sample_json(self) -> dict[str, Any]:
+        """Table 1's numbers, the reliability table and the flow counts, as computed."""
+        out: dict[str, Any] = {}
+        if self.baseline is not None:
+            out["baseline"] = {"summary": self.baseline.summary, "notes": self.baseline.notes,
+                               "subsets": [list(s) for s in self.baseline.subsets]}  # fmt: skip
+        if self.reliability is not None:
+            out["reliability"] = self.reliability
+        if self.flow is not None:
+            out["flow"] = asdict(self.flow)
+        return out
 
     def summary_lines(self, study: pd.DataFrame) -> list[str]:
         """Terminal lines about the design analyses that ran."""
@@ -265,9 +298,9 @@ def analyse(scored: pd.DataFrame, options: AnalysisOptions | None = None,
     if plan.covariates and arms is None and len(visits) == 2:
         result.notes.append(f"covariates {', '.join(plan.covariates)} of the plan not used: a "
                             "one-group, two-visit study has no between-arm or mixed model")  # fmt: skip
-    if arms is None and len(visits) == 2 and diary is None:
-        return result
-    _beyond_one_group(result, scored, diary)
+    if arms is not None or len(visits) > 2 or diary is not None:
+        _beyond_one_group(result, scored, diary)
+    _describe_sample(result, scored)
     return result
 
 
@@ -311,6 +344,29 @@ def _restrict(plan: AnalysisPlan, outcomes: tuple[str, ...]) -> AnalysisPlan:
                 for n, f in keep.items()}  # fmt: skip
         keep["primary"] = replace(keep["primary"], outcomes=(first,))
     return replace(plan, **keep)
+
+
+def _describe_sample(result: StudyAnalysis, scored: pd.DataFrame) -> None:
+    """Table 1 (completers against the lost), the reliability of every scale at each visit
+    and the participant flow (analysed per primary outcome, from the full ledger)."""
+    from msrelax_stats.stats.baseline import baseline_characteristics
+    from msrelax_stats.stats.flow import flow_counts, lost_to_follow_up
+    from msrelax_stats.stats.reliability_table import reliability_table
+
+    design, outcomes = result.design, result.outcomes
+    last = design.visits[-1]
+    lost = lost_to_follow_up(scored, last, outcomes)
+    result.baseline = baseline_characteristics(
+        scored, arms=design.arms, lost=lost,
+        lost_rule=f"participants with no outcome scored at the last visit ({last})",
+    )  # fmt: skip
+    result.reliability = reliability_table(scored, ci_level=result.options.ci_level)
+    # analysed: the plan's primary outcomes, in the primary analysis (ANCOVA at the endpoint
+    # between arms, else the paired comparison)
+    primary = [o for o in result.plan.primary.outcomes if o in outcomes] or outcomes[:1]
+    analysis = f"ANCOVA at {design.paired_visits[1]}" if result.arms is not None else None
+    result.flow = flow_counts(scored, result.exclusions, outcomes=primary, arms=design.arms,
+                              analysis=analysis)  # fmt: skip
 
 
 def _beyond_one_group(result: StudyAnalysis, scored: pd.DataFrame,

@@ -75,10 +75,15 @@ class BaselineResult:
     notes: list[str] = field(default_factory=list)
 
 
-def _instrument_prefixes(table: pd.DataFrame) -> tuple[str, ...]:
+def _instrument_columns(table: pd.DataFrame) -> tuple[tuple[str, ...], set[str]]:
+    """The column prefixes of the table's instruments (``fss_``) and the names of every
+    score, flag and band they make (``fss7_mean``, ``mfis5_total`` do not start with them)."""
     from msrelax_stats.instruments.registry import registry_of
 
-    return tuple(f"{spec.name}_" for spec in registry_of(table).instruments)
+    specs = registry_of(table).instruments
+    names = {x.name for spec in specs for x in (*spec.scores, *spec.cutoffs, *spec.bands)}
+    names |= {name for spec in specs for name in spec.extra_outputs}
+    return tuple(f"{spec.name}_" for spec in specs), names
 
 
 def _visit_order(table: pd.DataFrame) -> list[str]:
@@ -181,11 +186,11 @@ def baseline_columns(table: pd.DataFrame, max_levels: int = 12) -> tuple[list[st
     (list of str, list of str)
         The columns in file order, and the notes.
     """
-    prefixes = _instrument_prefixes(table)
+    prefixes, outputs = _instrument_columns(table)
     ids = table["id"].astype(str)
     found, notes = [], []
     for column in map(str, table.columns):
-        if column in _STRUCTURE or column.startswith(prefixes):
+        if column in _STRUCTURE or column in outputs or column.startswith(prefixes):
             continue
         cells = table[column]
         if cells.notna().sum() == 0:
@@ -245,6 +250,7 @@ def baseline_characteristics(
     continuous: Iterable[str] = (),
     arms: Sequence[str] | None = None,
     lost: Iterable[str] | None = None,
+    lost_rule: str | None = None,
     max_levels: int = 12,
 ) -> BaselineResult:
     """Summaries of every baseline characteristic, overall, by arm, completers vs lost.
@@ -267,6 +273,8 @@ def baseline_characteristics(
     lost : iterable of str, optional
         Ids of the participants lost to follow-up (e.g. from the exclusions ledger).
         Default: participants without a row at the last visit.
+    lost_rule : str, optional
+        Who counts as lost, in words, for the notes (with ``lost``).
     max_levels : int
         Text columns with more distinct values are not characteristics (auto-detection).
 
@@ -305,12 +313,8 @@ def baseline_characteristics(
         columns = [str(c) for c in columns]
         unknown = [c for c in columns if c not in table.columns]
         if unknown:
-            raise StudyDataError(
-                [
-                    Problem("baseline characteristic is not a column of the table", column=c)
-                    for c in unknown
-                ]  # fmt: skip
-            )
+            why = "baseline characteristic is not a column of the table"
+            raise StudyDataError([Problem(why, column=c) for c in unknown])
     has_group = "group" in table.columns
     values, differ = one_value_per_participant(table, [*(["group"] if has_group else []), *columns])
     notes += [n for n in differ if not n.startswith("group ")]
@@ -326,13 +330,11 @@ def baseline_characteristics(
         lost = {str(p) for p in lost}
         unknown = sorted(lost - set(ids))
         if unknown:
-            raise StudyDataError(
-                [
-                    Problem("is listed as lost but is not in the table", participant=p)
-                    for p in unknown
-                ]
-            )
+            why = "is listed as lost but is not in the table"
+            raise StudyDataError([Problem(why, participant=p) for p in unknown])
         completer = ~ids.isin(lost)
+        if lost_rule:
+            notes.append(f"lost to follow-up: {lost_rule}")
     values.insert(1 + has_group, "completer", completer.to_numpy())
 
     kinds: dict[str, Kind] = {}

@@ -14,7 +14,15 @@ import pandas as pd
 
 from msrelax_stats.errors import Problem, StudyDataError
 
-__all__ = ["VisitFlow", "OutcomeFlow", "ArmFlow", "FlowCounts", "flow_counts", "short_reason"]
+__all__ = [
+    "VisitFlow",
+    "OutcomeFlow",
+    "ArmFlow",
+    "FlowCounts",
+    "flow_counts",
+    "lost_to_follow_up",
+    "short_reason",
+]
 
 
 @dataclass(frozen=True)
@@ -206,3 +214,24 @@ def flow_counts(
         arms=tuple(arm_flows),
         analysis=str(analysis or ""),
     )
+
+
+def lost_to_follow_up(table: pd.DataFrame, visit: str, outcomes: Sequence[str]) -> list[str]:
+    """Participants lost to follow-up at ``visit``: no row for it, or a row with none of
+    ``outcomes`` scored (a blank questionnaire), in order of first appearance.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"id": ["a", "a", "b", "c", "c"],
+    ...                   "time": ["pre", "post", "pre", "pre", "post"],
+    ...                   "fss_mean": [5.0, 4.0, 6.0, 5.5, None]})
+    >>> lost_to_follow_up(t, "post", ["fss_mean"])
+    ['b', 'c']
+    """
+    ids = table["id"].astype(str)
+    at = (table["time"].astype(str) == str(visit)).to_numpy()
+    present = [o for o in outcomes if o in table.columns]
+    seen = table.loc[at, present].notna().any(axis=1) if present else pd.Series(True, ids[at].index)
+    followed = set(ids[at][seen.to_numpy()])
+    return [p for p in pd.unique(ids) if p not in followed]

@@ -164,11 +164,15 @@ def _minres_one_factor(corr: np.ndarray) -> np.ndarray:
     """Loadings l minimising sum_{i<j} (r_ij - l_i l_j)^2 (minres = ULS off the diagonal)."""
     k = corr.shape[0]
     upper = np.triu_indices(k, 1)
-    # start as psych::fa: principal axis with squared multiple correlations on the diagonal
+    # start as psych::fa: principal axis with squared multiple correlations on the diagonal;
+    # where R is singular (an item a sum of others), an item's largest correlation, as psych::smc
+    off = np.abs(corr - np.eye(k)).max(axis=1)
     try:
-        smc = 1.0 - 1.0 / np.diag(np.linalg.inv(corr))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            smc = 1.0 - 1.0 / np.diag(np.linalg.inv(corr))
     except np.linalg.LinAlgError:
-        smc = np.full(k, 0.5)
+        smc = off
+    smc = np.where(np.isfinite(smc) & (smc <= 1.0), smc, off)
     reduced = corr.copy()
     np.fill_diagonal(reduced, np.clip(smc, 0.005, 1.0))
     values, vectors = np.linalg.eigh(reduced)
