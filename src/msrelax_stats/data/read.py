@@ -68,12 +68,11 @@ import pandas as pd
 from msrelax_stats.data.columns import canonical_names, load_column_map
 from msrelax_stats.data.excel import read_sheet
 from msrelax_stats.data.layout import ROW, check_keys, detect_layout, normalise_visits, wide_to_long
-from msrelax_stats.data.values import factorize_text
+from msrelax_stats.data.values import MISSING_MARKERS, factorize_text
 from msrelax_stats.errors import Problem, StudyDataError
 
 __all__ = ["MAX_FILE_BYTES", "MISSING_MARKERS", "load_cells", "read_table", "sniff_delimiter"]
 
-MISSING_MARKERS = ("", "NA", "N/A", "NaN", "nan", ".", "#NULL!")
 _MARKERS = frozenset(MISSING_MARKERS)
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")

@@ -31,6 +31,8 @@ import pandas as pd
 from msrelax_stats.errors import Problem
 
 __all__ = [
+    "MISSING_MARKERS",
+    "MISSING_TOKENS",
     "ParsedCells",
     "factorize_text",
     "locate_problems",
@@ -42,7 +44,13 @@ __all__ = [
     "parse_text",
 ]
 
-MISSING_TOKENS = frozenset({"", "na", "n/a", "nan", "none", "null", ".", "-", "--"})
+#: Cells that mean "no value" in any column of a study file (exactly these texts, after
+#: stripping): written by R, Excel, SPSS (``#NULL!``), Stata (``.``) and by hand.
+MISSING_MARKERS = ("", "NA", "N/A", "NaN", "nan", ".", "#NULL!")
+#: Answers that mean "no answer" in a questionnaire item, in any letter case: the markers,
+#: and the words and dashes people type for a skipped question (a text column such as a
+#: medication list may hold "none" as a real value, so these are read as missing in items only).
+MISSING_TOKENS = frozenset({m.lower() for m in MISSING_MARKERS} | {"none", "null", "-", "--"})
 
 _NUMBER = r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)"
 _UNSIGNED = r"(?:\d+(?:[.,]\d*)?|[.,]\d+)"
