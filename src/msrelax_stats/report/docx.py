@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from msrelax_stats.data.safe import xml_text
 from msrelax_stats.report._docx_layout import (
     CELL_MARGIN_MM,
     TABLE_PT,
@@ -223,7 +224,7 @@ def _cell_paragraph(cell: Any, text: str, style_id: str, *, bold: bool = False,
     paragraph._p.get_or_add_pPr().style = style_id  # the style by id: no lookup per cell
     if align is not None:
         paragraph.alignment = align
-    run = paragraph.add_run(text)
+    run = paragraph.add_run(xml_text(text))
     if bold:
         run.bold = True
 
@@ -248,7 +249,7 @@ def _add_table(doc: Any, block: Table, layout: _Layout) -> None:
     label = block.label or f"Table {layout.tables}"
     caption = doc.add_paragraph(style=layout.style(doc, "Caption"))
     caption.add_run(f"{label}. ").bold = True
-    caption.add_run(block.caption)
+    caption.add_run(xml_text(block.caption))
     caption.paragraph_format.keep_with_next = True
     if not columns:
         doc.add_paragraph("(nothing to show)")
@@ -280,7 +281,7 @@ def _add_table(doc: Any, block: Table, layout: _Layout) -> None:
         lead = note.add_run("Note. ")
         lead.italic = True
         lead.font.size = Pt(TABLE_PT)
-        note.add_run(" ".join(str(n) for n in block.notes)).font.size = Pt(TABLE_PT)
+        note.add_run(xml_text(" ".join(str(n) for n in block.notes))).font.size = Pt(TABLE_PT)
     layout.started = True
 
 
@@ -297,7 +298,7 @@ def _add_figure(doc: Any, block: Figure, layout: _Layout) -> None:
     picture.add_run().add_picture(io.BytesIO(block.png), width=Mm(width))
     caption = doc.add_paragraph(style=layout.style(doc, "Caption"))
     caption.add_run(f"{block.label or f'Figure {layout.figures}'}. ").bold = True
-    caption.add_run(block.caption)
+    caption.add_run(xml_text(block.caption))
     layout.started = True
 
 
@@ -305,9 +306,11 @@ def _add_references(doc: Any, block: References, layout: _Layout) -> None:
     from docx.shared import Mm
 
     _orient(doc, layout, False)
-    doc.add_paragraph(block.title, style=layout.style(doc, "Heading 1"))
+    doc.add_paragraph(xml_text(block.title), style=layout.style(doc, "Heading 1"))
     for number, item in enumerate(block.items, start=1):
-        paragraph = doc.add_paragraph(f"{number}. {item}" if block.numbered else str(item))
+        paragraph = doc.add_paragraph(
+            xml_text(f"{number}. {item}" if block.numbered else str(item))
+        )
         paragraph.paragraph_format.left_indent = Mm(7)
         paragraph.paragraph_format.first_line_indent = Mm(-7)
     layout.started = True
@@ -346,16 +349,18 @@ def build_document(blocks: Sequence[Block], *, title: str = "", paper: Paper = "
     props.title, props.author, props.comments = title, "msrelax_stats", ""
     props.last_modified_by = "msrelax_stats"
     if title:
-        doc.add_heading(title, level=0)
+        doc.add_heading(xml_text(title), level=0)
         layout.started = True
     for block in blocks:
         if isinstance(block, Heading):
             _orient(doc, layout, False)
-            doc.add_paragraph(block.text, style=layout.style(doc, f"Heading {block.level}"))
+            doc.add_paragraph(
+                xml_text(block.text), style=layout.style(doc, f"Heading {block.level}")
+            )
             layout.started = True
         elif isinstance(block, Paragraph):
             _orient(doc, layout, False)
-            doc.add_paragraph(block.text, style=block.style)
+            doc.add_paragraph(xml_text(block.text), style=block.style)
             layout.started = True
         elif isinstance(block, Table):
             _add_table(doc, block, layout)
