@@ -23,8 +23,11 @@ from msrelax_stats.data.safe import xml_text
 from msrelax_stats.report._docx_layout import (
     CELL_MARGIN_MM,
     TABLE_PT,
+    border,
+    cell_margins,
     is_text_column,
     natural_and_minimum,
+    row_flags,
     widths_mm,
 )
 from msrelax_stats.report._ooxml import deterministic_package
@@ -161,48 +164,6 @@ def _orient(doc: Any, layout: _Layout, landscape: bool) -> None:
         _set_page(doc.sections[-1], layout.paper, landscape)
 
 
-def _border(cell: Any, **edges: float) -> None:
-    """Single rules of the given widths (pt) on the named edges of a cell."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    tc_pr = cell._tc.get_or_add_tcPr()
-    borders = tc_pr.find(qn("w:tcBorders"))
-    if borders is None:
-        borders = OxmlElement("w:tcBorders")
-        tc_pr.append(borders)
-    for edge, width in edges.items():
-        element = OxmlElement(f"w:{edge}")
-        element.set(qn("w:val"), "single")
-        element.set(qn("w:sz"), str(int(width * 8)))
-        element.set(qn("w:space"), "0")
-        element.set(qn("w:color"), "000000")
-        borders.append(element)
-
-
-def _cell_margins(table: Any, margin_mm: float) -> None:
-    """Left and right margin inside every cell of ``table`` (w:tblCellMar, in twips)."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    margins = OxmlElement("w:tblCellMar")
-    for side in ("left", "right"):
-        element = OxmlElement(f"w:{side}")
-        element.set(qn("w:w"), str(round(margin_mm / 25.4 * 1440)))
-        element.set(qn("w:type"), "dxa")
-        margins.append(element)
-    table._tbl.tblPr.append(margins)
-
-
-def _row_flags(row: Any, header: bool) -> None:
-    from docx.oxml import OxmlElement
-
-    tr_pr = row._tr.get_or_add_trPr()
-    tr_pr.append(OxmlElement("w:cantSplit"))
-    if header:
-        tr_pr.append(OxmlElement("w:tblHeader"))
-
-
 _TABLE_STYLE = "Table Text"  # the paragraph style of every table cell (TABLE_PT, no spacing)
 
 
@@ -258,21 +219,21 @@ def _add_table(doc: Any, block: Table, layout: _Layout) -> None:
     table = doc.add_table(rows=1 + len(cells), cols=len(columns))
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
-    _cell_margins(table, CELL_MARGIN_MM)
+    cell_margins(table, CELL_MARGIN_MM)
     left, centre = WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.CENTER
     style_id = layout.style(doc, _TABLE_STYLE).style_id
     grid = table._cells  # every cell once (row.cells rebuilds the whole grid on each call)
     for i, row in enumerate(table.rows):
-        _row_flags(row, header=i == 0)
+        row_flags(row, header=i == 0)
         values = columns if i == 0 else cells[i - 1]
         for j, cell in enumerate(grid[i * len(columns) : (i + 1) * len(columns)]):
             cell.width = Mm(widths[j])
             align = left if text_columns[j] else centre
             _cell_paragraph(cell, values[j], style_id, bold=i == 0, align=align)
             if i == 0:
-                _border(cell, top=1.0, bottom=0.75)
+                border(cell, top=1.0, bottom=0.75)
             if cells and i == len(cells):
-                _border(cell, bottom=1.0)
+                border(cell, bottom=1.0)
     for j, column in enumerate(table.columns):
         column.width = Mm(widths[j])
     if block.notes:
