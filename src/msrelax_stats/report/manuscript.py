@@ -153,6 +153,17 @@ def report_blocks(
         blocks.append(Table(table1, context["table1_caption"], tuple(context["table1_notes"]),
                             label="Table 1"))  # fmt: skip
     blocks += _design_blocks(context.get("design"), ci, supplement)
+    missing = context.get("missing")
+    if missing:
+        blocks.append(Heading(f"Missing data: intention to treat (primary: {missing['method']})"))
+        blocks += [Paragraph(s) for s in missing["sentences"]]
+        blocks += supplement(missing["table"], f"Every missing-data analysis per outcome ({ci} % "
+                             f"CIs); m = {missing['m']} imputations, seed {missing['seed']}",
+                             ["FMI: fraction of missing information; df: Barnard-Rubin (multiple "
+                              "imputation). Full precision in missing.csv; the completed data "
+                              "sets in imputations.csv."])  # fmt: skip
+        blocks += supplement(missing["imputed"], "Who was imputed, per outcome and visit "
+                             "(analysed, not excluded)")  # fmt: skip
     blocks.append(Heading("Results in words"))
     blocks += [Paragraph(s) for s in context["sentences"]]
     blocks.append(Table(table2, table2_caption, tuple(table2_notes), label="Table 2"))
