@@ -16,6 +16,7 @@ import pandas as pd
 from msrelax_stats.figures._common import labels
 from msrelax_stats.figures._format import fmt_ci, fmt_int, fmt_num, fmt_p
 from msrelax_stats.report.trial import arms_rows, arms_sentence, lead_rows
+from msrelax_stats.stats.flow import is_imputed
 
 __all__ = ["design_context", "design_methods", "arms_sentence", "adherence_summary"]
 
@@ -133,7 +134,8 @@ def _other_exclusions(exclusions: pd.DataFrame | None,
     """Exclusions of the analyses beyond the paired table, grouped by analysis and reason."""
     if exclusions is None or "analysis" not in exclusions.columns:
         return []
-    other = exclusions[~exclusions["analysis"].astype(str).str.startswith("paired")]
+    other = exclusions[~exclusions["analysis"].astype(str).str.startswith("paired")
+                       & ~exclusions["reason"].map(is_imputed).astype(bool)]  # fmt: skip
     if other.empty:
         return []
     other = other.assign(outcome=other["outcome"].fillna("").astype(str),

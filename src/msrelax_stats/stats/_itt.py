@@ -36,9 +36,9 @@ _NAMES = {"mi": "multiple imputation", "mixed": "mixed model", "complete": "comp
 
 
 def itt_label(method: str, endpoint: str, analysis: str = "") -> str:
-    """The ledger's ``analysis`` of a missing-data analysis, e.g. ``"ITT (multiple imputation)
+    """The ledger's ``analysis`` of a missing-data analysis, e.g. ``"ITT by multiple imputation
     at week6"``; ``analysis`` names a sensitivity analysis (default: ``method``)."""
-    return f"ITT ({_NAMES[analysis or method]}) at {endpoint}"
+    return f"ITT by {_NAMES[analysis or method]} at {endpoint}"
 
 
 def itt_analysis(result: StudyAnalysis, scored: pd.DataFrame) -> pd.DataFrame:
