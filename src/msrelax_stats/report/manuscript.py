@@ -159,8 +159,8 @@ def report_blocks(
         blocks += [Paragraph(s) for s in missing["sentences"]]
         blocks += supplement(missing["table"], f"Every missing-data analysis per outcome ({ci} % "
                              f"CIs); m = {missing['m']} imputations, seed {missing['seed']}",
-                             ["FMI: fraction of missing information; df: Barnard-Rubin (multiple "
-                              "imputation). Full precision in missing.csv; the completed data "
+                             ["MI: multiple imputation (df: Barnard-Rubin); BOCF: baseline "
+                              "observation carried forward; FMI: fraction of missing information. Full precision in missing.csv; the completed data "
                               "sets in imputations.csv."])  # fmt: skip
         blocks += supplement(missing["imputed"], "Who was imputed, per outcome and visit "
                              "(analysed, not excluded)")  # fmt: skip

@@ -69,15 +69,20 @@ def _sentence(outcome: str, est: pd.DataFrame, tip: pd.DataFrame, primary: str, 
     return keep_statistics_together(text + ".")
 
 
+#: Short names in the table (its note spells them out).
+_SHORT = {"mi": "MI", "mixed": "mixed model", "complete": "complete cases", "bocf": "BOCF",
+          "tipping point": "tipping point"}  # fmt: skip
+
+
 def _table_rows(table: pd.DataFrame, d: int, info: Mapping[str, Any]) -> list[dict[str, str]]:
     rows = []
     for r in table.to_dict("records"):
         tipping = r["analysis"] == "tipping point"
         rows.append({
             "Outcome": labels(info, r["outcome"]).label,
-            "Analysis": ANALYSIS_NAMES.get(str(r["analysis"]), str(r["analysis"]))
+            "Analysis": _SHORT.get(str(r["analysis"]), str(r["analysis"]))
             + (" (primary)" if r["role"] == "primary" else ""),
-            "n": fmt_int(r["n"]),
+            "n": "" if tipping else fmt_int(r["n"]),
             "Imputed": fmt_int(r["n_imputed"]),
             "Estimate": ("delta = " if tipping else "") + fmt_num(r["estimate"], d),
             "CI": "" if tipping else fmt_ci(r["ci_low"], r["ci_high"], d),
@@ -153,10 +158,11 @@ def missing_methods(analysis: Any) -> list[str]:
     model = (f"the ANCOVA of the {endpoint} score on {first} and arm"
              + (f" and {', '.join(opts['covariates'])}" if opts["covariates"] else "")
              if arms else f"the mean change {endpoint} - {first} (R lm(change ~ 1))")  # fmt: skip
-    predictors = ["the score at every other visit (" + ", ".join(opts["visits"]) + ")"]
+    predictors = ["the outcome's scores at the other visits (of " + ", ".join(opts["visits"]) + ")"]
     if opts["covariates"]:
         predictors.append("the covariates " + ", ".join(opts["covariates"]))
-    by_arm = " within each arm" if arms and opts.get("impute_by_arm") else ""
+    by_arm = (", separately within each arm (so the imputation model lets the arms differ)"
+              if arms and opts.get("impute_by_arm") else "")  # fmt: skip
     primary = ("multiple imputation" if chosen.method == "mi"
                else "a mixed model of every observed visit")  # fmt: skip
     text = (
@@ -171,8 +177,8 @@ def missing_methods(analysis: Any) -> list[str]:
         "1999) and the fraction of missing information per estimate; imputations.csv holds "
         "the completed data sets in the long format of R mice::complete(imp, 'long', include = "
         "TRUE), for re-pooling with as.mids(). The mixed model (REML, random intercept per "
-        "participant, visit" + (" x arm" if arms else "") + " as factors) used every observed "
-        "visit. Sensitivity analyses: complete cases (participants with both visits), baseline "
+        "participant, " + ("visit x arm" if arms else "visit as a factor") + "; t with Satterthwaite's "
+        "df) used every observed visit. Sensitivity analyses: complete cases (participants with both visits), baseline "
         "observation carried forward, and a delta-adjusted tipping point (the imputed "
         f"{endpoint} values of those lost shifted by delta towards no benefit over a grid up "
         "to the observed range, re-pooled at each delta; the delta at which the conclusion "
