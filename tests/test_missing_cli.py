@@ -149,3 +149,27 @@ def test_bad_option_value(capsys, tmp_path):
     with pytest.raises(SystemExit) as exc:
         main(["analyze", str(ONE_GROUP), "--missing", "locf", "--out", str(tmp_path / "o")])
     assert exc.value.code == 2 and "--missing" in capsys.readouterr().err
+
+
+def test_flow_counts_an_imputed_participant_as_analysed():
+    from msrelax_stats.figures.flow import flow_box_texts
+    from msrelax_stats.stats.flow import flow_counts, imputed_reason, is_imputed
+
+    table = pd.DataFrame({"id": ["a", "a", "b", "c", "c"],
+                          "time": ["pre", "post", "pre", "pre", "post"]})  # fmt: skip
+    ledger = pd.DataFrame({
+        "analysis": ["ITT", "ITT", "paired"],
+        "id": ["b", "d", "b"],
+        "outcome": ["fss_mean"] * 3,
+        "reason": [imputed_reason("post", "missing visit"), "no scored visit of fss_mean",
+                   "missing visit post"],
+    })  # fmt: skip
+    table = pd.concat([table, pd.DataFrame({"id": ["d"], "time": ["pre"]})], ignore_index=True)
+    counts = flow_counts(table, ledger, outcomes=["fss_mean"], analysis="ITT")
+    fss = counts.arms[0].outcomes[0]
+    assert (fss.analysed, fss.excluded, fss.imputed) == (3, 1, 1)
+    assert fss.imputed_reasons == (("post imputed", 1),)
+    assert is_imputed("pre imputed (MI: missing visit); post imputed (MI: missing visit)")
+    assert not is_imputed("post imputed (MI: missing visit); covariate age missing")
+    text = flow_box_texts(counts)["arms"][0][-1][1]
+    assert "of whom imputed: n = 1" in text and "excluded: n = 1" in text

@@ -55,8 +55,9 @@ def _sentence(outcome: str, est: pd.DataFrame, tip: pd.DataFrame, primary: str, 
         return ""
     first = rows[primary]
     text = (f"{labels(info, outcome).label}, {first['estimand']}: "
-            f"{ANALYSIS_NAMES[primary]} (n = {fmt_int(first['n'])}, "
-            f"{fmt_int(first['n_imputed'])} with an imputed value) {_est(first, d, pct)}")  # fmt: skip
+            f"{ANALYSIS_NAMES[primary]} (n = {fmt_int(first['n'])}"
+            + (f", {fmt_int(first['n_imputed'])} with an imputed value" if primary == "mi" else "")
+            + f") {_est(first, d, pct)}")  # fmt: skip
     if primary == "mi" and not is_missing(first.get("fmi")):
         text += f", fraction of missing information {fmt_num(first['fmi'], 2)}"
     others = [f"{ANALYSIS_NAMES[a]} (n = {fmt_int(rows[a]['n'])}) {_est(rows[a], d, pct)}"

@@ -38,7 +38,10 @@ _NAMES = {"mi": "multiple imputation", "mixed": "mixed model", "complete": "comp
 def itt_label(method: str, endpoint: str, analysis: str = "") -> str:
     """The ledger's ``analysis`` of a missing-data analysis, e.g. ``"ITT by multiple imputation
     at week6"``; ``analysis`` names a sensitivity analysis (default: ``method``)."""
-    return f"ITT by {_NAMES[analysis or method]} at {endpoint}"
+    name = analysis or method
+    if name in ("mi", "mixed"):
+        return f"ITT by {_NAMES[name]} at {endpoint}"
+    return f"sensitivity: {_NAMES[name]} at {endpoint}"
 
 
 def itt_analysis(result: StudyAnalysis, scored: pd.DataFrame) -> pd.DataFrame:
@@ -83,7 +86,8 @@ def itt_summary(result: StudyAnalysis) -> str:
     """The terminal line about the missing-data analyses."""
     res, chosen = result.missing, result.options.missing_plan
     n_out, n_imp = res.estimates["outcome"].nunique(), res.imputed["id"].nunique()
-    return (f"missing data: intention to treat by {_NAMES[chosen.method]} (m = {chosen.m}) of "
+    m = f" (m = {chosen.m})" if chosen.method == "mi" else f" (MI with m = {chosen.m} beside it)"
+    return (f"missing data: intention to treat by {_NAMES[chosen.method]}{m} of "
             f"{n_out} outcomes, {n_imp} participant{'s' * (n_imp != 1)} with an imputed visit; complete cases, "
             "BOCF and tipping point as sensitivity analyses (see missing.csv, imputations.csv).")  # fmt: skip
 
