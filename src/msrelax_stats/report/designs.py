@@ -197,6 +197,8 @@ def design_methods(analysis: Any) -> list[str]:
         k = len(design.visits)
         names = ", ".join(_label(o, info) for o in analysis.visit_outcomes)
         covariates = list(analysis.visits.options.get("covariates") or [])
+        inference = str(analysis.visits.options.get("fixed_effect_inference", ""))
+        satterthwaite = inference.startswith("Satterthwaite")
         text = (
             f"With {k} visits ({', '.join(map(repr, design.visits))}), each of {names} was "
             "analysed with a linear mixed model with a random intercept per participant and "
@@ -206,9 +208,12 @@ def design_methods(analysis: Any) -> list[str]:
             + ", fitted by restricted maximum likelihood (REML; statsmodels MixedLM; R "
             "lme4::lmer(score ~ visit + (1 | id)); Bates 2015), which keeps participants with a missing "
             "visit. Standard errors of the fixed effects come from (X'V^-1 X)^-1 at the REML "
-            "estimates, as lme4's vcov; tests and CIs use t with Satterthwaite's degrees of "
-            f"freedom ({pct} CIs; as R lmerTest; Kuznetsova 2017), and the intraclass "
-            "correlation is the participant variance over the total variance."
+            "estimates, as lme4's vcov; "
+            + ("tests and CIs use t with Satterthwaite's degrees of freedom (as R lmerTest; "
+               f"Kuznetsova 2017) and {pct} CIs" if satterthwaite else
+               f"tests and CIs are Wald (normal) z ({pct} CIs)")
+            + ", and the intraclass correlation is the participant variance over the total "
+            "variance."
         )  # fmt: skip
         if design.arms:
             text += (
