@@ -119,7 +119,14 @@ def _imputed_rows(imputed: pd.DataFrame, arm_of: Mapping[str, str] | None,
 def missing_context(analysis: Any, decimals: int = 2) -> dict[str, Any]:
     """``{"missing": None}`` without missing-data analyses, else the section's text and rows:
     ``method``, ``sentences`` (one per primary outcome), ``table`` (every row of
-    ``missing.csv``), ``imputed`` (who was imputed per outcome and visit), ``m``, ``seed``."""
+    ``missing.csv``), ``imputed`` (who was imputed per outcome and visit), ``m``, ``seed``.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> missing_context(SimpleNamespace(missing=None))
+    {'missing': None}
+    """
     res = getattr(analysis, "missing", None)
     if res is None:
         return {"missing": None}
@@ -146,7 +153,14 @@ def missing_context(analysis: Any, decimals: int = 2) -> dict[str, Any]:
 
 
 def missing_methods(analysis: Any) -> list[str]:
-    """The methods sentences of the missing-data analyses (none without them)."""
+    """The methods sentences of the missing-data analyses (none without them).
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> missing_methods(SimpleNamespace(missing=None))
+    []
+    """
     res = getattr(analysis, "missing", None)
     if res is None:
         return []
