@@ -163,7 +163,7 @@ def report_blocks(
                               "observation carried forward; FMI: fraction of missing information. Full precision in missing.csv; the completed data "
                               "sets in imputations.csv."])  # fmt: skip
         blocks += supplement(missing["imputed"], "Who was imputed, per outcome and visit "
-                             "(analysed, not excluded)")  # fmt: skip
+                             "(analysed, not excluded)", [missing["imputed_note"]])  # fmt: skip
     blocks.append(Heading("Results in words"))
     blocks += [Paragraph(s) for s in context["sentences"]]
     blocks.append(Table(table2, table2_caption, tuple(table2_notes), label="Table 2"))

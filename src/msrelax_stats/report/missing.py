@@ -148,6 +148,9 @@ def missing_context(analysis: Any, decimals: int = 2) -> dict[str, Any]:
         "sentences": [s for s in sentences if s],
         "table": _table_rows(missing_table(res), d, info),
         "imputed": _imputed_rows(res.imputed, arm_of, info),
+        "imputed_note": (f"Every imputed visit; only {' and '.join(analysis.design.paired_visits)} "
+                         "enter the analysis, the other visits are auxiliary variables of the "
+                         "imputation model."),
         "notes": list(res.notes),
     }}  # fmt: skip
 
