@@ -338,9 +338,8 @@ def _intention_to_treat(result: StudyAnalysis, scored: pd.DataFrame) -> None:
     if "analysis" not in ledger.columns:
         first, last = result.design.paired_visits
         ledger = ledger.assign(analysis=f"paired {first} vs {last}")
-    arm_of = None
-    if result.design.arms is not None:
-        arm_of = scored.groupby(scored["id"].astype(str), sort=False)["group"].first()
+    ids = scored["id"].astype(str)
+    arm_of = scored.groupby(ids, sort=False)["group"].first() if result.design.arms else None
     result.exclusions = _ledger([ledger, itt_analysis(result, scored)], arm_of)
 
 
