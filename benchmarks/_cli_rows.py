@@ -162,3 +162,36 @@ def row_command(command: str, n: int, repeats: int, quick: bool, notes: list[str
         + "."
     )
     return row
+
+
+def row_missing(repeats: int, notes: list[str]) -> Row:
+    """8. ``analyze --missing mi`` on the sample against ``analyze`` (complete cases), both new
+    processes, alternating (issue 18: within 3x)."""
+    sample = ROOT / "data" / "sample" / "pmr_study.csv"
+    row = Row("8. `analyze --missing mi` sample study, new process", target="<= 3.0", limit=3.0)
+    row.comparison_what = "`analyze` (complete cases), same sample"
+    with tempfile.TemporaryDirectory() as tmp:
+
+        def analyze(tag: str, i: int, *extra: str) -> dict:
+            out = str(Path(tmp) / f"{tag}{i}")
+            return run_module(["msrelax_stats", "analyze", str(sample), *extra, "--out", out])
+
+        ours, plain, peaks = [], [], []
+        for i in range(repeats + 1):  # the first pair is a warm-up (OS cache), untimed
+            for tag, extra, into in (("mi", ("--missing", "mi"), ours), ("cc", (), plain)):
+                run = analyze(tag, i, *extra)
+                if run["code"] != 0:
+                    row.missing = (
+                        f"analyze exited with {run['code']}: {last_line(run['stderr'])[:160]}"
+                    )
+                    return row
+                if i:
+                    into.append(run["wall"])
+                    if tag == "mi":
+                        peaks.append(run["own_peak_rss"] or 0)
+        written = (Path(tmp) / "mi1" / "missing.csv").exists()
+    row.ours, row.comparison = median(ours), median(plain)
+    row.memory = f"own peak RSS {mib(max(peaks))}"
+    notes.append(f"Row 8: {repeats} alternating runs of each after one untimed pair; m = 50 "
+                 f"imputations (the default); missing.csv written: {'yes' if written else 'NO'}.")  # fmt: skip
+    return row

@@ -17,6 +17,8 @@ ours / comparison, both measured in this run on this machine (no absolute thresh
    time ratios of neighbouring sizes, own peak RSS at the largest.
 6. CLI ``score`` on a 1,000,000-row PSQI CSV against its pandas I/O floor.
 7. CLI ``validate`` on the same CSV against ``import pandas`` + ``read_csv``.
+8. ``analyze --missing mi`` on the sample against ``analyze`` (complete cases), new processes
+   alternating (``_cli_rows.py``).
 
 Rows 2-4 run in fresh worker processes (``_worker.py``, ``_bpk_worker.py``) that exclude import
 and input preparation from the timed region on both sides; rows 1 and 5-7 time whole commands
@@ -57,7 +59,7 @@ BOOT_REPEATS = 25
 
 FULL = {"psqi": 1_000_000, "all": 1_000_000, "trials": 10_000, "pingouin": 300, "boot": 10_000}
 QUICK = {"psqi": 20_000, "all": 20_000, "trials": 500, "pingouin": 20, "boot": 1_000}
-ROWS = ("analyze", "psqi", "all", "power", "boot", "scale", "score", "validate")
+ROWS = ("analyze", "psqi", "all", "power", "boot", "scale", "score", "validate", "missing")
 
 
 # ----------------------------------------------------------------------------- rows
@@ -260,6 +262,7 @@ def main(argv: list[str] | None = None) -> int:
         "validate": lambda: [
             _cli_rows.row_command("validate", sizes["psqi"], heavy, args.quick, notes)
         ],
+        "missing": lambda: [_cli_rows.row_missing(repeats, notes)],
     }
     for name in ROWS:
         if name in only:

@@ -169,7 +169,7 @@ def test_unknown_outcome_endpoint_and_covariate_are_named(study):
         ({"primary": {"outcome": ["fss_mean"]}},
          "unknown plan key 'primary.outcome' (a family has 'outcomes' and 'multiplicity')"),
         ({"covariate": ["age"]}, "unknown plan key 'covariate' (known: endpoint, covariates, "
-         "primary_test, alpha, primary, secondary, exploratory)"),
+         "primary_test, alpha, missing, primary, secondary, exploratory)"),
         ({"primary": ["fss_mean"], "secondary": ["fss_mean"]},
          "plan key 'secondary': value 'fss_mean' is already in family 'primary'"),
         ({"primary": []}, "plan key 'primary': value [] must name at least one outcome"),

@@ -16,6 +16,7 @@ from msrelax_stats.report import references as references_module
 from msrelax_stats.report.designs import design_methods
 from msrelax_stats.report.references import catalogue, reference_list
 from msrelax_stats.report.text import methods_paragraph
+from msrelax_stats.report.trial import trial_methods
 from msrelax_stats.stats import references as method_references_module
 from msrelax_stats.stats.analysis import analyse
 from msrelax_stats.stats.options import AnalysisOptions
@@ -25,7 +26,7 @@ ROOT = Path(__file__).parents[1]
 VERSIONS = {"msrelax_stats": "0.1.0"}
 # an author-year citation as the paragraph writes them: "Krupp 1989", "MS Council 1998",
 # "CONSORT 2010"; a version number or a year of a phrase ("since 2012") is not one
-CITATION = re.compile(r"(?<![\w-])((?:[A-Z][A-Za-z'-]+ ){1,2}(?:19|20)\d\d)(?!\w)")
+CITATION = re.compile(r"(?<![\w-])((?:van )?(?:[A-Z][A-Za-z'-]+ ){1,2}(?:19|20)\d\d)(?!\w)")
 
 
 @pytest.fixture(scope="module")
@@ -73,11 +74,15 @@ def test_each_method_is_cited_where_it_is_named(one_group, controlled):
              "Pittsburgh": "Buysse 1989", "Table 1": "CONSORT 2010"}  # fmt: skip
     for phrase, key in pairs.items():
         assert any(phrase in s and key in s for s in sentences), (phrase, key)
-    design = " ".join(design_methods(controlled[0]))
+    design = " ".join([*trial_methods(controlled[0]), *design_methods(controlled[0])])
     for phrase, key in {"analysis of covariance": "Vickers 2001", "Welch": "Welch 1947",
                         "lme4": "Bates 2015", "Friedman": "Friedman 1937"}.items():  # fmt: skip
         assert phrase in design and key in design, (phrase, key)
-    assert "Kuznetsova 2017" not in design and "Wald (normal)" in design  # Wald z, as fitted
+    fitted = controlled[0].visits.options["fixed_effect_inference"]  # the text says what ran
+    if fitted.startswith("Satterthwaite"):
+        assert "Kuznetsova 2017" in design and "Wald" not in design
+    else:
+        assert "Kuznetsova 2017" not in design and "Wald (normal)" in design
 
 
 def test_satterthwaite_df_cite_lmertest(controlled):

@@ -412,9 +412,9 @@ def test_latex_table_of_hostile_text_compiles_and_runs_nothing(tmp_path):
               "\\write18{touch pwned}", "}{\\end{document}"]  # fmt: skip
     table = pd.DataFrame({"Group": labels, "p": ["< .001"] * len(labels)})
     body = to_latex(table, caption="Hostile \\caption{x}")
-    # the packages the file's first lines name (booktabs, graphicx, rotating)
-    document = ("\\documentclass{article}\\usepackage{booktabs,graphicx,rotating}"
-                "\\begin{document}\n" + body)  # fmt: skip
+    packages = re.findall(r"^%.*\\usepackage\{(\w+)\}", body, re.M)  # those the header names
+    document = ("\\documentclass{article}" + "".join(f"\\usepackage{{{p}}}" for p in packages)
+                + "\\begin{document}\n" + body)  # fmt: skip
     (tmp_path / "t.tex").write_text(document + "\\end{document}\n", encoding="utf-8")
     done = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error",
                            "-no-shell-escape", "t.tex"], cwd=tmp_path, capture_output=True,

@@ -148,6 +148,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     analyze.add_argument("--plan", metavar="FILE", help="analysis plan (TOML; default: the "
                          "default plan, which 'plan DATA' writes)")  # fmt: skip
+    analyze.add_argument(
+        "--missing", choices=["complete", "mi", "mixed"],
+        help="missing outcome data: complete cases, or also the intention-to-treat analysis "
+        "by multiple imputation (mi) or a mixed model (mixed), with sensitivity analyses "
+        "(default: the plan's, else complete)",
+    )  # fmt: skip
     analyze.add_argument("--control", help="label of the control arm (two-arm studies)")
     analyze.add_argument("--diary", metavar="FILE", help="practice diary file")
     analyze.add_argument(
@@ -344,7 +350,7 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     analysis = AnalysisOptions(
         outcomes=tuple(outcomes) if outcomes else None, ci_level=args.ci_level, seed=args.seed,
         n_boot=args.n_boot, primary_test=args.primary_test, control=args.control,
-        diary_days=args.diary_days, plan=args.plan,
+        diary_days=args.diary_days, plan=args.plan, missing=args.missing,
     )  # fmt: skip
     report = ReportOptions(
         figure_formats=tuple(_split(args.figure_formats) or ["png"]), figure_set=args.figures,

@@ -28,6 +28,7 @@ from msrelax_stats.report.options import ReportOptions
 from msrelax_stats.stats.analysis import StudyAnalysis
 from msrelax_stats.stats.compare import PairedResult
 from msrelax_stats.stats.design import DiaryAnalysis
+from msrelax_stats.stats.flow import is_imputed
 from msrelax_stats.stats.options import AnalysisOptions
 from msrelax_stats.versions import package_versions
 
@@ -92,6 +93,8 @@ class AnalysisResult:
         lines = [f"{_count(n_ids, 'participant')} read, {_count(n_outcomes, 'outcome')} compared."]
         lines += self.analysis.summary_lines(self.study)
         excluded = self.exclusions
+        if len(excluded):  # an imputed participant is analysed, not excluded
+            excluded = excluded[~excluded["reason"].map(is_imputed).astype(bool)]
         if len(excluded):
             scope = "analysis or outcome" if "analysis" in excluded.columns else "outcome"
             lines.append(

@@ -53,6 +53,11 @@ def _arm_texts(arm: ArmFlow, counts: FlowCounts,
                 f"  excluded: n = {outcome.excluded}",
                 *("  " + r for r in _reasons(outcome.reasons)),
             ]
+        if outcome.imputed:
+            lines += [
+                f"  of whom imputed: n = {outcome.imputed}",
+                *("  " + r for r in _reasons(outcome.imputed_reasons)),
+            ]
     boxes.append(("Analysis", "\n".join(lines)))
     return boxes
 

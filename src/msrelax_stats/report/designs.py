@@ -17,6 +17,7 @@ from msrelax_stats.figures._common import labels
 from msrelax_stats.figures._format import fmt_ci, fmt_int, fmt_num, fmt_p
 from msrelax_stats.report.sections import design_sections
 from msrelax_stats.report.trial import arms_rows, arms_sentence, lead_rows
+from msrelax_stats.stats.flow import is_imputed
 
 __all__ = ["design_context", "design_methods", "arms_sentence", "adherence_summary"]
 
@@ -134,7 +135,8 @@ def _other_exclusions(exclusions: pd.DataFrame | None,
     """Exclusions of the analyses beyond the paired table, grouped by analysis and reason."""
     if exclusions is None or "analysis" not in exclusions.columns:
         return []
-    other = exclusions[~exclusions["analysis"].astype(str).str.startswith("paired")]
+    other = exclusions[~exclusions["analysis"].astype(str).str.startswith("paired")
+                       & ~exclusions["reason"].map(is_imputed).astype(bool)]  # fmt: skip
     if other.empty:
         return []
     other = other.assign(outcome=other["outcome"].fillna("").astype(str),
@@ -197,6 +199,8 @@ def design_methods(analysis: Any) -> list[str]:
         k = len(design.visits)
         names = ", ".join(_label(o, info) for o in analysis.visit_outcomes)
         covariates = list(analysis.visits.options.get("covariates") or [])
+        inference = str(analysis.visits.options.get("fixed_effect_inference", ""))
+        satterthwaite = inference.startswith("Satterthwaite")
         text = (
             f"With {k} visits ({', '.join(map(repr, design.visits))}), each of {names} was "
             "analysed with a linear mixed model with a random intercept per participant and "
@@ -206,9 +210,12 @@ def design_methods(analysis: Any) -> list[str]:
             + ", fitted by restricted maximum likelihood (REML; statsmodels MixedLM; R "
             "lme4::lmer(score ~ visit + (1 | id)); Bates 2015), which keeps participants with a missing "
             "visit. Standard errors of the fixed effects come from (X'V^-1 X)^-1 at the REML "
-            "estimates, as lme4's vcov; tests and CIs use t with Satterthwaite's degrees of "
-            f"freedom ({pct} CIs; as R lmerTest; Kuznetsova 2017), and the intraclass "
-            "correlation is the participant variance over the total variance."
+            "estimates, as lme4's vcov; "
+            + ("tests and CIs use t with Satterthwaite's degrees of freedom (as R lmerTest; "
+               f"Kuznetsova 2017) and {pct} CIs" if satterthwaite else
+               f"tests and CIs are Wald (normal) z ({pct} CIs)")
+            + ", and the intraclass correlation is the participant variance over the total "
+            "variance."
         )  # fmt: skip
         if design.arms:
             text += (

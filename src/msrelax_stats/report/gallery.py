@@ -265,7 +265,9 @@ def flow_figure(analysis: Any) -> FigureSpec | None:
                + "seen and not seen at each follow-up visit with the reasons, and analysed "
                f"({analysis.design.paired_visits[0]} against {analysis.design.paired_visits[1]}) "
                f"for the primary outcomes ({primary}), with the reasons for exclusion from the "
-               "exclusions ledger.")  # fmt: skip
+               "exclusions ledger"
+               + ("; by intention to treat, the imputed participants analysed and counted "
+                  "per visit imputed." if counts.analysis.startswith("ITT") else "."))  # fmt: skip
     return FigureSpec("flow", caption, partial(flow_diagram, counts, info=analysis.info))
 
 

@@ -29,6 +29,7 @@ from msrelax_stats.report.gallery import (
     make_figures,
     png_width_in,
 )
+from msrelax_stats.report.missing import missing_context, missing_methods
 from msrelax_stats.report.options import ReportOptions
 from msrelax_stats.report.tables import table2_of
 from msrelax_stats.report.text import methods_paragraph, result_sentence
@@ -321,7 +322,10 @@ def report_context(
         "exclusions": _frame_rows(analysis.exclusions),
         "sentences": _sentences(results, primary, d, info),
         "methods": methods_paragraph(
-            analysis, registry, versions, extra=design_methods(analysis)
+            analysis,
+            registry,
+            versions,
+            extra=[*design_methods(analysis), *missing_methods(analysis)],
         ),  # fmt: skip
         "figures": [
             {"name": s.name, "caption": s.caption, "src": figure_data_uri(s.figure)}
@@ -338,6 +342,7 @@ def report_context(
         "ci_pct": f"{level * 100:g}",
         "decimals": d,
         **design_context(analysis, d),
+        **missing_context(analysis, d),
     }
     context.update(_manuscript_context(analysis, registry, context, table1, flow_figure))
     return context

@@ -143,6 +143,19 @@ def report_blocks(
                               "test of the intervention)", 2))  # fmt: skip
     blocks += [Paragraph(s) for s in context["sentences"]]
     blocks.append(Table(table2, table2_caption, tuple(table2_notes), label="Table 2"))
+    missing = context.get("missing")
+    ci = context["ci_pct"]
+    if missing:
+        blocks.append(Heading(f"Missing data: intention to treat (primary: {missing['method']})"))
+        blocks += [Paragraph(s) for s in missing["sentences"]]
+        blocks += supplement(missing["table"], f"Every missing-data analysis per outcome ({ci} % "
+                             f"CIs); m = {missing['m']} imputations, seed {missing['seed']}",
+                             ["MI: multiple imputation (df: Barnard-Rubin); BOCF: baseline "
+                              "observation carried forward; FMI: fraction of missing information. Full "
+                              "precision in missing.csv; the completed data "
+                              "sets in imputations.csv."])  # fmt: skip
+        blocks += supplement(missing["imputed"], "Who was imputed, per outcome and visit "
+                             "(analysed, not excluded)", [missing["imputed_note"]])  # fmt: skip
     blocks += _design_blocks(design, supplement)
     blocks.append(Heading("Further tables"))
     blocks += supplement(context["descriptives"], "Descriptive statistics over the complete "

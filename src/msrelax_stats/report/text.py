@@ -185,7 +185,7 @@ def methods_paragraph(
         f"{options.seed})" + ("" if two_arms else ", the interval the estimation plots draw")
         + ". The standardised effect d_z "
         f"(mean change / SD of change; Lakens 2013) has a {pct} CI by inversion of the noncentral t "
-        "distribution (Steiger 1997); g_av (mean change / sqrt((SD_pre^2 + SD_post^2) / 2), Hedges-corrected, Hedges 1981; "
+        "distribution (Steiger 1997); g_av (mean change / sqrt((SD_pre^2 + SD_post^2) / 2), with Hedges' correction, Hedges 1981; "
         "Cumming 2012) has a BCa bootstrap CI from the same resamples; the matched-pairs "
         "rank-biserial correlation (Kerby 2014) has a Fisher-z CI; a JZS Bayes factor (r = 0.707; "
         "Rouder 2009) is given.",

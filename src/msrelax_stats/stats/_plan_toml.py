@@ -27,6 +27,13 @@ _FAMILY_NOTES = {
     "labelled exploratory.",
 }
 
+_MISSING_NOTE = (
+    'Missing outcome data: method "complete" (participants with both visits; the default), '
+    '"mi" (multiple imputation by chained equations, predictive mean matching, m imputations '
+    'pooled by Rubin\'s rules) or "mixed" (a mixed model of every observed visit); seed: of '
+    "the imputations (default: the analysis seed). analyze --missing overrides the method."
+)
+
 
 def candidate_covariates(scored: pd.DataFrame) -> list[str]:
     """Columns that are neither structure, nor items or scores of an instrument: the columns
@@ -118,6 +125,13 @@ def plan_to_toml(plan: AnalysisPlan, scored: pd.DataFrame | None = None) -> str:
         if value is None:
             continue
         lines += ["", *_wrap(note), f"{key} = {_value(value)}"]
+    lines += ["", *_wrap(_MISSING_NOTE)]
+    missing = plan.missing
+    if missing is None:
+        lines += ["# [missing]", '# method = "mi"', "# m = 50", "# seed = 1"]
+    else:
+        lines += ["[missing]", f"method = {_value(missing.method)}", f"m = {missing.m}"]
+        lines += [] if missing.seed is None else [f"seed = {missing.seed}"]
     lines += [
         "",
         *_wrap(

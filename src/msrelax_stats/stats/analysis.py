@@ -11,13 +11,15 @@ analysis is in one ledger (``StudyAnalysis.exclusions``) with the analysis and t
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from msrelax_stats.instruments.registry import OutcomeInfo
+from msrelax_stats.stats._sample_description import describe_sample
+from msrelax_stats.stats._study_plan import rules, study_plan, with_families
 from msrelax_stats.stats.baseline import BaselineResult
 from msrelax_stats.stats.compare import PairedResult, compare
 from msrelax_stats.stats.design import (
@@ -31,7 +33,7 @@ from msrelax_stats.stats.design import (
 from msrelax_stats.stats.flow import FlowCounts
 from msrelax_stats.stats.multiplicity import adjust_by_family
 from msrelax_stats.stats.options import AnalysisOptions
-from msrelax_stats.stats.plan import AnalysisPlan, OutcomeFamily, validate_plan
+from msrelax_stats.stats.plan import AnalysisPlan
 
 __all__ = ["StudyAnalysis", "analyse", "study_plan"]
 
@@ -80,6 +82,11 @@ class StudyAnalysis:
         Cronbach's alpha (Feldt CI), McDonald's omega, items answered and floor/ceiling of
         every multi-item score at each visit (``reliability.csv``; :func:`msrelax_stats.
         stats.reliability_table.reliability_table`).
+    missing : MissingDataResult or None
+        The intention-to-treat analyses under missing data (``--missing mi|mixed``;
+        :func:`msrelax_stats.stats.missing.analyze_missing`) of the plan's primary and
+        secondary outcomes, with the sensitivity analyses (``missing.csv``,
+        ``imputations.csv``).
     flow : FlowCounts or None
         The participant flow (:func:`msrelax_stats.stats.flow.flow_counts`): enrolled,
         allocated, seen and lost at each visit, analysed per primary outcome with the
@@ -100,6 +107,7 @@ class StudyAnalysis:
     baseline: BaselineResult | None = None
     reliability: pd.DataFrame | None = None
     flow: FlowCounts | None = None
+    missing: Any = None
 
     @property
     def info(self) -> dict[str, OutcomeInfo]:
@@ -135,6 +143,12 @@ class StudyAnalysis:
             if self.design.two_arms:
                 out["interaction.csv"] = v.interaction
                 out["visits_arm_differences.csv"] = v.arm_differences
+        if self.missing is not None:
+            from msrelax_stats.stats._itt import missing_table
+
+            out["missing.csv"] = missing_table(self.missing)
+            out["tipping_point.csv"] = self.missing.tipping
+            out["imputations.csv"] = self.missing.imputations
         if self.diary is not None:
             out["adherence.csv"] = self.diary.adherence.table
             if self.diary.dose_response is not None:
@@ -212,6 +226,12 @@ class StudyAnalysis:
             out["reliability"] = self.reliability
         if self.flow is not None:
             out["flow"] = asdict(self.flow)
+        res = self.missing
+        if res is not None:
+            out["missing"] = {"estimates": res.estimates, "tipping": res.tipping,
+                              "tipping_points": res.tipping_points, "imputed": res.imputed,
+                              "exclusions": res.exclusions, "notes": list(res.notes),
+                              "options": res.options}  # fmt: skip
         return out
 
     def summary_lines(self, study: pd.DataFrame) -> list[str]:
@@ -227,6 +247,10 @@ class StudyAnalysis:
         if self.visits is not None:
             lines.append(f"{len(self.design.visits)} visits: mixed models, Friedman and pairwise "
                          "contrasts (see visits_*.csv).")  # fmt: skip
+        if self.missing is not None:
+            from msrelax_stats.stats._itt import itt_summary
+
+            lines.append(itt_summary(self))
         if self.diary is not None:
             lines.append(f"diary: {len(self.diary.adherence.table)} participants, "
                          f"{self.diary.study_days}-day practice period (see adherence.csv, "
@@ -290,7 +314,7 @@ def analyse(scored: pd.DataFrame, options: AnalysisOptions | None = None,
         paired = paired_by_arm(scored, arms, chosen, design.paired_visits, **boot)
     p_column = "p_wilcoxon" if plan.primary_test == "wilcoxon" else "p_t"
     keys = [c for c in ("group", "outcome") if c in paired.table.columns]
-    families = _rules(adjust_by_family(
+    families = rules(adjust_by_family(
         paired.table[[*keys, p_column]].rename(columns={p_column: "p"}), plan,
         by=["group"] if arms is not None else ()), plan)  # fmt: skip
     result = StudyAnalysis(design=design, paired=paired, options=options, plan=plan,
@@ -300,73 +324,23 @@ def analyse(scored: pd.DataFrame, options: AnalysisOptions | None = None,
                             "one-group, two-visit study has no between-arm or mixed model")  # fmt: skip
     if arms is not None or len(visits) > 2 or diary is not None:
         _beyond_one_group(result, scored, diary)
-    _describe_sample(result, scored)
+    if options.missing != "complete":
+        _intention_to_treat(result, scored)
+    describe_sample(result, scored)
     return result
 
 
-def study_plan(scored: pd.DataFrame, options: AnalysisOptions,
-               visits: tuple[str, ...]) -> tuple[AnalysisPlan, list[str] | None]:  # fmt: skip
-    """The plan checked against the study and filled in, and the outcomes to analyse.
+def _intention_to_treat(result: StudyAnalysis, scored: pd.DataFrame) -> None:
+    """The missing-data analyses (``_itt.itt_analysis``), their rows after the ledger's."""
+    from msrelax_stats.stats._itt import itt_analysis
 
-    Without a plan, the default plan of the outcomes analysed (``options.outcomes`` or every
-    reported score). Outcomes: ``options.outcomes`` when given, else every reported score
-    and the plan's outcomes that are not among them (None: the reported scores only).
-
-    Raises
-    ------
-    StudyDataError
-        A plan key that does not fit the study (unknown outcome, endpoint, covariate).
-    """
-    plan = validate_plan(options.plan, scored, visits)
-    if options.plan is None:
-        plan = _restrict(plan, options.outcomes) if options.outcomes else plan
-        plan = replace(plan, primary_test=options.primary_test)
-    if options.outcomes:
-        return plan, list(options.outcomes)
-    from msrelax_stats.instruments.registry import registry_of
-
-    reported = registry_of(scored).outcome_columns(scored.columns)
-    extra = [o for o in plan.outcomes if o not in reported]
-    return plan, [*reported, *extra] if extra else None
-
-
-def _restrict(plan: AnalysisPlan, outcomes: tuple[str, ...]) -> AnalysisPlan:
-    """The default plan cut to the outcomes analysed (the first of them primary when none of
-    the default primary outcomes is among them; one the default plan does not place,
-    exploratory)."""
-    keep = {f.name: OutcomeFamily(f.name, tuple(o for o in f.outcomes if o in outcomes),
-                                  f.multiplicity) for f in plan.families}  # fmt: skip
-    rest = tuple(o for o in outcomes if o not in plan.outcomes)
-    keep["exploratory"] = replace(keep["exploratory"], outcomes=keep["exploratory"].outcomes + rest)
-    if not keep["primary"].outcomes and outcomes:
-        first = outcomes[0]
-        keep = {n: replace(f, outcomes=tuple(o for o in f.outcomes if o != first))
-                for n, f in keep.items()}  # fmt: skip
-        keep["primary"] = replace(keep["primary"], outcomes=(first,))
-    return replace(plan, **keep)
-
-
-def _describe_sample(result: StudyAnalysis, scored: pd.DataFrame) -> None:
-    """Table 1 (completers against the lost), the reliability of every scale at each visit
-    and the participant flow (analysed per primary outcome, from the full ledger)."""
-    from msrelax_stats.stats.baseline import baseline_characteristics
-    from msrelax_stats.stats.flow import flow_counts, lost_to_follow_up
-    from msrelax_stats.stats.reliability_table import reliability_table
-
-    design, outcomes = result.design, result.outcomes
-    last = design.visits[-1]
-    lost = lost_to_follow_up(scored, last, outcomes)
-    result.baseline = baseline_characteristics(
-        scored, arms=design.arms, lost=lost,
-        lost_rule=f"participants with no outcome scored at the last visit ({last})",
-    )  # fmt: skip
-    result.reliability = reliability_table(scored, ci_level=result.options.ci_level)
-    # analysed: the plan's primary outcomes, in the primary analysis (ANCOVA at the endpoint
-    # between arms, else the paired comparison)
-    primary = [o for o in result.plan.primary.outcomes if o in outcomes] or outcomes[:1]
-    analysis = f"ANCOVA at {design.paired_visits[1]}" if result.arms is not None else None
-    result.flow = flow_counts(scored, result.exclusions, outcomes=primary, arms=design.arms,
-                              analysis=analysis)  # fmt: skip
+    ledger = result.exclusions
+    if "analysis" not in ledger.columns:
+        first, last = result.design.paired_visits
+        ledger = ledger.assign(analysis=f"paired {first} vs {last}")
+    ids = scored["id"].astype(str)
+    arm_of = scored.groupby(ids, sort=False)["group"].first() if result.design.arms else None
+    result.exclusions = _ledger([ledger, itt_analysis(result, scored)], arm_of)
 
 
 def _beyond_one_group(result: StudyAnalysis, scored: pd.DataFrame,
@@ -389,7 +363,7 @@ def _beyond_one_group(result: StudyAnalysis, scored: pd.DataFrame,
         res = between_arms(scored, outcomes, design.visits, endpoint=design.paired_visits[1],
                            covariates=plan.covariates, control=design.arms[0],
                            ci_level=options.ci_level, seed=options.seed, n_boot=options.n_boot)  # fmt: skip
-        res.table = _with_families(res.table, plan)
+        res.table = with_families(res.table, plan)
         result.arms = res
         result.notes += res.notes
         excl = res.exclusions
@@ -411,27 +385,6 @@ def _beyond_one_group(result: StudyAnalysis, scored: pd.DataFrame,
         result.notes += diary_notes
         ledger.append(diary_ledger)
     result.exclusions = _ledger(ledger, arm_of)
-
-
-def _rules(table: pd.DataFrame, plan: AnalysisPlan) -> pd.DataFrame:
-    """``table`` with ``multiplicity``: the rule of each row's family ("" for none)."""
-    rule = {f.name: f.multiplicity for f in plan.families}
-    return table.assign(multiplicity=table["family"].map(rule).fillna(""))
-
-
-def _with_families(table: pd.DataFrame, plan: AnalysisPlan) -> pd.DataFrame:
-    """The between-arm table with the plan's ``family`` and ``multiplicity`` (after
-    ``outcome``) and the ANCOVA p adjusted within the family at each visit, ``p_adjusted``
-    (after ``ancova_p``)."""
-    out = _rules(adjust_by_family(table, plan, p="ancova_p", by=["visit"]), plan)
-    order = []
-    for c in table.columns:
-        order.append(c)
-        if c == "outcome":
-            order += ["family", "multiplicity"]
-        elif c == "ancova_p":
-            order.append("p_adjusted")
-    return out[order]
 
 
 def _ledger(frames: list[pd.DataFrame], arm_of: pd.Series | None) -> pd.DataFrame:

@@ -22,7 +22,12 @@ __all__ = [
     "flow_counts",
     "lost_to_follow_up",
     "short_reason",
+    "imputed_reason",
+    "is_imputed",
 ]
+
+#: What a ledger reason of an imputed visit holds (see :func:`imputed_reason`).
+IMPUTED_MARK = "imputed (MI"
 
 
 @dataclass(frozen=True)
@@ -37,12 +42,15 @@ class VisitFlow:
 
 @dataclass(frozen=True)
 class OutcomeFlow:
-    """A primary outcome of one arm: analysed, excluded (with reasons: (reason, n) pairs)."""
+    """A primary outcome of one arm: analysed, excluded (with reasons: (reason, n) pairs), and
+    of the analysed, imputed (multiple imputation: who had which visit imputed)."""
 
     outcome: str
     analysed: int
     excluded: int
     reasons: tuple[tuple[str, int], ...] = ()
+    imputed: int = 0
+    imputed_reasons: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -85,6 +93,24 @@ def short_reason(reason: str) -> str:
     """
     parts = [p.split(" (", 1)[0].strip() for p in str(reason).split(";")]
     return "; ".join(dict.fromkeys(p for p in parts if p))
+
+
+def imputed_reason(visit: str, why: str = "") -> str:
+    """The ledger reason of a visit filled by multiple imputation: the participant is
+    analysed, not excluded (:func:`flow_counts` counts them apart).
+
+    Examples
+    --------
+    >>> imputed_reason("week6", "missing visit")
+    'week6 imputed (MI: missing visit)'
+    """
+    return f"{visit} {IMPUTED_MARK}: {why})" if why else f"{visit} {IMPUTED_MARK})"
+
+
+def is_imputed(reason: str) -> bool:
+    """True when every part of a ledger reason is an imputed visit (:func:`imputed_reason`)."""
+    parts = [p for p in str(reason).split(";") if p.strip()]
+    return bool(parts) and all(IMPUTED_MARK in p for p in parts)
 
 
 def _counted(reasons: pd.Series) -> tuple[tuple[str, int], ...]:
@@ -197,13 +223,18 @@ def flow_counts(
         for outcome in outcomes:
             rows = chosen[(chosen["outcome"].astype(str) == outcome)
                           & chosen["id"].astype(str).isin(member_set)]  # fmt: skip
-            per_id = rows.groupby(rows["id"].astype(str), sort=False)["reason"].first()
+            filled = rows["reason"].map(is_imputed).astype(bool)
+            per_id = rows[~filled].groupby(rows["id"].astype(str), sort=False)["reason"].first()
+            imp = rows[filled].groupby(rows["id"].astype(str), sort=False)["reason"].first()
+            imp = imp[~imp.index.isin(per_id.index)]
             outcome_flows.append(
                 OutcomeFlow(
                     outcome,
                     len(members) - len(per_id),
                     len(per_id),
                     _counted(per_id.map(short_reason)),
+                    len(imp),
+                    _counted(imp.map(short_reason)),
                 )  # fmt: skip
             )
         arm_flows.append(ArmFlow(label, len(members), tuple(visit_flows), tuple(outcome_flows)))

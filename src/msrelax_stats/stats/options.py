@@ -8,6 +8,7 @@ from os import PathLike
 from typing import Any, Literal
 
 from msrelax_stats.errors import Problem, StudyDataError
+from msrelax_stats.stats._plan_missing import MISSING_METHODS, MissingMethod, MissingPlan
 from msrelax_stats.stats.plan import AnalysisPlan, load_plan
 
 __all__ = ["AnalysisOptions", "MAX_N_BOOT"]
@@ -47,6 +48,15 @@ class AnalysisOptions:
         Read here (a path or dict becomes an :class:`AnalysisPlan`; its form is checked);
         :func:`~msrelax_stats.stats.analysis.analyse` checks it against the study and fills
         what it leaves out. Default: the documented default plan (docs/trial-analysis.md).
+    missing : {"complete", "mi", "mixed"}, optional
+        How missing outcome data are handled (``--missing``): complete cases only (the
+        paired and between-arm tables), or in addition the intention-to-treat analysis of
+        every participant with a scored visit, by multiple imputation (``"mi"``) or a mixed
+        model of every observed visit (``"mixed"``), with its sensitivity analyses
+        (:func:`msrelax_stats.stats.missing.analyze_missing`). Default: the plan's
+        ``missing.method``, else ``"complete"``; given here it overrides the plan's. The
+        number of imputations and their seed are the plan's ``missing.m`` (default 50) and
+        ``missing.seed`` (default ``seed``).
 
     Raises
     ------
@@ -71,6 +81,7 @@ class AnalysisOptions:
     control: str | None = None
     diary_days: int | None = None
     plan: AnalysisPlan | Mapping[str, Any] | str | PathLike[str] | None = None
+    missing: MissingMethod | None = None
 
     def __post_init__(self) -> None:
         problems = []
@@ -78,9 +89,14 @@ class AnalysisOptions:
             plan = load_plan(self.plan)  # StudyDataError naming the key
             if self.primary_test in ("t", "wilcoxon") and plan.primary_test != self.primary_test:
                 plan = replace(plan, primary_test=self.primary_test)
+            if self.missing in MISSING_METHODS and plan.missing is not None:
+                plan = replace(plan, missing=replace(plan.missing, method=self.missing))
             object.__setattr__(self, "plan", plan)
         if self.primary_test is None:
             object.__setattr__(self, "primary_test", self.plan.primary_test if self.plan else "t")
+        if self.missing is None:
+            method = self.missing_plan.method if self.plan and self.plan.missing else "complete"
+            object.__setattr__(self, "missing", method)
 
         def bad(name: str, rule: str) -> None:
             flag = "--" + name.replace("_", "-")
@@ -99,10 +115,21 @@ class AnalysisOptions:
             bad("n_boot", f"at most {MAX_N_BOOT:,}")
         if self.primary_test not in ("t", "wilcoxon"):
             bad("primary_test", "'t' or 'wilcoxon'")
+        if self.missing not in MISSING_METHODS:
+            bad("missing", "one of " + ", ".join(repr(m) for m in MISSING_METHODS))
         if self.diary_days is not None and (not _is_int(self.diary_days) or self.diary_days < 1):
             bad("diary_days", "an integer of at least 1")
         if problems:
             raise StudyDataError(problems)
+
+    @property
+    def missing_plan(self) -> MissingPlan:
+        """The missing-data method as used (this option over the plan's), ``m`` and ``seed``
+        (the plan's, else 50 and the analysis seed)."""
+        given = self.plan.missing if isinstance(self.plan, AnalysisPlan) else None
+        given = given or MissingPlan()
+        seed = self.seed if given.seed is None else given.seed
+        return MissingPlan(self.missing or given.method, given.m, seed)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dict (for ``results.json``)."""

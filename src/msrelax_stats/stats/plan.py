@@ -44,10 +44,12 @@ from msrelax_stats.errors import Problem, StudyDataError
 from msrelax_stats.instruments.registry import registry_of
 from msrelax_stats.stats._covariates import STRUCTURAL, baseline_covariates
 from msrelax_stats.stats._design_tables import study_visits
+from msrelax_stats.stats._plan_missing import MissingPlan, parse_missing
 from msrelax_stats.stats._plan_toml import plan_to_toml
 
 __all__ = [
     "AnalysisPlan",
+    "MissingPlan",
     "OutcomeFamily",
     "FAMILIES",
     "RULES",
@@ -69,7 +71,7 @@ DEFAULT_RULES: dict[str, Rule] = {"primary": "holm", "secondary": "holm", "explo
 #: The primary outcomes of the default plan (fatigue and sleep quality), when present.
 DEFAULT_PRIMARY = ("fss_mean", "psqi_global")
 PRIMARY_TESTS = ("t", "wilcoxon")
-_TOP_KEYS = ("endpoint", "covariates", "primary_test", "alpha", *FAMILIES)
+_TOP_KEYS = ("endpoint", "covariates", "primary_test", "alpha", "missing", *FAMILIES)
 
 
 @dataclass(frozen=True)
@@ -90,7 +92,8 @@ class AnalysisPlan:
     visit of the primary comparison (``None``: the last visit); ``covariates`` the baseline
     covariates; ``primary_test`` the paired within-group test named as primary (``"t"`` or
     ``"wilcoxon"``; in a two-arm study the primary test is the between-arm ANCOVA);
-    ``alpha`` the two-sided significance level; ``source`` where the plan came from
+    ``alpha`` the two-sided significance level; ``missing`` how missing outcome data are
+    handled (:class:`MissingPlan`; None: complete cases); ``source`` where the plan came from
     (``"default"``, ``"dict"`` or the file path).
     """
 
@@ -101,6 +104,7 @@ class AnalysisPlan:
     covariates: tuple[str, ...] = ()
     primary_test: Literal["t", "wilcoxon"] = "t"
     alpha: float = 0.05
+    missing: MissingPlan | None = None
     source: str = field(default="default", compare=False)
     filled: tuple[str, ...] = field(default=(), compare=False)
 
@@ -130,6 +134,8 @@ class AnalysisPlan:
             "primary_test": self.primary_test,
             "alpha": self.alpha,
         }
+        if self.missing is not None:
+            out["missing"] = self.missing.to_dict()
         for f in self.families:
             out[f.name] = {"outcomes": list(f.outcomes), "multiplicity": f.multiplicity}
         return {**out, "source": self.source, "filled": list(self.filled)}
@@ -220,9 +226,8 @@ def load_plan(source: AnalysisPlan | Mapping[str, Any] | str | PathLike[str]) ->
     alpha = data.get("alpha", 0.05)
     if isinstance(alpha, bool) or not isinstance(alpha, int | float) or not 0 < alpha < 1:
         problems.append(_problem("alpha", alpha, "must be a number between 0 and 1", file))
-    families = {
-        name: _family(name, data[name], file, problems) for name in FAMILIES if name in data
-    }
+    families = {n: _family(n, data[n], file, problems) for n in FAMILIES if n in data}
+    missing = parse_missing(data["missing"], file, problems) if "missing" in data else None
     seen: dict[str, str] = {}
     for fam in families.values():
         for outcome in fam.outcomes:
@@ -235,14 +240,8 @@ def load_plan(source: AnalysisPlan | Mapping[str, Any] | str | PathLike[str]) ->
         problems.append(_problem("primary", [], "must name at least one outcome", file))
     if problems:
         raise StudyDataError(problems)
-    return AnalysisPlan(
-        **families,
-        endpoint=endpoint,
-        covariates=covariates,
-        primary_test=test,
-        alpha=float(alpha),
-        source=origin,
-    )
+    return AnalysisPlan(**families, endpoint=endpoint, covariates=covariates, primary_test=test,
+                        alpha=float(alpha), missing=missing, source=origin)  # fmt: skip
 
 
 def default_plan(scored: pd.DataFrame, visits: Sequence[str] | None = None) -> AnalysisPlan:

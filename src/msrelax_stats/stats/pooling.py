@@ -215,9 +215,13 @@ def pool(
     m = q.size
     if m < 2:
         raise ValueError("pooling needs at least 2 imputations")
-    qbar = float(q.mean())
-    ubar = float(u.mean())
-    b = float(q.var(ddof=1))
+    # means and variance of the values shifted by the first imputation's (the same numbers,
+    # numerically steadier): with nothing missing every imputation is the data, and Q-bar,
+    # U-bar are then exactly the complete-data estimate and variance, B exactly 0
+    dq, du = q - q[0], u - u[0]
+    qbar = float(q[0] + dq.mean())
+    ubar = float(u[0] + du.mean())
+    b = float(dq.var(ddof=1))
     total = ubar + (1.0 + 1.0 / m) * b
     se = float(np.sqrt(total)) if total >= 0 else np.nan
     if not (np.isfinite(total) and total > 0):

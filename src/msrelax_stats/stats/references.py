@@ -70,6 +70,12 @@ METHOD_REFERENCES: tuple[Reference, ...] = (
     Reference("CONSORT 2010", "Schulz KF, Altman DG, Moher D; CONSORT Group. CONSORT 2010 "
               "statement: updated guidelines for reporting parallel group randomised trials. "
               "BMJ. 2010;340:c332."),
+    Reference("Rubin 1987", "Rubin DB. Multiple imputation for nonresponse in surveys. New York: "
+              "Wiley; 1987."),
+    Reference("van Buuren 2011", "van Buuren S, Groothuis-Oudshoorn K. mice: multivariate "
+              "imputation by chained equations in R. J Stat Softw. 2011;45(3):1-67."),
+    Reference("Barnard 1999", "Barnard J, Rubin DB. Small-sample degrees of freedom with "
+              "multiple imputation. Biometrika. 1999;86(4):948-955."),
     Reference("TREND 2004", "Des Jarlais DC, Lyles C, Crepaz N; TREND Group. Improving the "
               "reporting quality of nonrandomized evaluations of behavioral and public health "
               "interventions: the TREND statement. Am J Public Health. 2004;94(3):361-366."),
