@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from msrelax_stats.data import times
 from msrelax_stats.data import values as parse
 from msrelax_stats.errors import Problem
 from msrelax_stats.instruments.spec import InstrumentSpec
@@ -82,7 +83,7 @@ def _prepare_item(
 ) -> tuple[pd.Series, list[Problem], list[Problem]]:
     kind = spec.kind(item)
     low, high = spec.item_range(item)
-    if kind == "clock" and parse.is_canonical_clock(cells):
+    if kind == "clock" and times.is_canonical_clock(cells):
         return cells, [], []
     if kind in ("number", "minutes", "hours"):
         whole = spec.whole_numbers and kind == "number"
@@ -96,11 +97,12 @@ def _prepare_item(
         parsed = parse.parse_text(cells)
         return parsed.values, [], []
     if kind == "clock":
-        parsed = parse.parse_clock_times(
+        parsed = times.parse_clock_times(
             cells, column=where[0], participants=where[1], visits=where[2]
         )
         return parsed.values, parsed.problems, []
-    reader = parse.parse_hours if kind == "hours" else parse.parse_numbers
+    readers = {"hours": times.parse_hours, "minutes": times.parse_minutes}
+    reader = readers.get(kind, parse.parse_numbers)
     parsed = reader(cells, column=where[0], participants=where[1], visits=where[2])
     whole = spec.whole_numbers and kind == "number"
     unit = " minutes" if kind == "minutes" else ""

@@ -29,7 +29,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from msrelax_stats.data.values import clock_minutes
+from msrelax_stats.data.times import clock_minutes
 from msrelax_stats.instruments.engine import cutoff_flag, item_matrix, join_flags
 from msrelax_stats.instruments.spec import Cutoff, InstrumentSpec, Reference, Score
 
