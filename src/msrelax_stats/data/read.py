@@ -53,12 +53,7 @@ Rows and unnamed columns with no cell at all are dropped.
 
 from __future__ import annotations
 
-import codecs
-import csv
-import hashlib
-import io
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -66,7 +61,7 @@ import numpy as np
 import pandas as pd
 
 from msrelax_stats.data.columns import canonical_names, load_column_map
-from msrelax_stats.data.excel import read_sheet
+from msrelax_stats.data.files import MAX_FILE_BYTES, load_cells, sniff_delimiter
 from msrelax_stats.data.layout import ROW, check_keys, detect_layout, normalise_visits, wide_to_long
 from msrelax_stats.data.values import MISSING_MARKERS, factorize_text
 from msrelax_stats.errors import Problem, StudyDataError
@@ -74,12 +69,6 @@ from msrelax_stats.errors import Problem, StudyDataError
 __all__ = ["MAX_FILE_BYTES", "MISSING_MARKERS", "load_cells", "read_table", "sniff_delimiter"]
 
 _MARKERS = frozenset(MISSING_MARKERS)
-TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
-EXCEL_SUFFIXES = (".xlsx", ".xlsm")
-SUPPORTED = ".csv .tsv .txt .xlsx .sav .dta"
-_CONTROL = bytes(range(0, 9)) + bytes(range(14, 32))
-#: Largest input file read (larger ones are refused before they are loaded into memory).
-MAX_FILE_BYTES = 2**30
 
 
 def read_table(
@@ -294,182 +283,3 @@ def _is_code(s: pd.Series, numeric_codes: list[float], text_codes: set[str]) -> 
     as_text = s.astype(str)
     number = pd.to_numeric(as_text.str.replace(",", ".", regex=False), errors="coerce")
     return (s.notna() & (number.isin(numeric_codes) | as_text.isin(text_codes))).to_numpy()
-
-
-def load_cells(
-    path: Path,
-    name: str,
-    *,
-    sheet: str | int | None = None,
-    encoding: str | None = None,
-    has_id: Any = None,
-) -> tuple[pd.DataFrame, str, list[Problem], dict]:
-    """The cells of a data file under its header row, the SHA-256 of the bytes, notes, and
-    value labels (column -> code -> label; from ``.sav``/``.dta`` files only, else ``{}``).
-
-    The one reader of files by format, encoding and delimiter (module notes), shared by
-    :func:`read_table` and the practice diary (:func:`msrelax_stats.data.diary.read_diary`).
-    ``has_id(header_cells) -> bool`` tells which sheet of a workbook holds the data (default:
-    a column named ``id``).
-    """
-    if path.is_dir():
-        raise StudyDataError(Problem("is a directory, not a data file", file=name))
-    if not path.exists():
-        raise StudyDataError(Problem("file not found", file=name))
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise StudyDataError(
-            Problem(f"is {size:,} bytes, more than the {MAX_FILE_BYTES:,} read", file=name)
-        )
-    data = path.read_bytes()
-    digest = hashlib.sha256(data).hexdigest()
-    if not data.strip():
-        raise StudyDataError(Problem("file is empty", file=name))
-    suffix = path.suffix.lower()
-    if sheet is not None and suffix not in EXCEL_SUFFIXES:
-        raise StudyDataError(Problem("sheet= applies to .xlsx files only", file=name))
-    notes: list[Problem] = []
-    value_labels: dict[str, dict] = {}
-    if suffix in TEXT_SUFFIXES:
-        raw = _read_text(data, name, encoding, notes)
-    elif suffix in EXCEL_SUFFIXES:
-        if has_id is None:
-            has_id = lambda header: "id" in [str(h).strip().lower() for h in header]  # noqa: E731
-        cells, more = read_sheet(data, name, sheet, has_id)
-        notes += more
-        raw = _header_row(cells).infer_objects()
-    elif suffix in (".sav", ".dta"):
-        raw, value_labels = _read_stats(path, name, suffix, encoding)
-    else:
-        raise StudyDataError(
-            Problem(f"unsupported file type '{suffix}' (supported: {SUPPORTED})", file=name)
-        )
-    if raw.empty:
-        raise StudyDataError(Problem("has a header row but no data rows", file=name))
-    return raw, digest, notes, value_labels
-
-
-def _decode(data: bytes, name: str, encoding: str | None, notes: list[Problem]) -> str:
-    if encoding is not None:
-        try:
-            return data.decode(encoding)
-        except (UnicodeDecodeError, LookupError) as exc:
-            raise StudyDataError(
-                Problem(f"cannot be decoded as {encoding}: {exc}", file=name)
-            ) from exc
-    marked = "utf-8-sig" if data.startswith(codecs.BOM_UTF8) else None
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        marked = "utf-16"
-    if marked is not None:
-        try:
-            return data.decode(marked)
-        except UnicodeDecodeError as exc:
-            raise StudyDataError(
-                Problem(
-                    f"starts with a {marked.upper()[:6].rstrip('-')} byte-order mark but is not valid: {exc}",
-                    file=name,
-                )
-            ) from exc
-    if any(byte in _CONTROL for byte in set(data[:65536])):
-        raise StudyDataError(
-            Problem(f"is not a text table (binary content); supported: {SUPPORTED}", file=name)
-        )
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        text, used = data.decode("cp1254"), "cp1254"
-    except UnicodeDecodeError:  # the 5 bytes cp1254 leaves undefined
-        text, used = data.decode("latin-1"), "latin-1"
-    notes.append(Problem(f"not UTF-8; decoded as {used}", file=name))
-    return text
-
-
-def _check_nul(text: str, name: str) -> None:
-    """A NUL character anywhere is an error naming its line (no table cell holds one)."""
-    at = text.find("\x00")
-    if at >= 0:
-        line = text.count("\n", 0, at) + 1
-        raise StudyDataError(
-            Problem(f"line {line} holds a NUL byte (\\x00): not a text table", file=name)
-        )
-
-
-def sniff_delimiter(text: str) -> str:
-    """The delimiter (``,`` ``;`` or tab) splitting the first lines into equal field counts.
-
-    Examples
-    --------
-    >>> sniff_delimiter("id;psqi_4\\nP01;6,5\\n")
-    ';'
-    """
-    lines = _first_lines(text, 50)
-    best, best_fields = ",", 1
-    longest = max((len(line) for line in lines), default=0)
-    for delimiter in ("\t", ";", ","):
-        with _field_size_limit(longest + 1):  # a cell (or header) may be longer than 128 KiB
-            counts = {len(row) for row in csv.reader(lines, delimiter=delimiter)}
-        if len(counts) == 1 and (fields := counts.pop()) > best_fields:
-            best, best_fields = delimiter, fields
-    if best_fields == 1 and lines:
-        header = lines[0]
-        best = max(("\t", ";", ","), key=header.count)
-    return best
-
-
-@contextmanager
-def _field_size_limit(size: int) -> Iterator[None]:
-    """The csv module's field-size limit raised to ``size`` for the block (default 128 KiB)."""
-    previous = csv.field_size_limit()
-    csv.field_size_limit(max(previous, size))
-    try:
-        yield
-    finally:
-        csv.field_size_limit(previous)
-
-
-def _first_lines(text: str, count: int) -> list[str]:
-    """The first ``count`` non-blank lines of ``text.splitlines()``, splitting only its head."""
-    size = 1 << 16
-    while True:
-        lines = [line for line in text[:size].splitlines() if line.strip()]
-        if size >= len(text) or len(lines) > count:  # only the last line of a head is cut
-            return lines[:count]
-        size *= 4
-
-
-def _read_text(data: bytes, name: str, encoding, notes) -> pd.DataFrame:
-    text = _decode(data, name, encoding, notes)
-    _check_nul(text, name)
-    try:
-        cells = pd.read_csv(
-            io.BytesIO(text.encode("utf-8")),  # the same text; pandas reads bytes 3x faster
-            sep=sniff_delimiter(text),
-            header=None,
-            dtype=object,
-            na_filter=False,
-            skip_blank_lines=True,
-            encoding="utf-8",
-        )
-    except (pd.errors.ParserError, csv.Error) as exc:
-        detail = " ".join(str(exc).split())  # pandas' message ends in a newline
-        raise StudyDataError(Problem(f"cannot be read as a table: {detail}", file=name)) from exc
-    return _header_row(cells)
-
-
-def _header_row(cells: pd.DataFrame) -> pd.DataFrame:
-    body = cells.iloc[1:].reset_index(drop=True).astype(object)
-    body.columns = ["" if pd.isna(v) else str(v) for v in cells.iloc[0]]
-    return body
-
-
-def _read_stats(path: Path, name: str, suffix: str, encoding) -> tuple[pd.DataFrame, dict]:
-    import pyreadstat
-
-    reader = pyreadstat.read_sav if suffix == ".sav" else pyreadstat.read_dta
-    try:
-        frame, meta = reader(str(path), apply_value_formats=False, encoding=encoding)
-    except pyreadstat.ReadstatError as exc:
-        raise StudyDataError(Problem(f"is not a readable {suffix} file: {exc}", file=name)) from exc
-    return frame, dict(meta.variable_value_labels)
