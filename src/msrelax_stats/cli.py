@@ -8,6 +8,7 @@ imported only by the commands that need them, so ``--help`` and ``validate`` sta
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import gc
 import importlib
 import sys
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from msrelax_stats import __version__
+from msrelax_stats.cli_map import add_map_command, cmd_map
 from msrelax_stats.cli_safety import (
     SafeParser,
     check_instrument_names,
@@ -72,6 +74,8 @@ def _add_reading_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--sheet", help="worksheet of an .xlsx file (name or 0-based index)")
     parser.add_argument("--encoding", help="text encoding of a CSV file (default: detected)")
+    parser.add_argument("--item-coding", metavar="CODINGS", help="codes the export used for an "
+                        "instrument's answers, e.g. psqi=1-4 (Qualtrics numbers choices from 1)")  # fmt: skip
 
 
 def _add_scoring_options(parser: argparse.ArgumentParser) -> None:
@@ -194,6 +198,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Check a study file; exit 0 when clean, else list every problem (exit 2).",
     )
     _add_reading_options(validate)
+    validate.add_argument("--instrument-spec", metavar="FILE", action="append", default=[],
+                          help="TOML file defining a custom instrument (repeatable)")  # fmt: skip
+    add_map_command(commands)
 
     plan = commands.add_parser(
         "plan",
@@ -223,9 +230,13 @@ def _read_options(args: argparse.Namespace) -> Any:
     sheet: str | int | None = args.sheet
     if isinstance(sheet, str) and sheet.isdigit():
         sheet = int(sheet)
+    from msrelax_stats.data.columns import parse_item_coding
+
     visits, codes = _split(args.visits), _missing_codes(args.missing_codes)
+    coding = parse_item_coding(args.item_coding) if args.item_coding else None
     return ReadOptions(layout=args.layout, column_map=args.column_map, visits=visits,
-                       sheet=sheet, missing_codes=codes, encoding=args.encoding)  # fmt: skip
+                       sheet=sheet, missing_codes=codes, encoding=args.encoding,
+                       item_coding=coding)  # fmt: skip
 
 
 def _scoring_options(args: argparse.Namespace) -> Any:
@@ -262,13 +273,19 @@ def _scoring_kwargs(args: argparse.Namespace) -> dict[str, Any]:
 def _cmd_validate(args: argparse.Namespace) -> int:
     from msrelax_stats.study import read_study
 
-    study = read_study(args.data, _read_options(args))
+    study = read_study(args.data, _read_options(args), custom=args.instrument_spec)
     meta = study.attrs.get("msrelax", {})
     n_ids = study["id"].nunique()
     print(terminal_text(
         f"{args.data}: OK, {n_ids} participants, {len(study)} rows, "
         f"visits {', '.join(map(str, study['time'].cat.categories))} ({meta.get('layout')} layout)"
     ))  # fmt: skip
+    print("columns used (your column -> canonical column):")
+    for original, canonical in meta.get("columns", []):
+        print(terminal_text(f"  {original} -> {canonical}"))
+    for row in meta.get("excluded", []):
+        print(terminal_text(f"excluded: participant {row['id']}, visit {row['visit']}: "
+                            f"{row['reason']}"))  # fmt: skip
     for note in meta.get("notes", []):
         print(f"note: {_note_text(note)}")
     return 0
@@ -285,8 +302,10 @@ def _cmd_score(args: argparse.Namespace) -> int:
     from msrelax_stats.output_folder import input_files, write_new_file, write_table
     from msrelax_stats.study import read_study
 
-    study = read_study(args.data, _read_options(args))
-    scored = score(study, **_scoring_options(args).kwargs())
+    scoring = _scoring_options(args)
+    read = dataclasses.replace(_read_options(args), single_visit=True)  # one visit scores too
+    study = read_study(args.data, read, custom=[*scoring.custom, *(scoring.instruments or ())])
+    scored = score(study, **scoring.kwargs())
     inputs = input_files(args.data, args.column_map, args.instrument_spec, _split(args.instruments))
     write_new_file(Path(args.out), lambda path: write_table(scored, path), protect=inputs,
                    force=args.force)  # fmt: skip
@@ -392,6 +411,7 @@ _COMMANDS = {
     "validate": _cmd_validate,
     "plan": _cmd_plan,
     "sample": _cmd_sample,
+    "map": cmd_map,
 }
 
 

@@ -54,15 +54,18 @@ Rows and unnamed columns with no cell at all are dropped.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from msrelax_stats.data.columns import canonical_names, load_column_map
+from msrelax_stats.data.columns import canonical_names, load_column_map, normalise_name
+from msrelax_stats.data.exports import qualtrics_exclusions, qualtrics_header_rows, redcap_events
 from msrelax_stats.data.files import MAX_FILE_BYTES, load_cells, sniff_delimiter
 from msrelax_stats.data.layout import ROW, check_keys, detect_layout, normalise_visits, wide_to_long
+from msrelax_stats.data.recognise import NO_ITEMS, closest_items
 from msrelax_stats.data.values import MISSING_MARKERS, factorize_text
 from msrelax_stats.errors import Problem, StudyDataError
 
@@ -80,6 +83,8 @@ def read_table(
     sheet: str | int | None = None,
     missing_codes: Sequence[Any] | None = None,
     encoding: str | None = None,
+    known: Mapping[str, str] | None = None,
+    single_visit: bool = False,
 ) -> pd.DataFrame:
     """Read a study file (or DataFrame) into the canonical long table.
 
@@ -101,6 +106,14 @@ def read_table(
         Codes meaning "missing" (e.g. ``[-99, 999]``); default: the column map's, else none.
     encoding : str, optional
         Force the text encoding of a delimited file (default: detected, see module notes).
+    known : mapping, optional
+        The item and score columns of the instruments (spelling -> canonical column; from
+        :func:`msrelax_stats.instruments.registry.recognised_columns`): columns spelt as real
+        exports spell them are recognised (:mod:`msrelax_stats.data.recognise`), and a file
+        with none of them is an error (``no questionnaire items recognised``).
+    single_visit : bool
+        A file with no visit information is one visit (``score`` of a single-visit file):
+        the table has no ``time`` column, ``layout`` is ``"single visit"``, ``visits`` empty.
 
     Returns
     -------
@@ -108,7 +121,11 @@ def read_table(
         One row per participant per visit: ``id`` (text), ``time`` (ordered Categorical),
         ``group`` (text, when present), then the other columns in file order. Rows sorted
         by first appearance of the id, then visit. ``df.attrs["msrelax"]`` holds ``source``,
-        ``sha256`` (of the file bytes), ``layout``, ``visits`` and ``notes``.
+        ``sha256`` (of the file bytes), ``layout``, ``visits``, ``notes``, ``columns``
+        (``[your column, canonical column]`` of every column used), ``excluded`` (rows left
+        out while reading: Qualtrics previews, tests, spam and unfinished responses, REDCap
+        repeating-instrument rows; ``id``, ``visit``, ``reason``) and ``value_labels`` of the
+        item columns of a ``.sav``/``.dta`` file (:mod:`msrelax_stats.data.exports`).
 
     Raises
     ------
@@ -131,7 +148,8 @@ def read_table(
     [['007', 'pre', '5'], ['007', 'post', '3']]
     """
     cmap = load_column_map(column_map)
-    labels = normalise_visits(visits if visits is not None else cmap.visits)
+    given = visits if visits is not None else cmap.visits
+    labels = normalise_visits(given)
     codes = list(missing_codes if missing_codes is not None else cmap.missing_codes or [])
     if isinstance(source, pd.DataFrame):
         name, digest, notes, value_labels = None, None, [], {}
@@ -147,26 +165,87 @@ def read_table(
         raw, digest, notes, value_labels = load_cells(
             Path(source), name, sheet=sheet, encoding=encoding, has_id=has_id
         )
+    read = _Read(
+        name, cmap, labels, given is not None, layout, codes, value_labels, known, single_visit
+    )
     try:
-        table, more = _canonical(raw, name, cmap, labels, layout, codes, value_labels)
+        table, more = _canonical(raw, read)
     except StudyDataError as exc:
         raise (exc if name is None else exc.with_file(name)) from None
     table.attrs["msrelax"] = {
         "source": "<DataFrame>" if name is None else name,
         "sha256": digest,
         "layout": more.pop(),
-        "visits": labels,
+        "visits": read.labels,
         "notes": [p.to_dict() for p in notes + more],
+        "columns": read.used,
+        "excluded": read.excluded,
+        "value_labels": read.item_labels,
+        "item_coding": {k: list(v) for k, v in (cmap.item_coding or {}).items()},
     }
     return table
 
 
-def _canonical(raw, name, cmap, labels, layout, codes, value_labels) -> tuple[pd.DataFrame, list]:
-    names, problems, notes = canonical_names(list(raw.columns), cmap, file=name)
+@dataclass
+class _Read:
+    """What one reading of a file knows and finds (filled in by :func:`_canonical`)."""
+
+    name: str | None
+    cmap: Any
+    labels: list[str]
+    visits_given: bool
+    layout: str | None
+    codes: list[Any]
+    value_labels: dict
+    known: Mapping[str, str] | None
+    single_visit: bool = False
+    used: list[list[str]] = field(default_factory=list)
+    excluded: list[dict] = field(default_factory=list)
+    item_labels: dict = field(default_factory=dict)
+
+
+def _no_items(originals: list[Any], table: pd.DataFrame, read: _Read) -> list[Problem]:
+    """No questionnaire item or score column in the table read: a problem naming the columns
+    that look most like item columns."""
+    targets = set(read.known.values()) if read.known else set()
+    if read.known is None or any(c in targets or c.startswith("nrs_") for c in table.columns):
+        return []
+    keys = ("id", "time", "group")
+    closest = closest_items([c for c in originals if normalise_name(c) not in keys], targets)
+    hint = f" ({'; '.join(closest)})" if closest else ""
+    return [Problem(f"{NO_ITEMS}{hint}: pass --column-map or rename the columns "
+                    "(python -m msrelax_stats map DATA writes a column map to edit)",
+                    file=read.name)]  # fmt: skip
+
+
+def _recognised(raw: pd.DataFrame, names: list[str], read: _Read) -> list[Problem]:
+    """Columns used (``read.used``) and the value labels of item columns."""
+    targets = set(read.known.values()) if read.known else set()
+    keys = {"id", "time", "group"}
+    read.used = [[str(o), n] for o, n in zip(raw.columns, names, strict=True)
+                 if n in keys or n in targets or n.startswith("nrs_")]  # fmt: skip
+    read.item_labels = {n: {float(k): str(v) for k, v in read.value_labels[o].items()
+                            if isinstance(k, int | float)}
+                        for o, n in zip(raw.columns, names, strict=True)
+                        if n in targets and o in read.value_labels}  # fmt: skip
+    return []
+
+
+def _canonical(raw: pd.DataFrame, read: _Read) -> tuple[pd.DataFrame, list]:
+    name, labels, layout = read.name, read.labels, read.layout
+    originals = [str(c) for c in raw.columns]
+    names, problems, notes = canonical_names(list(raw.columns), read.cmap, file=name,
+                                             known=read.known)  # fmt: skip
     time_labels = next(
-        (value_labels.get(c) for c, n in zip(raw.columns, names, strict=True) if n == "time"), None
+        (read.value_labels.get(c) for c, n in zip(raw.columns, names, strict=True) if n == "time"),
+        None,
     )
-    raw = _clean_cells(raw, names, codes)
+    raw, skipped = qualtrics_header_rows(raw, names)
+    if skipped:
+        notes.append(Problem(f"{skipped} Qualtrics header row{'s' if skipped > 1 else ''} under "
+                             "the column names skipped (question text, ImportId)", file=name))  # fmt: skip
+    problems += _recognised(raw, names, read)
+    raw = _clean_cells(raw, names, read.codes)
     keep = [n != "" or raw.iloc[:, i].notna().any() for i, n in enumerate(names)]
     problems += [
         Problem("a column without a name holds data", column=f"#{i + 1}", file=name)
@@ -178,6 +257,14 @@ def _canonical(raw, name, cmap, labels, layout, codes, value_labels) -> tuple[pd
         raw = raw.loc[rows, keep]
     if raw.empty:
         problems.append(Problem("has no data rows (only empty cells)", file=name))
+    elif not problems:  # REDCap events and Qualtrics statuses (names are unique now)
+        raw, events, excluded, more = redcap_events(raw, read.visits_given, file=name)
+        raw, dropped = qualtrics_exclusions(raw)
+        read.excluded, notes = excluded + dropped, notes + more
+        if events is not None:
+            labels = read.labels = normalise_visits(events)
+        if "redcap_event_name" in raw.columns:
+            read.used.append(["redcap_event_name", "time" + (", group" * ("group" in raw))])
     found = detect_layout(list(raw.columns), labels, layout)
     if "id" not in raw.columns:
         problems.append(
@@ -187,6 +274,10 @@ def _canonical(raw, name, cmap, labels, layout, codes, value_labels) -> tuple[pd
                 file=name,
             )
         )
+    single = found is None and read.single_visit and "time" not in raw.columns
+    if single:  # one visit: keys checked as if at one visit, the time column dropped after
+        raw = raw.assign(time=labels[0])
+        found = "long"
     if found is None or (found == "long" and "time" not in raw.columns):
         suffixes = ", ".join("_" + v for v in labels)
         problems.append(
@@ -213,6 +304,15 @@ def _canonical(raw, name, cmap, labels, layout, codes, value_labels) -> tuple[pd
     table, more = check_keys(raw, labels, file=name, time_labels=time_labels)
     if problems + more:
         raise StudyDataError(problems + more)
+    if found == "wide":  # the columns used, by their base names
+        read.used = [[o, n] for o, n in zip(originals, names, strict=True)
+                     if n in table.columns or n in ("id", "group")]  # fmt: skip
+    missing_items = _no_items(originals, table, read)
+    if missing_items:
+        raise StudyDataError(missing_items)
+    if single:
+        table = table.drop(columns="time")
+        read.labels, found = [], "single visit"
     text = [c for c in table.columns if isinstance(table[c].dtype, pd.StringDtype)]
     table[text] = table[text].astype(object)  # text columns are object, as the contract says
     return table, notes + [found]

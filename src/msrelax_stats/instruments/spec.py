@@ -123,6 +123,14 @@ class InstrumentSpec:
     it to be answered (PSFS severity needs a frequency > 0); ``whole_numbers`` makes a
     non-integer Likert answer an input error; ``dynamic_items`` takes the items from the
     columns present (the 0-10 NRS ratings ``nrs_<name>``, each its own score).
+
+    ``column_aliases`` maps the item names of public exports to items (the REDCap Shared
+    Library PSQI's ``5othera`` is item ``5j``; Qualtrics' matrix ``5_1`` is ``5a``);
+    ``choices`` holds the published answer wording of an item, lowest code first, so a file
+    exporting the choice texts is recoded to the codes (``"Fairly good"`` is 1);
+    ``check_coding`` (for a lowest code of 0) makes a file in which no answer is 0 an error
+    (:mod:`msrelax_stats.instruments.coding`): off where no 0 is a plausible study (PSFS
+    in a trial that enrols people with spasms, NRS ratings).
     """
 
     name: str
@@ -150,6 +158,9 @@ class InstrumentSpec:
     requires_positive: dict[str, str] = field(default_factory=dict)
     whole_numbers: bool = True
     dynamic_items: bool = False
+    column_aliases: dict[str, str] = field(default_factory=dict)
+    check_coding: bool = True
+    choices: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def column(self, item: str) -> str:
         """Column name of ``item`` (``"fss"``, ``"3"`` -> ``"fss_3"``)."""
@@ -190,6 +201,13 @@ class InstrumentSpec:
     @property
     def item_columns(self) -> tuple[str, ...]:
         return tuple(self.column(item) for item in self.items)
+
+    def coded_items(self) -> tuple[str, ...]:
+        """The items answered by choosing a code (kind ``"number"``, the spec's own range):
+        the ones an export may number differently (Qualtrics numbers choices from 1)."""
+        return tuple(
+            i for i in self.items if self.kind(i) == "number" and i not in self.item_ranges
+        )
 
     def kind(self, item: str) -> ItemKind:
         return self.item_kinds.get(item, "number")
