@@ -298,3 +298,17 @@ def test_score_of_a_single_visit_file(canonical, tmp_path, capsys):
     scored = pd.read_csv(out, dtype={"id": str})
     direct = score(canonical[canonical["time"] == "pre"].drop(columns="time"))
     np.testing.assert_allclose(scored["psqi_global"], direct["psqi_global"])
+
+
+def test_the_methods_paragraph_states_the_item_coding(canonical, tmp_path, capsys):
+    path = tmp_path / "qualtrics.csv"
+    path.write_text(qualtrics_text(canonical, text_choices=False), encoding="utf-8")
+    out = tmp_path / "results"
+    code = main(["analyze", str(path), "--out", str(out), "--n-boot", "200",
+                 "--item-coding", "psqi=1-4"])  # fmt: skip
+    assert code == 0, capsys.readouterr().err
+    report = (out / "report.html").read_text("utf-8")
+    assert "PSQI items exported as 1-4 were recoded to 0-3 before scoring." in report
+    ledger = pd.read_csv(out / "exclusions.csv", dtype=str, keep_default_na=False)
+    reading = ledger[ledger["reason"].str.contains("Qualtrics")]
+    assert sorted(reading["id"]) == ["P90", "P91"]
