@@ -160,7 +160,8 @@ def _repeating(table: pd.DataFrame, file: str | None) -> tuple[pd.DataFrame, lis
             reasons = ("REDCap repeating instrument '" + repeat[rows].astype(str) +
                        "' row: not a questionnaire visit")  # fmt: skip
             excluded = _records(table[rows], reasons)
-            notes.append(Problem(f"{int(rows.sum())} rows of repeating instruments left out "
-                                 "(not questionnaire visits)", file=file))  # fmt: skip
+            n = int(rows.sum())
+            notes.append(Problem(f"{n} row{'s' if n > 1 else ''} of repeating instruments left "
+                                 "out (not questionnaire visits)", file=file))  # fmt: skip
             table = table[~rows]
     return table, excluded, notes
