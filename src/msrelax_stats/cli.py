@@ -18,9 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from msrelax_stats import __version__
-from msrelax_stats.cli_map import add_map_command, cmd_map
+from msrelax_stats.cli_inspect import add_map_command, add_validate_command, cmd_map, cmd_validate
 from msrelax_stats.cli_safety import (
     SafeParser,
+    attach_values,
     check_instrument_names,
     command_guard,
     print_error,
@@ -192,14 +193,7 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--force", action="store_true", help="replace an existing --out file "
                        "(never an input file)")  # fmt: skip
 
-    validate = commands.add_parser(
-        "validate",
-        help="check a study file and list every problem",
-        description="Check a study file; exit 0 when clean, else list every problem (exit 2).",
-    )
-    _add_reading_options(validate)
-    validate.add_argument("--instrument-spec", metavar="FILE", action="append", default=[],
-                          help="TOML file defining a custom instrument (repeatable)")  # fmt: skip
+    add_validate_command(commands, _add_reading_options)
     add_map_command(commands)
 
     plan = commands.add_parser(
@@ -268,33 +262,6 @@ def _scoring_kwargs(args: argparse.Namespace) -> dict[str, Any]:
     if psqi:
         kwargs["psqi"] = psqi
     return kwargs
-
-
-def _cmd_validate(args: argparse.Namespace) -> int:
-    from msrelax_stats.study import read_study
-
-    study = read_study(args.data, _read_options(args), custom=args.instrument_spec)
-    meta = study.attrs.get("msrelax", {})
-    n_ids = study["id"].nunique()
-    print(terminal_text(
-        f"{args.data}: OK, {n_ids} participants, {len(study)} rows, "
-        f"visits {', '.join(map(str, study['time'].cat.categories))} ({meta.get('layout')} layout)"
-    ))  # fmt: skip
-    print("columns used (your column -> canonical column):")
-    for original, canonical in meta.get("columns", []):
-        print(terminal_text(f"  {original} -> {canonical}"))
-    for row in meta.get("excluded", []):
-        print(terminal_text(f"excluded: participant {row['id']}, visit {row['visit']}: "
-                            f"{row['reason']}"))  # fmt: skip
-    for note in meta.get("notes", []):
-        print(f"note: {_note_text(note)}")
-    return 0
-
-
-def _note_text(note: dict[str, Any]) -> str:
-    from msrelax_stats.errors import Problem
-
-    return str(Problem(**note))
 
 
 def _cmd_score(args: argparse.Namespace) -> int:
@@ -408,30 +375,11 @@ def _cmd_sample(args: argparse.Namespace) -> int:
 _COMMANDS = {
     "analyze": _cmd_analyze,
     "score": _cmd_score,
-    "validate": _cmd_validate,
+    "validate": lambda args: cmd_validate(args, _read_options(args)),
     "plan": _cmd_plan,
     "sample": _cmd_sample,
     "map": cmd_map,
 }
-
-
-# Options whose value may begin with "-" (``--missing-codes -99,999``): argparse would take such
-# a value for an option, so it is attached as ``--missing-codes=-99,999`` before parsing.
-_VALUE_MAY_START_WITH_DASH = ("--missing-codes", "--visits", "--outcomes", "--instruments")
-
-
-def _attach_values(argv: Sequence[str]) -> list[str]:
-    out: list[str] = []
-    items = list(argv)
-    i = 0
-    while i < len(items):
-        if items[i] in _VALUE_MAY_START_WITH_DASH and i + 1 < len(items):
-            out.append(f"{items[i]}={items[i + 1]}")
-            i += 2
-        else:
-            out.append(items[i])
-            i += 1
-    return out
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -441,7 +389,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ``sys.argv`` and treats this process as the command, which ends when ``main`` returns.
     """
     program = argv is None
-    argv = _attach_values(sys.argv[1:] if argv is None else argv)
+    argv = attach_values(sys.argv[1:] if argv is None else argv)
     args = build_parser().parse_args(argv)  # usage errors exit with status 2
     try:
         with command_guard() as stopped:  # SIGINT/SIGTERM unwind; warnings one line

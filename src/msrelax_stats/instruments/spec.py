@@ -124,13 +124,9 @@ class InstrumentSpec:
     non-integer Likert answer an input error; ``dynamic_items`` takes the items from the
     columns present (the 0-10 NRS ratings ``nrs_<name>``, each its own score).
 
-    ``column_aliases`` maps the item names of public exports to items (the REDCap Shared
-    Library PSQI's ``5othera`` is item ``5j``; Qualtrics' matrix ``5_1`` is ``5a``);
-    ``choices`` holds the published answer wording of an item, lowest code first, so a file
-    exporting the choice texts is recoded to the codes (``"Fairly good"`` is 1);
-    ``check_coding`` (for a lowest code of 0) makes a file in which no answer is 0 an error
-    (:mod:`msrelax_stats.instruments.coding`): off where no 0 is a plausible study (PSFS
-    in a trial that enrols people with spasms, NRS ratings).
+    ``column_aliases``: item names of public exports (REDCap's PSQI ``5othera`` is ``5j``);
+    ``choices``: an item's published answer wording, lowest code first (choice texts are
+    recoded); ``check_coding``: a file with no 0 answer is an error (module ``coding``).
     """
 
     name: str
@@ -203,8 +199,7 @@ class InstrumentSpec:
         return tuple(self.column(item) for item in self.items)
 
     def coded_items(self) -> tuple[str, ...]:
-        """The items answered by choosing a code (kind ``"number"``, the spec's own range):
-        the ones an export may number differently (Qualtrics numbers choices from 1)."""
+        """Items answered by a code in the spec's range (an export may number them from 1)."""
         return tuple(
             i for i in self.items if self.kind(i) == "number" and i not in self.item_ranges
         )
