@@ -125,7 +125,9 @@ def row_command(command: str, n: int, repeats: int, quick: bool, notes: list[str
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "scored.csv"
         args = ["msrelax_stats", command, str(data)] + (
-            ["--out", str(out)] if command == "score" else []
+            # --force: from the second run on, scored.csv is there (a file is never replaced
+            # without it)
+            ["--out", str(out), "--force"] if command == "score" else []
         )
         floor_args = ["validate", str(data)]
         if command == "score":

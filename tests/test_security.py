@@ -28,10 +28,10 @@ from markdown_it import MarkdownIt
 
 from msrelax_stats.cli import main
 from msrelax_stats.data.read import MISSING_MARKERS
-from msrelax_stats.data.safe import inert_cell, terminal_text
+from msrelax_stats.data.safe import NUMBERS_ONLY, inert_cell, terminal_text
 from msrelax_stats.errors import Problem
 from msrelax_stats.pipeline import analyze, write_table
-from msrelax_stats.report.tables import to_csv, to_html, to_latex, to_markdown
+from msrelax_stats.report.formats import to_csv, to_html, to_latex, to_markdown
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "src" / "msrelax_stats"
@@ -399,7 +399,8 @@ def test_analyze_writes_hostile_ids_and_labels_as_text(tmp_path_factory, monkeyp
     for path in out.glob("*.csv"):
         with open(path, encoding="utf-8", newline="") as handle:
             cells = [cell for row in csv.reader(handle) for cell in row]
-        live = [c for c in cells if c.startswith(FORMULA_START + ("\t", "\r")) and not is_number(c)]
+        live = [c for c in cells if c.startswith(FORMULA_START + ("\t", "\r"))
+                and not is_number(c) and not NUMBERS_ONLY.fullmatch(c)]  # fmt: skip
         assert live == [], path.name
     exclusions = pd.read_csv(out / "exclusions.csv", dtype=str, keep_default_na=False)
     assert inert_cell(excluded) in set(exclusions["id"])
@@ -411,7 +412,9 @@ def test_latex_table_of_hostile_text_compiles_and_runs_nothing(tmp_path):
               "\\write18{touch pwned}", "}{\\end{document}"]  # fmt: skip
     table = pd.DataFrame({"Group": labels, "p": ["< .001"] * len(labels)})
     body = to_latex(table, caption="Hostile \\caption{x}")
-    document = "\\documentclass{article}\\usepackage{booktabs}\\begin{document}\n" + body
+    # the packages the file's first lines name (booktabs, graphicx, rotating)
+    document = ("\\documentclass{article}\\usepackage{booktabs,graphicx,rotating}"
+                "\\begin{document}\n" + body)  # fmt: skip
     (tmp_path / "t.tex").write_text(document + "\\end{document}\n", encoding="utf-8")
     done = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error",
                            "-no-shell-escape", "t.tex"], cwd=tmp_path, capture_output=True,

@@ -1,4 +1,4 @@
-"""Table 2 and its writers (msrelax_stats.report.tables) and the APA number formatting.
+"""Table 2 (msrelax_stats.report.tables) and its writers (report.formats) and the APA number formatting.
 
 Expected strings are hand-formatted from the input rows below by the rules written beside
 each test (APA 7th ed. 6.36 for p; rounding half-even of Python's format for the rest).
@@ -18,16 +18,10 @@ import pytest
 from statistics_columns import STATISTICS_MD as COLUMNS
 
 import msrelax_stats as mrs
+from msrelax_stats.data.safe import latex_escape
 from msrelax_stats.figures._format import fmt_ci, fmt_num, fmt_p
-from msrelax_stats.report.tables import (
-    latex_cell,
-    latex_escape,
-    table2,
-    to_csv,
-    to_html,
-    to_latex,
-    to_markdown,
-)
+from msrelax_stats.report.formats import latex_cell, to_csv, to_html, to_latex, to_markdown
+from msrelax_stats.report.tables import table2
 
 
 def results_table() -> pd.DataFrame:

@@ -10,10 +10,9 @@ import numpy as np
 import pytest
 from paired_reference import EXPECTED, ROWS, RTOL, pairs
 
+from msrelax_stats.stats.hodges_lehmann import _ShiftedStatistic, hodges_lehmann
 from msrelax_stats.stats.wilcoxon import (
     _normal_z,
-    _ShiftedStatistic,
-    hodges_lehmann,
     sign_test,
     signrank_pmf,
     wilcoxon_signed_rank,

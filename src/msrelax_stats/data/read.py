@@ -331,49 +331,44 @@ def _rows_with_data(raw: pd.DataFrame) -> np.ndarray:
 def _clean_cells(raw: pd.DataFrame, names: list[str], codes: Sequence[Any]) -> pd.DataFrame:
     """Strip text, turn markers and missing codes into NaN; text columns get object dtype.
 
-    Columns are handled by position (names may clash: that is reported by the caller). The
-    text columns are cleaned as one flat column (a file of 10,000 columns costs one pass, not
-    10,000), each distinct text once and the result broadcast to its cells; the numeric ones
-    (spreadsheets, SPSS) as one flat column too.
+    Columns are handled by position (names may clash: that is reported by the caller). A
+    column of text only (every column of a text file) is cleaned once per distinct text and
+    the result broadcast to its cells; other columns (spreadsheet and SPSS numbers, Excel
+    times) cell by cell.
     """
     numeric_codes = pd.to_numeric(pd.Series(list(codes), dtype=object), errors="coerce")
     numeric_codes = numeric_codes.dropna().astype(float).tolist()
     text_codes = {str(c).strip() for c in codes}
-    n_rows = len(raw)
-    textual = [not pd.api.types.is_numeric_dtype(raw.iloc[:, i])
-               or pd.api.types.is_bool_dtype(raw.iloc[:, i]) for i in range(raw.shape[1])]  # fmt: skip
-    out: dict[int, pd.Series] = {}
-    for text_block in (True, False):
-        where = [i for i, is_text in enumerate(textual) if is_text == text_block]
-        if not where:
+    out = []
+    for i, name in enumerate(names):
+        s = raw.iloc[:, i]
+        use_codes = bool(codes) and name not in ("id", "time")
+        if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
+            if use_codes:  # numbers keep their dtype (int becomes float with a NaN)
+                s = s.mask(_is_code(s, numeric_codes, text_codes))
+            out.append(s.rename(i))
             continue
-        flat = pd.Series(raw.iloc[:, where].to_numpy(dtype=object).ravel(order="F"), dtype=object)
-        coded = np.repeat([bool(codes) and names[i] not in ("id", "time") for i in where], n_rows)
-        found = factorize_text(flat) if text_block else None
+        found = factorize_text(s)
         if found is not None:  # text only: each distinct text once (missing: code -1)
-            positions, distinct = found
+            where, distinct = found
             clean = np.array([np.nan if (t := text.strip()) in _MARKERS else t
                               for text in distinct], dtype=object)  # fmt: skip
-            code = (_is_code(pd.Series(clean, dtype=object), numeric_codes, text_codes)
-                    if codes else np.zeros(len(clean), dtype=bool))  # fmt: skip
-            cells = np.append(clean, np.nan)[positions]
-            cells[np.append(code, False)[positions] & coded] = np.nan
-            flat = pd.Series(np.where(positions < 0, flat.to_numpy(), cells), dtype=object)
-        else:
-            if text_block:
-                is_text = flat.map(type).eq(str).to_numpy()  # Excel time/datetime cells stay
-                flat[is_text] = flat[is_text].str.strip()
-                flat = flat.mask(flat.isin(MISSING_MARKERS))
-            if codes:
-                flat = flat.mask(_is_code(flat, numeric_codes, text_codes) & coded)
-        values = flat.to_numpy().reshape((n_rows, len(where)), order="F")
-        for k, i in enumerate(where):
-            column = pd.Series(values[:, k], index=raw.index, dtype=object)
-            if not text_block:  # numbers keep their dtype (int becomes float with a NaN)
-                column = raw.iloc[:, i].mask(column.isna().to_numpy() & raw.iloc[:, i].notna())
-            out[i] = column
-    cleaned = (pd.DataFrame({i: out[i] for i in range(raw.shape[1])}, index=raw.index)
-               if out else raw.copy())  # fmt: skip
+            if use_codes and len(clean):
+                clean[_is_code(pd.Series(clean, dtype=object), numeric_codes, text_codes)] = np.nan
+            if len(clean) and not all(c is d for c, d in zip(clean, distinct, strict=True)):
+                broadcast = np.append(clean, np.nan)[where]  # a text stripped or made missing
+                s = pd.Series(np.where(where < 0, s.to_numpy(dtype=object), broadcast),
+                              index=raw.index, dtype=object)  # fmt: skip
+            out.append(s.astype(object).rename(i))
+            continue
+        s = s.astype(object).copy()
+        is_text = s.map(type).eq(str).to_numpy()  # Excel time/datetime cells stay as they are
+        s[is_text] = s[is_text].str.strip()
+        s = s.mask(s.isin(MISSING_MARKERS))
+        if use_codes:
+            s = s.mask(_is_code(s, numeric_codes, text_codes))
+        out.append(s.rename(i))
+    cleaned = pd.concat(out, axis=1) if out else raw.copy()  # concat: no copy into one block
     cleaned.columns = names
     return cleaned
 

@@ -50,6 +50,7 @@ __all__ = [
     "inert_cell",
     "spreadsheet_safe",
     "xlsx_safe",
+    "xml_text",
     "terminal_text",
     "markdown_text",
     "latex_escape",
@@ -154,7 +155,15 @@ def csv_quoting(frame: pd.DataFrame) -> int:
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
-def _xml_text(value: Any) -> Any:
+def xml_text(value: Any) -> Any:
+    """``value`` with the control characters XML 1.0 cannot hold (an ``.xlsx`` or ``.docx``)
+    written as visible escapes; tab, line feed and carriage return kept; non-text unchanged.
+
+    Examples
+    --------
+    >>> xml_text("P\\x0201")
+    'P\\\\x0201'
+    """
     if isinstance(value, str):
         return _XML_ILLEGAL.sub(lambda m: terminal_text(m.group()), value)
     return value
@@ -176,8 +185,8 @@ def xlsx_safe(frame: pd.DataFrame) -> pd.DataFrame:
     for column in out.columns:
         dtype = out[column].dtype
         if not (pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype)):
-            out[column] = out[column].astype(object).map(_xml_text)
-    out.columns = [_xml_text(c) for c in out.columns]
+            out[column] = out[column].astype(object).map(xml_text)
+    out.columns = [xml_text(c) for c in out.columns]
     return out
 
 

@@ -7,11 +7,12 @@ figures), ``write_report`` (one self-contained ``report.html``) and ``write_outp
 (figures, tables and the report into one folder).
 """
 
+from msrelax_stats.report.formats import to_csv, to_html, to_latex, to_markdown
 from msrelax_stats.report.gallery import FigureSpec, make_figures, study_figures
 from msrelax_stats.report.html import software_versions, write_report
 from msrelax_stats.report.options import ReportOptions
 from msrelax_stats.report.outputs import write_outputs
-from msrelax_stats.report.tables import table2, to_csv, to_html, to_latex, to_markdown
+from msrelax_stats.report.tables import table2
 from msrelax_stats.report.text import methods_paragraph, result_sentence
 
 __all__ = [

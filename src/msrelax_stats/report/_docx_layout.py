@@ -1,4 +1,5 @@
-"""Column widths of the Word tables of :mod:`msrelax_stats.report.docx`.
+"""Column widths and cell formatting (rules, margins, row flags) of the Word tables of
+:mod:`msrelax_stats.report.docx`.
 
 Widths are estimated from the advance widths of Times Roman (the documents' font; Liberation
 Serif, its metric twin, where Word is absent), so that a statistic never wraps and a table
@@ -8,10 +9,20 @@ that cannot fit a portrait page is given a landscape one.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import pandas as pd
 
-__all__ = ["CELL_MARGIN_MM", "TABLE_PT", "is_text_column", "natural_and_minimum", "widths_mm"]
+__all__ = [
+    "CELL_MARGIN_MM",
+    "TABLE_PT",
+    "border",
+    "cell_margins",
+    "is_text_column",
+    "natural_and_minimum",
+    "row_flags",
+    "widths_mm",
+]
 
 TABLE_PT = 9  # font size of table cells and notes
 _EM_MM = TABLE_PT * 25.4 / 72  # 1 em of the table font, in mm
@@ -83,3 +94,46 @@ def widths_mm(natural: list[float], minimum: list[float], available: float) -> l
         share = excess / slack
         return [n - (n - m) * share for n, m in zip(natural, minimum, strict=True)]
     return [m * available / sum(minimum) for m in minimum]
+
+
+def border(cell: Any, **edges: float) -> None:
+    """Single rules of the given widths (pt) on the named edges of a cell."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    tc_pr = cell._tc.get_or_add_tcPr()
+    borders = tc_pr.find(qn("w:tcBorders"))
+    if borders is None:
+        borders = OxmlElement("w:tcBorders")
+        tc_pr.append(borders)
+    for edge, width in edges.items():
+        element = OxmlElement(f"w:{edge}")
+        element.set(qn("w:val"), "single")
+        element.set(qn("w:sz"), str(int(width * 8)))
+        element.set(qn("w:space"), "0")
+        element.set(qn("w:color"), "000000")
+        borders.append(element)
+
+
+def cell_margins(table: Any, margin_mm: float) -> None:
+    """Left and right margin inside every cell of ``table`` (w:tblCellMar, in twips)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        element = OxmlElement(f"w:{side}")
+        element.set(qn("w:w"), str(round(margin_mm / 25.4 * 1440)))
+        element.set(qn("w:type"), "dxa")
+        margins.append(element)
+    table._tbl.tblPr.append(margins)
+
+
+def row_flags(row: Any, header: bool) -> None:
+    """A row never split over pages; a header row repeated on each page."""
+    from docx.oxml import OxmlElement
+
+    tr_pr = row._tr.get_or_add_trPr()
+    tr_pr.append(OxmlElement("w:cantSplit"))
+    if header:
+        tr_pr.append(OxmlElement("w:tblHeader"))

@@ -15,6 +15,7 @@ import pandas as pd
 
 from msrelax_stats.figures._common import labels
 from msrelax_stats.figures._format import fmt_ci, fmt_int, fmt_num, fmt_p
+from msrelax_stats.report.sections import design_sections
 from msrelax_stats.report.trial import arms_rows, arms_sentence, lead_rows
 
 __all__ = ["design_context", "design_methods", "arms_sentence", "adherence_summary"]
@@ -176,6 +177,7 @@ def design_context(analysis: Any, decimals: int = 2) -> dict[str, Any]:
         out["dose"] = _dose_rows(diary.dose_response, d, info) if diary.dose_response else []
         out["study_days"] = diary.study_days
         out["study_days_source"] = diary.study_days_source
+    out["sections"] = design_sections(out, f"{analysis.options.ci_level * 100:g}")
     ctx["design"] = out
     return ctx
 

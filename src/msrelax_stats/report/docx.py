@@ -19,11 +19,15 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from msrelax_stats.data.safe import xml_text
 from msrelax_stats.report._docx_layout import (
     CELL_MARGIN_MM,
     TABLE_PT,
+    border,
+    cell_margins,
     is_text_column,
     natural_and_minimum,
+    row_flags,
     widths_mm,
 )
 from msrelax_stats.report._ooxml import deterministic_package
@@ -160,48 +164,6 @@ def _orient(doc: Any, layout: _Layout, landscape: bool) -> None:
         _set_page(doc.sections[-1], layout.paper, landscape)
 
 
-def _border(cell: Any, **edges: float) -> None:
-    """Single rules of the given widths (pt) on the named edges of a cell."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    tc_pr = cell._tc.get_or_add_tcPr()
-    borders = tc_pr.find(qn("w:tcBorders"))
-    if borders is None:
-        borders = OxmlElement("w:tcBorders")
-        tc_pr.append(borders)
-    for edge, width in edges.items():
-        element = OxmlElement(f"w:{edge}")
-        element.set(qn("w:val"), "single")
-        element.set(qn("w:sz"), str(int(width * 8)))
-        element.set(qn("w:space"), "0")
-        element.set(qn("w:color"), "000000")
-        borders.append(element)
-
-
-def _cell_margins(table: Any, margin_mm: float) -> None:
-    """Left and right margin inside every cell of ``table`` (w:tblCellMar, in twips)."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    margins = OxmlElement("w:tblCellMar")
-    for side in ("left", "right"):
-        element = OxmlElement(f"w:{side}")
-        element.set(qn("w:w"), str(round(margin_mm / 25.4 * 1440)))
-        element.set(qn("w:type"), "dxa")
-        margins.append(element)
-    table._tbl.tblPr.append(margins)
-
-
-def _row_flags(row: Any, header: bool) -> None:
-    from docx.oxml import OxmlElement
-
-    tr_pr = row._tr.get_or_add_trPr()
-    tr_pr.append(OxmlElement("w:cantSplit"))
-    if header:
-        tr_pr.append(OxmlElement("w:tblHeader"))
-
-
 _TABLE_STYLE = "Table Text"  # the paragraph style of every table cell (TABLE_PT, no spacing)
 
 
@@ -223,7 +185,7 @@ def _cell_paragraph(cell: Any, text: str, style_id: str, *, bold: bool = False,
     paragraph._p.get_or_add_pPr().style = style_id  # the style by id: no lookup per cell
     if align is not None:
         paragraph.alignment = align
-    run = paragraph.add_run(text)
+    run = paragraph.add_run(xml_text(text))
     if bold:
         run.bold = True
 
@@ -248,7 +210,7 @@ def _add_table(doc: Any, block: Table, layout: _Layout) -> None:
     label = block.label or f"Table {layout.tables}"
     caption = doc.add_paragraph(style=layout.style(doc, "Caption"))
     caption.add_run(f"{label}. ").bold = True
-    caption.add_run(block.caption)
+    caption.add_run(xml_text(block.caption))
     caption.paragraph_format.keep_with_next = True
     if not columns:
         doc.add_paragraph("(nothing to show)")
@@ -257,21 +219,21 @@ def _add_table(doc: Any, block: Table, layout: _Layout) -> None:
     table = doc.add_table(rows=1 + len(cells), cols=len(columns))
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
-    _cell_margins(table, CELL_MARGIN_MM)
+    cell_margins(table, CELL_MARGIN_MM)
     left, centre = WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.CENTER
     style_id = layout.style(doc, _TABLE_STYLE).style_id
     grid = table._cells  # every cell once (row.cells rebuilds the whole grid on each call)
     for i, row in enumerate(table.rows):
-        _row_flags(row, header=i == 0)
+        row_flags(row, header=i == 0)
         values = columns if i == 0 else cells[i - 1]
         for j, cell in enumerate(grid[i * len(columns) : (i + 1) * len(columns)]):
             cell.width = Mm(widths[j])
             align = left if text_columns[j] else centre
             _cell_paragraph(cell, values[j], style_id, bold=i == 0, align=align)
             if i == 0:
-                _border(cell, top=1.0, bottom=0.75)
+                border(cell, top=1.0, bottom=0.75)
             if cells and i == len(cells):
-                _border(cell, bottom=1.0)
+                border(cell, bottom=1.0)
     for j, column in enumerate(table.columns):
         column.width = Mm(widths[j])
     if block.notes:
@@ -280,7 +242,7 @@ def _add_table(doc: Any, block: Table, layout: _Layout) -> None:
         lead = note.add_run("Note. ")
         lead.italic = True
         lead.font.size = Pt(TABLE_PT)
-        note.add_run(" ".join(str(n) for n in block.notes)).font.size = Pt(TABLE_PT)
+        note.add_run(xml_text(" ".join(str(n) for n in block.notes))).font.size = Pt(TABLE_PT)
     layout.started = True
 
 
@@ -297,7 +259,7 @@ def _add_figure(doc: Any, block: Figure, layout: _Layout) -> None:
     picture.add_run().add_picture(io.BytesIO(block.png), width=Mm(width))
     caption = doc.add_paragraph(style=layout.style(doc, "Caption"))
     caption.add_run(f"{block.label or f'Figure {layout.figures}'}. ").bold = True
-    caption.add_run(block.caption)
+    caption.add_run(xml_text(block.caption))
     layout.started = True
 
 
@@ -305,9 +267,11 @@ def _add_references(doc: Any, block: References, layout: _Layout) -> None:
     from docx.shared import Mm
 
     _orient(doc, layout, False)
-    doc.add_paragraph(block.title, style=layout.style(doc, "Heading 1"))
+    doc.add_paragraph(xml_text(block.title), style=layout.style(doc, "Heading 1"))
     for number, item in enumerate(block.items, start=1):
-        paragraph = doc.add_paragraph(f"{number}. {item}" if block.numbered else str(item))
+        paragraph = doc.add_paragraph(
+            xml_text(f"{number}. {item}" if block.numbered else str(item))
+        )
         paragraph.paragraph_format.left_indent = Mm(7)
         paragraph.paragraph_format.first_line_indent = Mm(-7)
     layout.started = True
@@ -346,16 +310,18 @@ def build_document(blocks: Sequence[Block], *, title: str = "", paper: Paper = "
     props.title, props.author, props.comments = title, "msrelax_stats", ""
     props.last_modified_by = "msrelax_stats"
     if title:
-        doc.add_heading(title, level=0)
+        doc.add_heading(xml_text(title), level=0)
         layout.started = True
     for block in blocks:
         if isinstance(block, Heading):
             _orient(doc, layout, False)
-            doc.add_paragraph(block.text, style=layout.style(doc, f"Heading {block.level}"))
+            doc.add_paragraph(
+                xml_text(block.text), style=layout.style(doc, f"Heading {block.level}")
+            )
             layout.started = True
         elif isinstance(block, Paragraph):
             _orient(doc, layout, False)
-            doc.add_paragraph(block.text, style=block.style)
+            doc.add_paragraph(xml_text(block.text), style=block.style)
             layout.started = True
         elif isinstance(block, Table):
             _add_table(doc, block, layout)

@@ -76,40 +76,13 @@ def _flow_table(flow: Mapping[str, Any]) -> pd.DataFrame:
     return _frame(rows)
 
 
-def _design_blocks(design: Mapping[str, Any] | None, ci: str, supplement: _Supplement) -> list:
-    if not design:
-        return []
+def _design_blocks(design: Mapping[str, Any] | None, supplement: _Supplement) -> list:
+    """The design sections of report.html (report/sections.py), as supplementary tables."""
     blocks: list[Block] = []
-    first, last = design["paired_visits"]
-    if design["arms_table"]:
-        blocks.append(Heading(f"Two arms: {design['arms'][1]} against {design['arms'][0]} "
-                              "(control)"))  # fmt: skip
-        blocks += [Paragraph(s) for s in design["arms_sentences"]]
-        blocks += supplement(design["arms_table"], f"Between-arm comparison at {last} "
-                             f"(treatment - control, {ci} % CIs)",
-                             [f"Adjusted difference: ANCOVA of {last} on {first} and arm "
-                              "(control = reference). Change difference: Welch t-test of the "
-                              "changes. Hedges g: noncentral-t CI."])  # fmt: skip
-        blocks += supplement(design["adjusted_means"], f"ANCOVA-adjusted {last} means per arm "
-                             f"(at the mean {first} score)")  # fmt: skip
-    tables = design["visits_tables"]
-    if tables:
-        blocks.append(Heading(f"Visits: {', '.join(design['visits'])}"))
-        blocks += supplement(tables["interaction"], "Group x visit interaction "
-                             "(likelihood-ratio test, ML fits)")  # fmt: skip
-        blocks += supplement(tables["fixed"], "Linear mixed models (random intercept per "
-                             f"participant, REML): fixed effects with {ci} % CIs")  # fmt: skip
-        blocks += supplement(tables["variance"], "Variance components")
-        blocks += supplement(tables["friedman"], "Friedman test on the participants with every "
-                             "visit")  # fmt: skip
-        blocks += supplement(tables["pairwise"], "Pairwise visit contrasts (paired t-tests, "
-                             "Holm-adjusted within each outcome)")  # fmt: skip
-    if design["adherence"]:
-        blocks.append(Heading("Practice diary"))
-        blocks += supplement(design["adherence"], f"Adherence over the {design['study_days']}-"
-                             "day practice period")  # fmt: skip
-        blocks += supplement(design["dose"], f"Change ({last} - {first}) against the share of "
-                             "days practised (Spearman; OLS slope per 100 % adherence)")  # fmt: skip
+    for section in (design or {}).get("sections", []):
+        blocks.append(Heading(section["title"]))
+        for t in section["tables"]:
+            blocks += supplement(t["rows"], t["caption"], [t["note"]] if t["note"] else [])
     return blocks
 
 
@@ -133,13 +106,14 @@ def report_blocks(
     table2_caption, table2_notes : str, sequence of str
         Caption (without its number) and notes of Table 2.
     """
-    ci = context["ci_pct"]
     flow = context["flow"]
     supplement = _Supplement()
+    design = context.get("design") or {}
+    primary = (f"the primary analysis is {context['primary_analysis']}" if design.get("arms")
+               else f"the primary test is the {context['primary']}")  # fmt: skip
     blocks: list[Block] = [Paragraph(
-        "Change is post - pre; the primary test is the " + context["primary"] + ". Numbers are "
-        "rounded for reading; full precision is in results.csv."
-        + (f" Data: {flow['source']}." if flow.get("source") else "")
+        f"Change is post - pre; {primary}. Numbers are rounded for reading; full precision "
+        "is in results.csv." + (f" Data: {flow['source']}." if flow.get("source") else "")
     )]  # fmt: skip
     blocks.append(Heading("Participant flow"))
     figure = context.get("flow_figure")
@@ -152,10 +126,24 @@ def report_blocks(
     if table1 is not None:  # its caption is the heading (a landscape table starts a page)
         blocks.append(Table(table1, context["table1_caption"], tuple(context["table1_notes"]),
                             label="Table 1"))  # fmt: skip
-    blocks += _design_blocks(context.get("design"), ci, supplement)
     blocks.append(Heading("Results in words"))
+    if design.get("arms_sentences"):  # as report.html: the between-arm result first
+        first = design["paired_visits"][0]
+        covariates = f" and {design['arms_covariates']}" if design["arms_covariates"] else ""
+        blocks.append(
+            Heading(
+                f"Between arms (primary: {design['arms'][1]} against "
+                f"{design['arms'][0]}, adjusted for {first}{covariates})",
+                2,
+            )
+        )
+        blocks += [Paragraph(s) for s in design["arms_sentences"]]
+        blocks.append(Heading(f"Within each arm, {' to '.join(design['paired_visits'])} "
+                              "(secondary: a within-arm change describes the arm; it is not a "
+                              "test of the intervention)", 2))  # fmt: skip
     blocks += [Paragraph(s) for s in context["sentences"]]
     blocks.append(Table(table2, table2_caption, tuple(table2_notes), label="Table 2"))
+    blocks += _design_blocks(design, supplement)
     blocks.append(Heading("Further tables"))
     blocks += supplement(context["descriptives"], "Descriptive statistics over the complete "
                          "pairs (SD with n - 1)", ["The Shapiro-Wilk test is information for the "

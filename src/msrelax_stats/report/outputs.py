@@ -13,19 +13,19 @@ from matplotlib.figure import Figure
 
 from msrelax_stats.data.safe import unique_file_names
 from msrelax_stats.figures.save import render_figure, save_figure, save_figures
-from msrelax_stats.report.gallery import FigureSpec, flow_figure, study_figures
-from msrelax_stats.report.html import report_context, write_report
-from msrelax_stats.report.manuscript import write_report_docx
-from msrelax_stats.report.options import ReportOptions
-from msrelax_stats.report.table1 import table1, write_table1
-from msrelax_stats.report.tables import (
+from msrelax_stats.report.formats import (
     caption_without_number,
-    table2_of,
     to_csv,
     to_html,
     to_latex,
     to_markdown,
 )
+from msrelax_stats.report.gallery import FigureSpec, flow_figure, study_figures
+from msrelax_stats.report.html import report_context, write_report
+from msrelax_stats.report.manuscript import write_report_docx
+from msrelax_stats.report.options import ReportOptions
+from msrelax_stats.report.table1 import table1, write_table1
+from msrelax_stats.report.tables import table2_of
 from msrelax_stats.report.xlsx import write_xlsx
 
 __all__ = ["write_outputs", "write_table2"]

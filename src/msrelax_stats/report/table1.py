@@ -164,12 +164,13 @@ def write_table1(
 ) -> dict[str, Path]:
     """Write Table 1 as ``<stem>.csv/.md/.tex/.html/.docx`` in ``folder``.
 
-    CSV, Markdown, LaTeX and HTML use the writers of :mod:`msrelax_stats.report.tables`
+    CSV, Markdown, LaTeX and HTML use the writers of :mod:`msrelax_stats.report.formats`
     (the CSV spreadsheet-safe, as every table ``analyze`` writes); the Word file is a
     one-table document of :func:`msrelax_stats.report.docx.write_docx` (a real Word table,
     its caption and notes). Returns the paths by format.
     """
-    from msrelax_stats.report import docx, tables
+    from msrelax_stats.report import docx
+    from msrelax_stats.report import formats as writers
 
     unknown = set(formats) - set(TABLE1_FORMATS)
     if unknown:
@@ -179,13 +180,13 @@ def write_table1(
     notes = list(table.attrs.get("notes", []))
     paths = {fmt: folder / f"{stem}.{fmt}" for fmt in formats}
     if "csv" in paths:
-        tables.to_csv(table, paths["csv"], spreadsheet_safe=True)
+        writers.to_csv(table, paths["csv"], spreadsheet_safe=True)
     if "md" in paths:
-        tables.to_markdown(table, paths["md"])
+        writers.to_markdown(table, paths["md"])
     if "tex" in paths:
-        tables.to_latex(table, paths["tex"], caption=caption, label="tab:baseline", notes=notes)
+        writers.to_latex(table, paths["tex"], caption=caption, label="tab:baseline", notes=notes)
     if "html" in paths:
-        tables.to_html(table, paths["html"], caption=f"Table 1. {caption}", css_class="table1")
+        writers.to_html(table, paths["html"], caption=f"Table 1. {caption}", css_class="table1")
     if "docx" in paths:
         block = docx.Table(table, caption=caption, label="Table 1", notes=tuple(notes))
         docx.write_docx(paths["docx"], [block], title="", paper=paper)

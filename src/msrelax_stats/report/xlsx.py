@@ -3,7 +3,9 @@
 Cells hold the values of the table as they are (numbers as numbers, text as text, a missing
 value as an empty cell), written by openpyxl in streaming mode; a text cell is always stored
 as text, so that a value such as ``"=1+1"`` from the input file is never a formula (openpyxl
-would otherwise write it as one). Sheet names follow Excel's rules.
+would otherwise write it as one). Control characters, which XML cannot hold, are written as
+visible escapes (``\\x1b``; :func:`msrelax_stats.data.safe.xlsx_safe`). Sheet names follow
+Excel's rules.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from msrelax_stats.data.safe import xlsx_safe
 from msrelax_stats.report._ooxml import deterministic_package
 
 __all__ = ["MAX_SHEET_NAME", "sheet_names", "write_xlsx"]
@@ -100,7 +103,8 @@ def write_xlsx(path: str | Path, tables: Mapping[str, pd.DataFrame]) -> dict[str
 
     names = dict(zip(tables, sheet_names(tables), strict=True))
     book = Workbook(write_only=True)  # streamed: no cell objects kept, no pandas layer
-    for key, frame in tables.items():
+    for key, table in tables.items():
+        frame = xlsx_safe(table)  # control characters (XML cannot hold them) as escapes
         sheet = book.create_sheet(names[key])
         sheet.freeze_panes = "A2"
         columns = [str(c) for c in frame.columns]

@@ -15,6 +15,7 @@ from msrelax_stats.stats.effect_sizes import (
     paired_bootstrap,
     rank_biserial,
 )
+from msrelax_stats.stats.hodges_lehmann import hodges_lehmann
 from msrelax_stats.stats.paired import (
     describe_pairs,
     exact_differences,
@@ -22,7 +23,7 @@ from msrelax_stats.stats.paired import (
     pearson_r,
     shapiro_differences,
 )
-from msrelax_stats.stats.wilcoxon import hodges_lehmann, sign_test, wilcoxon_signed_rank
+from msrelax_stats.stats.wilcoxon import sign_test, wilcoxon_signed_rank
 
 __all__ = ["TABLE_COLUMNS", "PairedRow", "paired_row"]
 
