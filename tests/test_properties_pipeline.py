@@ -205,7 +205,8 @@ def test_corruptions_are_reported_with_exit_2(case):
 
 def test_generated_study_round_trips_through_both_layouts():
     """The two writers above describe the same study (a check of the test's own helpers)."""
-    answers = {**dict.fromkeys(ITEMS, "1"), "psqi_1": "23:00", "psqi_3": "07:00"}
+    # psqi_7 0: without any 0 among 20+ PSQI answers the item-coding check (issue 15) stops it
+    answers = {**dict.fromkeys(ITEMS, "1"), "psqi_1": "23:00", "psqi_3": "07:00", "psqi_7": "0"}
     study = {"A1": {"pre": answers, "post": None}, "B2": {"pre": answers, "post": answers}}
     with tempfile.TemporaryDirectory() as folder:
         long = analyze(write_csv(long_rows(study), folder), n_boot=200).study

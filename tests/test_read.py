@@ -17,7 +17,8 @@ import pandas as pd
 import pyreadstat
 import pytest
 
-from msrelax_stats.data.read import _first_lines, read_table, sniff_delimiter
+from msrelax_stats.data.files import _first_lines, sniff_delimiter
+from msrelax_stats.data.read import read_table
 from msrelax_stats.errors import StudyDataError
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -6,14 +6,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from msrelax_stats.data.values import (
+from msrelax_stats.data.times import (
     clock_minutes,
     is_canonical_clock,
     parse_clock_times,
     parse_hours,
-    parse_numbers,
-    parse_text,
 )
+from msrelax_stats.data.values import parse_numbers, parse_text
 
 
 def test_numbers_in_every_accepted_form():
@@ -152,3 +151,28 @@ def test_true_and_one_are_read_apart_in_a_column_of_objects():
     assert parsed.values.tolist()[0] == 1.0 and parsed.values.tolist()[2:] == [1.0, 1.0]
     assert np.isnan(parsed.values.iloc[1])
     assert [(p.value, p.message) for p in parsed.problems] == [(True, "is not a number")]
+
+
+@pytest.mark.parametrize(
+    ("cell", "minutes"),
+    [("6.5 hrs", 390.0), ("7 hours", 420.0), ("7h", 420.0), ("about 30 min", 30.0),
+     ("~45 mins", 45.0), ("1 hr 15 min", 75.0), ("half an hour", 30.0), ("6,5 h", 390.0),
+     ("approx. 20 minutes", 20.0)],
+)  # fmt: skip
+def test_durations_with_units(cell, minutes):
+    from msrelax_stats.data.times import duration_minutes, parse_minutes
+
+    assert duration_minutes(cell) == minutes
+    hours = parse_hours(pd.Series([cell]), column="psqi_4")
+    assert hours.values.tolist() == [minutes / 60] and not hours.problems
+    assert hours.notes[0].message == f"is a duration with a unit, read as {minutes / 60:g} hours"
+    read = parse_minutes(pd.Series([cell, "20"]), column="psqi_2")
+    assert read.values.tolist() == [minutes, 20.0] and len(read.notes) == 1
+
+
+@pytest.mark.parametrize("cell", ["a while", "30 sec", "hours", "6.5 days", "1 hr 15"])
+def test_other_text_stays_an_error(cell):
+    from msrelax_stats.data.times import parse_minutes
+
+    assert parse_hours(pd.Series([cell])).problems[0].message == "is not a number of hours"
+    assert parse_minutes(pd.Series([cell])).problems[0].message == "is not a number"

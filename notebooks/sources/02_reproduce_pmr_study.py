@@ -33,7 +33,8 @@ import msrelax_stats as mrs
 from msrelax_stats.instruments import instrument_spec, outcome_info
 from msrelax_stats.stats.paired import paired_t, shapiro_differences
 from msrelax_stats.stats.power import detectable_d_z, n_for_d_z, wilcoxon_power_sim
-from msrelax_stats.stats.wilcoxon import hodges_lehmann, wilcoxon_signed_rank
+from msrelax_stats.stats.hodges_lehmann import hodges_lehmann
+from msrelax_stats.stats.wilcoxon import wilcoxon_signed_rank
 
 pd.set_option("display.max_columns", 30)
 pd.set_option("display.width", 140)

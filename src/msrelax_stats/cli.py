@@ -8,6 +8,7 @@ imported only by the commands that need them, so ``--help`` and ``validate`` sta
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import gc
 import importlib
 import sys
@@ -17,8 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from msrelax_stats import __version__
+from msrelax_stats.cli_inspect import add_map_command, add_validate_command, cmd_map, cmd_validate
 from msrelax_stats.cli_safety import (
     SafeParser,
+    attach_values,
     check_instrument_names,
     command_guard,
     print_error,
@@ -72,6 +75,8 @@ def _add_reading_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--sheet", help="worksheet of an .xlsx file (name or 0-based index)")
     parser.add_argument("--encoding", help="text encoding of a CSV file (default: detected)")
+    parser.add_argument("--item-coding", metavar="CODINGS", help="codes the export used for an "
+                        "instrument's answers, e.g. psqi=1-4 (Qualtrics numbers choices from 1)")  # fmt: skip
 
 
 def _add_scoring_options(parser: argparse.ArgumentParser) -> None:
@@ -194,12 +199,8 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--force", action="store_true", help="replace an existing --out file "
                        "(never an input file)")  # fmt: skip
 
-    validate = commands.add_parser(
-        "validate",
-        help="check a study file and list every problem",
-        description="Check a study file; exit 0 when clean, else list every problem (exit 2).",
-    )
-    _add_reading_options(validate)
+    add_validate_command(commands, _add_reading_options)
+    add_map_command(commands)
 
     plan = commands.add_parser(
         "plan",
@@ -229,9 +230,13 @@ def _read_options(args: argparse.Namespace) -> Any:
     sheet: str | int | None = args.sheet
     if isinstance(sheet, str) and sheet.isdigit():
         sheet = int(sheet)
+    from msrelax_stats.data.columns import parse_item_coding
+
     visits, codes = _split(args.visits), _missing_codes(args.missing_codes)
+    coding = parse_item_coding(args.item_coding) if args.item_coding else None
     return ReadOptions(layout=args.layout, column_map=args.column_map, visits=visits,
-                       sheet=sheet, missing_codes=codes, encoding=args.encoding)  # fmt: skip
+                       sheet=sheet, missing_codes=codes, encoding=args.encoding,
+                       item_coding=coding)  # fmt: skip
 
 
 def _scoring_options(args: argparse.Namespace) -> Any:
@@ -265,34 +270,15 @@ def _scoring_kwargs(args: argparse.Namespace) -> dict[str, Any]:
     return kwargs
 
 
-def _cmd_validate(args: argparse.Namespace) -> int:
-    from msrelax_stats.study import read_study
-
-    study = read_study(args.data, _read_options(args))
-    meta = study.attrs.get("msrelax", {})
-    n_ids = study["id"].nunique()
-    print(terminal_text(
-        f"{args.data}: OK, {n_ids} participants, {len(study)} rows, "
-        f"visits {', '.join(map(str, study['time'].cat.categories))} ({meta.get('layout')} layout)"
-    ))  # fmt: skip
-    for note in meta.get("notes", []):
-        print(f"note: {_note_text(note)}")
-    return 0
-
-
-def _note_text(note: dict[str, Any]) -> str:
-    from msrelax_stats.errors import Problem
-
-    return str(Problem(**note))
-
-
 def _cmd_score(args: argparse.Namespace) -> int:
     from msrelax_stats.instruments import score
     from msrelax_stats.output_folder import input_files, write_new_file, write_table
     from msrelax_stats.study import read_study
 
-    study = read_study(args.data, _read_options(args))
-    scored = score(study, **_scoring_options(args).kwargs())
+    scoring = _scoring_options(args)
+    read = dataclasses.replace(_read_options(args), single_visit=True)  # one visit scores too
+    study = read_study(args.data, read, custom=[*scoring.custom, *(scoring.instruments or ())])
+    scored = score(study, **scoring.kwargs())
     inputs = input_files(args.data, args.column_map, args.instrument_spec, _split(args.instruments))
     write_new_file(Path(args.out), lambda path: write_table(scored, path), protect=inputs,
                    force=args.force)  # fmt: skip
@@ -395,29 +381,11 @@ def _cmd_sample(args: argparse.Namespace) -> int:
 _COMMANDS = {
     "analyze": _cmd_analyze,
     "score": _cmd_score,
-    "validate": _cmd_validate,
+    "validate": lambda args: cmd_validate(args, _read_options(args)),
     "plan": _cmd_plan,
     "sample": _cmd_sample,
+    "map": cmd_map,
 }
-
-
-# Options whose value may begin with "-" (``--missing-codes -99,999``): argparse would take such
-# a value for an option, so it is attached as ``--missing-codes=-99,999`` before parsing.
-_VALUE_MAY_START_WITH_DASH = ("--missing-codes", "--visits", "--outcomes", "--instruments")
-
-
-def _attach_values(argv: Sequence[str]) -> list[str]:
-    out: list[str] = []
-    items = list(argv)
-    i = 0
-    while i < len(items):
-        if items[i] in _VALUE_MAY_START_WITH_DASH and i + 1 < len(items):
-            out.append(f"{items[i]}={items[i + 1]}")
-            i += 2
-        else:
-            out.append(items[i])
-            i += 1
-    return out
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -427,7 +395,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ``sys.argv`` and treats this process as the command, which ends when ``main`` returns.
     """
     program = argv is None
-    argv = _attach_values(sys.argv[1:] if argv is None else argv)
+    argv = attach_values(sys.argv[1:] if argv is None else argv)
     args = build_parser().parse_args(argv)  # usage errors exit with status 2
     try:
         with command_guard() as stopped:  # SIGINT/SIGTERM unwind; warnings one line

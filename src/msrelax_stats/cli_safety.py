@@ -14,14 +14,14 @@ from __future__ import annotations
 import argparse
 import sys
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import NoReturn
 
 from msrelax_stats.errors import terminal_text
 from msrelax_stats.interrupts import Interrupted, interrupts_raised
 
-__all__ = ["SafeParser", "check_instrument_names", "command_guard", "print_error", "seed_value",
+__all__ = ["SafeParser", "attach_values", "check_instrument_names", "command_guard", "print_error", "seed_value",
            "warning_line"]  # fmt: skip
 
 
@@ -109,3 +109,23 @@ def command_guard() -> Iterator[_Stopped]:
             yield _Stopped()
     finally:
         warnings.formatwarning = shown
+
+
+# Options whose value may begin with "-" (``--missing-codes -99,999``): argparse would take such
+# a value for an option, so it is attached as ``--missing-codes=-99,999`` before parsing.
+_VALUE_MAY_START_WITH_DASH = ("--missing-codes", "--visits", "--outcomes", "--instruments")
+
+
+def attach_values(argv: Sequence[str]) -> list[str]:
+    """``argv`` with ``--missing-codes -99`` written as ``--missing-codes=-99`` (and so on)."""
+    out: list[str] = []
+    items = list(argv)
+    i = 0
+    while i < len(items):
+        if items[i] in _VALUE_MAY_START_WITH_DASH and i + 1 < len(items):
+            out.append(f"{items[i]}={items[i + 1]}")
+            i += 2
+        else:
+            out.append(items[i])
+            i += 1
+    return out

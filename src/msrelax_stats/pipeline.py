@@ -200,7 +200,7 @@ def analyze(
     elif keywords:
         raise TypeError(f"analyze(): options= and keywords {sorted(keywords)} together")
     read, scoring, analysis_options, report = options
-    study = read_study(source, read)
+    study = read_study(source, read, custom=[*scoring.custom, *(scoring.instruments or ())])
     meta = study.attrs.get("msrelax", {})
     staging = None
     if out is not None:  # the output-folder rule: never an input's folder, never user files

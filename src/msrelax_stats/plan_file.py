@@ -36,8 +36,11 @@ def default_plan_text(source: str | PathLike[str] | pd.DataFrame,
     from msrelax_stats.stats.plan import default_plan, plan_to_toml
     from msrelax_stats.study import read_study
 
-    study = read_study(source, read or ReadOptions())
-    scored = score(study, **(scoring or ScoringOptions()).kwargs())
+    scoring = scoring or ScoringOptions()
+    study = read_study(
+        source, read or ReadOptions(), custom=[*scoring.custom, *(scoring.instruments or ())]
+    )
+    scored = score(study, **scoring.kwargs())
     return plan_to_toml(default_plan(scored), scored)
 
 

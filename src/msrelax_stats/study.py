@@ -8,16 +8,19 @@ its range. Problems of both steps are reported together in one :class:`StudyData
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from os import PathLike
 from typing import Any
 
 import pandas as pd
 
+from msrelax_stats.data.columns import parse_item_coding
 from msrelax_stats.data.options import ReadOptions
 from msrelax_stats.data.read import read_table
 from msrelax_stats.errors import StudyDataError
 from msrelax_stats.instruments import prepare_items
+from msrelax_stats.instruments.registry import BUILTIN, recognised_columns
+from msrelax_stats.instruments.spec import InstrumentSpec, load_instrument
 
 __all__ = ["read_study"]
 
@@ -32,6 +35,8 @@ def read_study(
     sheet: str | int | None = None,
     missing_codes: Sequence[Any] | None = None,
     encoding: str | None = None,
+    item_coding: Mapping[str, tuple[int, int]] | str | None = None,
+    custom: Sequence[Any] = (),
 ) -> pd.DataFrame:
     """Read and validate a study into the canonical long table.
 
@@ -54,6 +59,13 @@ def read_study(
         Values that mean "missing" in this export (e.g. ``[-99, 999]``).
     encoding : str, optional
         Force the text encoding of a CSV file.
+    item_coding : mapping or str, optional
+        The codes an export used for an instrument's answers (``{"psqi": (1, 4)}`` or
+        ``"psqi=1-4"``; :mod:`msrelax_stats.instruments.coding`), over the column map's.
+    custom : sequence, optional
+        Custom instruments (specs, dicts or TOML paths, as ``score(instruments=...)`` takes
+        them) whose items count as questionnaire items: a file with no item of a built-in
+        or of these instruments is an error (``no questionnaire items recognised``).
 
     Returns
     -------
@@ -74,8 +86,10 @@ def read_study(
     >>> list(study["time"].cat.categories)  # doctest: +SKIP
     ['pre', 'post']
     """
+    if isinstance(item_coding, str):
+        item_coding = parse_item_coding(item_coding)
     given = {"layout": layout, "column_map": column_map, "visits": visits, "sheet": sheet,
-             "missing_codes": missing_codes, "encoding": encoding}  # fmt: skip
+             "missing_codes": missing_codes, "encoding": encoding, "item_coding": item_coding}  # fmt: skip
     if options is None:
         options = ReadOptions(**given)
     elif any(v is not None for v in given.values()):
@@ -88,9 +102,16 @@ def read_study(
         sheet=options.sheet,
         missing_codes=options.missing_codes,
         encoding=options.encoding,
+        single_visit=options.single_visit,
+        known=recognised_columns([*BUILTIN, *filter(None, map(_custom_spec, custom))]),
     )
     meta = dict(table.attrs.get("msrelax", {}))
-    prepared, problems, notes = prepare_items(table)
+    coding = {k: tuple(v) for k, v in meta.get("item_coding", {}).items()}
+    coding.update(options.item_coding or {})
+    meta["item_coding"] = {k: list(v) for k, v in coding.items()}
+    prepared, problems, notes = prepare_items(
+        table, item_coding=coding, value_labels=meta.get("value_labels", {})
+    )
     if problems:
         file = meta.get("source")
         error = StudyDataError(problems)
@@ -98,3 +119,13 @@ def read_study(
     meta["notes"] = [*meta.get("notes", []), *(n.to_dict() for n in notes)]
     prepared.attrs["msrelax"] = meta
     return prepared
+
+
+def _custom_spec(item: Any) -> InstrumentSpec | None:
+    """The spec of a custom instrument (spec, dict or TOML path); ``None`` for a built-in's
+    name (``score(instruments=["fss", spec])`` mixes both)."""
+    if isinstance(item, InstrumentSpec):
+        return item
+    if isinstance(item, str) and item in {spec.name for spec in BUILTIN}:
+        return None
+    return load_instrument(item)

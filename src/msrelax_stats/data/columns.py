@@ -10,12 +10,14 @@ Three key columns have a small, fixed set of aliases (after normalisation):
 
 ========  ==========================================================================
 ``id``    ``id``, ``participant``, ``participant_id``, ``subject``, ``subject_id``,
-          ``patient_id``
+          ``patient_id``, ``record_id`` (REDCap)
 ``time``  ``time``, ``visit``, ``timepoint``
 ``group`` ``group``, ``arm``
 ========  ==========================================================================
 
-Anything else (``FSS1``, ``Yorgunluk 1``, ``hasta_no``) is named with a *column map*.
+Item columns are recognised in the spellings of real exports (``FSS1``, ``psqi_05a``; see
+:mod:`msrelax_stats.data.recognise`). Anything else (``Yorgunluk 1``, ``hasta_no``, Qualtrics'
+``Q1_1``) is named with a *column map*.
 
 Column map
 ----------
@@ -28,7 +30,10 @@ Three keys are reserved:
 ``missing_codes``
     a list of codes that mean "missing" (e.g. ``[-99, 999]``);
 ``visits``
-    the visit labels in order (e.g. ``["baseline", "week6"]``).
+    the visit labels in order (e.g. ``["baseline", "week6"]``);
+``item_coding``
+    the codes an export used for an instrument's answers (``{psqi = "1-4"}``: Qualtrics
+    numbers choices from 1), mapped onto the instrument's own codes before scoring.
 
 Example TOML file::
 
@@ -54,6 +59,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from msrelax_stats.data.recognise import recognise
 from msrelax_stats.errors import Problem, StudyDataError
 
 __all__ = [
@@ -62,11 +68,20 @@ __all__ = [
     "canonical_names",
     "load_column_map",
     "normalise_name",
+    "parse_item_coding",
     "read_settings_file",
 ]
 
 ALIASES: dict[str, tuple[str, ...]] = {
-    "id": ("id", "participant", "participant_id", "subject", "subject_id", "patient_id"),
+    "id": (
+        "id",
+        "participant",
+        "participant_id",
+        "subject",
+        "subject_id",
+        "patient_id",
+        "record_id",
+    ),
     "time": ("time", "visit", "timepoint"),
     "group": ("group", "arm"),
 }
@@ -108,6 +123,7 @@ class ColumnMap:
     columns: dict[str, str] = field(default_factory=dict)
     missing_codes: list[Any] | None = None
     visits: list[str] | None = None
+    item_coding: dict[str, tuple[int, int]] | None = None
 
 
 def load_column_map(column_map: Mapping[str, Any] | str | Path | None) -> ColumnMap:
@@ -154,9 +170,7 @@ def load_column_map(column_map: Mapping[str, Any] | str | Path | None) -> Column
             f"not {_kind(table)}", file=source))  # fmt: skip
         table = None
     entries = dict(table or {})
-    entries.update(
-        {k: v for k, v in raw.items() if k not in ("columns", "missing_codes", "visits")}
-    )
+    entries.update({k: v for k, v in raw.items() if k not in _RESERVED})
     columns: dict[str, str] = {}
     for user, canonical in entries.items():
         if not isinstance(canonical, str) or not canonical.strip():
@@ -182,13 +196,66 @@ def load_column_map(column_map: Mapping[str, Any] | str | Path | None) -> Column
             f"key 'visits' must be a list of visit labels (e.g. [\"pre\", \"post\"]), not "
             f"{_kind(visits)}", file=source))  # fmt: skip
         visits = None
+    coding = raw.get("item_coding")
+    if coding is not None:
+        try:
+            coding = parse_item_coding(coding)
+        except StudyDataError as error:
+            problems += (error.with_file(source) if source else error).problems
+            coding = None
     if problems:
         raise StudyDataError(problems)
     return ColumnMap(
         columns=columns,
         missing_codes=None if codes is None else list(codes),
         visits=None if visits is None else [str(v) for v in visits],
+        item_coding=coding,
     )
+
+
+_RESERVED = ("columns", "missing_codes", "visits", "item_coding")
+_CODING = re.compile(r"^\s*(-?\d+)\s*-\s*(-?\d+)\s*$")
+
+
+def parse_item_coding(value: Mapping[str, Any] | str) -> dict[str, tuple[int, int]]:
+    """Item codings ``{"psqi": (1, 4)}`` from ``"psqi=1-4,ess=1-4"`` or ``{"psqi": "1-4"}``.
+
+    The one reader of ``--item-coding`` and of the ``item_coding`` key of a column map: the
+    codes the export used for an instrument's answers, lowest to highest.
+
+    Raises
+    ------
+    StudyDataError
+        An entry that is not ``instrument=low-high`` with whole numbers, low below high.
+
+    Examples
+    --------
+    >>> parse_item_coding("psqi=1-4, ess=0-3")
+    {'psqi': (1, 4), 'ess': (0, 3)}
+    """
+    if isinstance(value, str):
+        entries: dict[str, Any] = {}
+        for part in (p for p in value.split(",") if p.strip()):
+            name, _, codes = part.partition("=")
+            entries[name.strip()] = codes if _ else None
+    elif isinstance(value, Mapping):
+        entries = dict(value)
+    else:
+        raise StudyDataError(Problem(
+            f"item_coding must be a table such as {{psqi = \"1-4\"}}, not {_kind(value)}"))  # fmt: skip
+    out: dict[str, tuple[int, int]] = {}
+    problems = []
+    for name, codes in entries.items():
+        found = _CODING.match(codes) if isinstance(codes, str) else None
+        if not name or found is None or int(found[1]) >= int(found[2]):
+            problems.append(Problem(
+                f"item coding must be instrument=low-high (e.g. psqi=1-4), not "
+                f"{name}={'' if codes is None else codes}"))  # fmt: skip
+            continue
+        out[normalise_name(name)] = (int(found[1]), int(found[2]))
+    if problems:
+        raise StudyDataError(problems)
+    return out
 
 
 def _kind(value: Any) -> str:
@@ -263,11 +330,16 @@ def _read_map_file(path: Path) -> dict[str, Any]:
 
 
 def canonical_names(
-    names: Sequence[Any], column_map: ColumnMap, *, file: str | None = None
+    names: Sequence[Any],
+    column_map: ColumnMap,
+    *,
+    file: str | None = None,
+    known: Mapping[str, str] | None = None,
 ) -> tuple[list[str], list[Problem], list[Problem]]:
     """Canonical names for the columns of a file.
 
     Each name is normalised; a column-map entry wins, else an id/time/group alias applies,
+    else a known item spelling (``known``: :func:`msrelax_stats.data.recognise.recognise`),
     else the normalised name is kept.
 
     Parameters
@@ -296,6 +368,13 @@ def canonical_names(
     normalised = [normalise_name(n) for n in names]
     out = [column_map.columns.get(n, _ALIAS_OF.get(n, n)) for n in normalised]
     problems: list[Problem] = []
+    if known:
+        free = [i for i, n in enumerate(normalised)
+                if n not in column_map.columns and n not in _ALIAS_OF]  # fmt: skip
+        renamed, problems = recognise([normalised[i] for i in free], known,
+                                      originals=[names[i] for i in free], file=file)  # fmt: skip
+        for k, canonical in renamed.items():
+            out[free[k]] = canonical
     first: dict[str, Any] = {}
     for original, canonical in zip(names, out, strict=True):
         if canonical == "":

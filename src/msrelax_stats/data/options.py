@@ -28,6 +28,12 @@ class ReadOptions:
         Values that mean "missing" in this export (e.g. ``(-99, 999)``).
     encoding : str, optional
         Force the text encoding of a CSV file.
+    item_coding : mapping, optional
+        Instrument -> (low, high) codes of the export (``{"psqi": (1, 4)}``; the CLI's
+        ``--item-coding psqi=1-4``, read by :func:`msrelax_stats.data.columns.parse_item_coding`);
+        over the column map's ``item_coding``.
+    single_visit : bool
+        A file without visit information is read as one visit (the ``score`` command).
     """
 
     layout: str | None = None
@@ -36,6 +42,8 @@ class ReadOptions:
     sheet: str | int | None = None
     missing_codes: tuple[Any, ...] | None = None
     encoding: str | None = None
+    item_coding: Mapping[str, tuple[int, int]] | None = None
+    single_visit: bool = False
 
     def __post_init__(self) -> None:
         for name in ("visits", "missing_codes"):
@@ -50,4 +58,6 @@ class ReadOptions:
                              else None if self.column_map is None else str(self.column_map))  # fmt: skip
         for name in ("visits", "missing_codes"):
             out[name] = list(out[name]) if out[name] is not None else None
+        if self.item_coding is not None:
+            out["item_coding"] = {k: f"{lo}-{hi}" for k, (lo, hi) in self.item_coding.items()}
         return out

@@ -53,33 +53,25 @@ Rows and unnamed columns with no cell at all are dropped.
 
 from __future__ import annotations
 
-import codecs
-import csv
-import hashlib
-import io
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from msrelax_stats.data.columns import canonical_names, load_column_map
-from msrelax_stats.data.excel import read_sheet
+from msrelax_stats.data.columns import canonical_names, load_column_map, normalise_name
+from msrelax_stats.data.exports import qualtrics_exclusions, qualtrics_header_rows, redcap_events
+from msrelax_stats.data.files import MAX_FILE_BYTES, load_cells, sniff_delimiter
 from msrelax_stats.data.layout import ROW, check_keys, detect_layout, normalise_visits, wide_to_long
+from msrelax_stats.data.recognise import NO_ITEMS, closest_items
 from msrelax_stats.data.values import MISSING_MARKERS, factorize_text
 from msrelax_stats.errors import Problem, StudyDataError
 
 __all__ = ["MAX_FILE_BYTES", "MISSING_MARKERS", "load_cells", "read_table", "sniff_delimiter"]
 
 _MARKERS = frozenset(MISSING_MARKERS)
-TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
-EXCEL_SUFFIXES = (".xlsx", ".xlsm")
-SUPPORTED = ".csv .tsv .txt .xlsx .sav .dta"
-_CONTROL = bytes(range(0, 9)) + bytes(range(14, 32))
-#: Largest input file read (larger ones are refused before they are loaded into memory).
-MAX_FILE_BYTES = 2**30
 
 
 def read_table(
@@ -91,6 +83,8 @@ def read_table(
     sheet: str | int | None = None,
     missing_codes: Sequence[Any] | None = None,
     encoding: str | None = None,
+    known: Mapping[str, str] | None = None,
+    single_visit: bool = False,
 ) -> pd.DataFrame:
     """Read a study file (or DataFrame) into the canonical long table.
 
@@ -112,6 +106,14 @@ def read_table(
         Codes meaning "missing" (e.g. ``[-99, 999]``); default: the column map's, else none.
     encoding : str, optional
         Force the text encoding of a delimited file (default: detected, see module notes).
+    known : mapping, optional
+        The item and score columns of the instruments (spelling -> canonical column; from
+        :func:`msrelax_stats.instruments.registry.recognised_columns`): columns spelt as real
+        exports spell them are recognised (:mod:`msrelax_stats.data.recognise`), and a file
+        with none of them is an error (``no questionnaire items recognised``).
+    single_visit : bool
+        A file with no visit information is one visit (``score`` of a single-visit file):
+        the table has no ``time`` column, ``layout`` is ``"single visit"``, ``visits`` empty.
 
     Returns
     -------
@@ -119,7 +121,11 @@ def read_table(
         One row per participant per visit: ``id`` (text), ``time`` (ordered Categorical),
         ``group`` (text, when present), then the other columns in file order. Rows sorted
         by first appearance of the id, then visit. ``df.attrs["msrelax"]`` holds ``source``,
-        ``sha256`` (of the file bytes), ``layout``, ``visits`` and ``notes``.
+        ``sha256`` (of the file bytes), ``layout``, ``visits``, ``notes``, ``columns``
+        (``[your column, canonical column]`` of every column used), ``excluded`` (rows left
+        out while reading: Qualtrics previews, tests, spam and unfinished responses, REDCap
+        repeating-instrument rows; ``id``, ``visit``, ``reason``) and ``value_labels`` of the
+        item columns of a ``.sav``/``.dta`` file (:mod:`msrelax_stats.data.exports`).
 
     Raises
     ------
@@ -142,7 +148,8 @@ def read_table(
     [['007', 'pre', '5'], ['007', 'post', '3']]
     """
     cmap = load_column_map(column_map)
-    labels = normalise_visits(visits if visits is not None else cmap.visits)
+    given = visits if visits is not None else cmap.visits
+    labels = normalise_visits(given)
     codes = list(missing_codes if missing_codes is not None else cmap.missing_codes or [])
     if isinstance(source, pd.DataFrame):
         name, digest, notes, value_labels = None, None, [], {}
@@ -158,26 +165,87 @@ def read_table(
         raw, digest, notes, value_labels = load_cells(
             Path(source), name, sheet=sheet, encoding=encoding, has_id=has_id
         )
+    read = _Read(
+        name, cmap, labels, given is not None, layout, codes, value_labels, known, single_visit
+    )
     try:
-        table, more = _canonical(raw, name, cmap, labels, layout, codes, value_labels)
+        table, more = _canonical(raw, read)
     except StudyDataError as exc:
         raise (exc if name is None else exc.with_file(name)) from None
     table.attrs["msrelax"] = {
         "source": "<DataFrame>" if name is None else name,
         "sha256": digest,
         "layout": more.pop(),
-        "visits": labels,
+        "visits": read.labels,
         "notes": [p.to_dict() for p in notes + more],
+        "columns": read.used,
+        "excluded": read.excluded,
+        "value_labels": read.item_labels,
+        "item_coding": {k: list(v) for k, v in (cmap.item_coding or {}).items()},
     }
     return table
 
 
-def _canonical(raw, name, cmap, labels, layout, codes, value_labels) -> tuple[pd.DataFrame, list]:
-    names, problems, notes = canonical_names(list(raw.columns), cmap, file=name)
+@dataclass
+class _Read:
+    """What one reading of a file knows and finds (filled in by :func:`_canonical`)."""
+
+    name: str | None
+    cmap: Any
+    labels: list[str]
+    visits_given: bool
+    layout: str | None
+    codes: list[Any]
+    value_labels: dict
+    known: Mapping[str, str] | None
+    single_visit: bool = False
+    used: list[list[str]] = field(default_factory=list)
+    excluded: list[dict] = field(default_factory=list)
+    item_labels: dict = field(default_factory=dict)
+
+
+def _no_items(originals: list[Any], table: pd.DataFrame, read: _Read) -> list[Problem]:
+    """No questionnaire item or score column in the table read: a problem naming the columns
+    that look most like item columns."""
+    targets = set(read.known.values()) if read.known else set()
+    if read.known is None or any(c in targets or c.startswith("nrs_") for c in table.columns):
+        return []
+    keys = ("id", "time", "group")
+    closest = closest_items([c for c in originals if normalise_name(c) not in keys], targets)
+    hint = f" ({'; '.join(closest)})" if closest else ""
+    return [Problem(f"{NO_ITEMS}{hint}: pass --column-map or rename the columns "
+                    "(python -m msrelax_stats map DATA writes a column map to edit)",
+                    file=read.name)]  # fmt: skip
+
+
+def _recognised(raw: pd.DataFrame, names: list[str], read: _Read) -> list[Problem]:
+    """Columns used (``read.used``) and the value labels of item columns."""
+    targets = set(read.known.values()) if read.known else set()
+    keys = {"id", "time", "group"}
+    read.used = [[str(o), n] for o, n in zip(raw.columns, names, strict=True)
+                 if n in keys or n in targets or n.startswith("nrs_")]  # fmt: skip
+    read.item_labels = {n: {float(k): str(v) for k, v in read.value_labels[o].items()
+                            if isinstance(k, int | float)}
+                        for o, n in zip(raw.columns, names, strict=True)
+                        if n in targets and o in read.value_labels}  # fmt: skip
+    return []
+
+
+def _canonical(raw: pd.DataFrame, read: _Read) -> tuple[pd.DataFrame, list]:
+    name, labels, layout = read.name, read.labels, read.layout
+    originals = [str(c) for c in raw.columns]
+    names, problems, notes = canonical_names(list(raw.columns), read.cmap, file=name,
+                                             known=read.known)  # fmt: skip
     time_labels = next(
-        (value_labels.get(c) for c, n in zip(raw.columns, names, strict=True) if n == "time"), None
+        (read.value_labels.get(c) for c, n in zip(raw.columns, names, strict=True) if n == "time"),
+        None,
     )
-    raw = _clean_cells(raw, names, codes)
+    raw, skipped = qualtrics_header_rows(raw, names)
+    if skipped:
+        notes.append(Problem(f"{skipped} Qualtrics header row{'s' if skipped > 1 else ''} under "
+                             "the column names skipped (question text, ImportId)", file=name))  # fmt: skip
+    problems += _recognised(raw, names, read)
+    raw = _clean_cells(raw, names, read.codes)
     keep = [n != "" or raw.iloc[:, i].notna().any() for i, n in enumerate(names)]
     problems += [
         Problem("a column without a name holds data", column=f"#{i + 1}", file=name)
@@ -189,6 +257,14 @@ def _canonical(raw, name, cmap, labels, layout, codes, value_labels) -> tuple[pd
         raw = raw.loc[rows, keep]
     if raw.empty:
         problems.append(Problem("has no data rows (only empty cells)", file=name))
+    elif not problems:  # REDCap events and Qualtrics statuses (names are unique now)
+        raw, events, excluded, more = redcap_events(raw, read.visits_given, file=name)
+        raw, dropped = qualtrics_exclusions(raw)
+        read.excluded, notes = excluded + dropped, notes + more
+        if events is not None:
+            labels = read.labels = normalise_visits(events)
+        if "redcap_event_name" in raw.columns:
+            read.used.append(["redcap_event_name", "time" + (", group" * ("group" in raw))])
     found = detect_layout(list(raw.columns), labels, layout)
     if "id" not in raw.columns:
         problems.append(
@@ -198,6 +274,10 @@ def _canonical(raw, name, cmap, labels, layout, codes, value_labels) -> tuple[pd
                 file=name,
             )
         )
+    single = found is None and read.single_visit and "time" not in raw.columns
+    if single:  # one visit: keys checked as if at one visit, the time column dropped after
+        raw = raw.assign(time=labels[0])
+        found = "long"
     if found is None or (found == "long" and "time" not in raw.columns):
         suffixes = ", ".join("_" + v for v in labels)
         problems.append(
@@ -224,6 +304,15 @@ def _canonical(raw, name, cmap, labels, layout, codes, value_labels) -> tuple[pd
     table, more = check_keys(raw, labels, file=name, time_labels=time_labels)
     if problems + more:
         raise StudyDataError(problems + more)
+    if found == "wide":  # the columns used, by their base names
+        read.used = [[o, n] for o, n in zip(originals, names, strict=True)
+                     if n in table.columns or n in ("id", "group")]  # fmt: skip
+    missing_items = _no_items(originals, table, read)
+    if missing_items:
+        raise StudyDataError(missing_items)
+    if single:
+        table = table.drop(columns="time")
+        read.labels, found = [], "single visit"
     text = [c for c in table.columns if isinstance(table[c].dtype, pd.StringDtype)]
     table[text] = table[text].astype(object)  # text columns are object, as the contract says
     return table, notes + [found]
@@ -289,182 +378,3 @@ def _is_code(s: pd.Series, numeric_codes: list[float], text_codes: set[str]) -> 
     as_text = s.astype(str)
     number = pd.to_numeric(as_text.str.replace(",", ".", regex=False), errors="coerce")
     return (s.notna() & (number.isin(numeric_codes) | as_text.isin(text_codes))).to_numpy()
-
-
-def load_cells(
-    path: Path,
-    name: str,
-    *,
-    sheet: str | int | None = None,
-    encoding: str | None = None,
-    has_id: Any = None,
-) -> tuple[pd.DataFrame, str, list[Problem], dict]:
-    """The cells of a data file under its header row, the SHA-256 of the bytes, notes, and
-    value labels (column -> code -> label; from ``.sav``/``.dta`` files only, else ``{}``).
-
-    The one reader of files by format, encoding and delimiter (module notes), shared by
-    :func:`read_table` and the practice diary (:func:`msrelax_stats.data.diary.read_diary`).
-    ``has_id(header_cells) -> bool`` tells which sheet of a workbook holds the data (default:
-    a column named ``id``).
-    """
-    if path.is_dir():
-        raise StudyDataError(Problem("is a directory, not a data file", file=name))
-    if not path.exists():
-        raise StudyDataError(Problem("file not found", file=name))
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise StudyDataError(
-            Problem(f"is {size:,} bytes, more than the {MAX_FILE_BYTES:,} read", file=name)
-        )
-    data = path.read_bytes()
-    digest = hashlib.sha256(data).hexdigest()
-    if not data.strip():
-        raise StudyDataError(Problem("file is empty", file=name))
-    suffix = path.suffix.lower()
-    if sheet is not None and suffix not in EXCEL_SUFFIXES:
-        raise StudyDataError(Problem("sheet= applies to .xlsx files only", file=name))
-    notes: list[Problem] = []
-    value_labels: dict[str, dict] = {}
-    if suffix in TEXT_SUFFIXES:
-        raw = _read_text(data, name, encoding, notes)
-    elif suffix in EXCEL_SUFFIXES:
-        if has_id is None:
-            has_id = lambda header: "id" in [str(h).strip().lower() for h in header]  # noqa: E731
-        cells, more = read_sheet(data, name, sheet, has_id)
-        notes += more
-        raw = _header_row(cells).infer_objects()
-    elif suffix in (".sav", ".dta"):
-        raw, value_labels = _read_stats(path, name, suffix, encoding)
-    else:
-        raise StudyDataError(
-            Problem(f"unsupported file type '{suffix}' (supported: {SUPPORTED})", file=name)
-        )
-    if raw.empty:
-        raise StudyDataError(Problem("has a header row but no data rows", file=name))
-    return raw, digest, notes, value_labels
-
-
-def _decode(data: bytes, name: str, encoding: str | None, notes: list[Problem]) -> str:
-    if encoding is not None:
-        try:
-            return data.decode(encoding)
-        except (UnicodeDecodeError, LookupError) as exc:
-            raise StudyDataError(
-                Problem(f"cannot be decoded as {encoding}: {exc}", file=name)
-            ) from exc
-    marked = "utf-8-sig" if data.startswith(codecs.BOM_UTF8) else None
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        marked = "utf-16"
-    if marked is not None:
-        try:
-            return data.decode(marked)
-        except UnicodeDecodeError as exc:
-            raise StudyDataError(
-                Problem(
-                    f"starts with a {marked.upper()[:6].rstrip('-')} byte-order mark but is not valid: {exc}",
-                    file=name,
-                )
-            ) from exc
-    if any(byte in _CONTROL for byte in set(data[:65536])):
-        raise StudyDataError(
-            Problem(f"is not a text table (binary content); supported: {SUPPORTED}", file=name)
-        )
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        text, used = data.decode("cp1254"), "cp1254"
-    except UnicodeDecodeError:  # the 5 bytes cp1254 leaves undefined
-        text, used = data.decode("latin-1"), "latin-1"
-    notes.append(Problem(f"not UTF-8; decoded as {used}", file=name))
-    return text
-
-
-def _check_nul(text: str, name: str) -> None:
-    """A NUL character anywhere is an error naming its line (no table cell holds one)."""
-    at = text.find("\x00")
-    if at >= 0:
-        line = text.count("\n", 0, at) + 1
-        raise StudyDataError(
-            Problem(f"line {line} holds a NUL byte (\\x00): not a text table", file=name)
-        )
-
-
-def sniff_delimiter(text: str) -> str:
-    """The delimiter (``,`` ``;`` or tab) splitting the first lines into equal field counts.
-
-    Examples
-    --------
-    >>> sniff_delimiter("id;psqi_4\\nP01;6,5\\n")
-    ';'
-    """
-    lines = _first_lines(text, 50)
-    best, best_fields = ",", 1
-    longest = max((len(line) for line in lines), default=0)
-    for delimiter in ("\t", ";", ","):
-        with _field_size_limit(longest + 1):  # a cell (or header) may be longer than 128 KiB
-            counts = {len(row) for row in csv.reader(lines, delimiter=delimiter)}
-        if len(counts) == 1 and (fields := counts.pop()) > best_fields:
-            best, best_fields = delimiter, fields
-    if best_fields == 1 and lines:
-        header = lines[0]
-        best = max(("\t", ";", ","), key=header.count)
-    return best
-
-
-@contextmanager
-def _field_size_limit(size: int) -> Iterator[None]:
-    """The csv module's field-size limit raised to ``size`` for the block (default 128 KiB)."""
-    previous = csv.field_size_limit()
-    csv.field_size_limit(max(previous, size))
-    try:
-        yield
-    finally:
-        csv.field_size_limit(previous)
-
-
-def _first_lines(text: str, count: int) -> list[str]:
-    """The first ``count`` non-blank lines of ``text.splitlines()``, splitting only its head."""
-    size = 1 << 16
-    while True:
-        lines = [line for line in text[:size].splitlines() if line.strip()]
-        if size >= len(text) or len(lines) > count:  # only the last line of a head is cut
-            return lines[:count]
-        size *= 4
-
-
-def _read_text(data: bytes, name: str, encoding, notes) -> pd.DataFrame:
-    text = _decode(data, name, encoding, notes)
-    _check_nul(text, name)
-    try:
-        cells = pd.read_csv(
-            io.BytesIO(text.encode("utf-8")),  # the same text; pandas reads bytes 3x faster
-            sep=sniff_delimiter(text),
-            header=None,
-            dtype=object,
-            na_filter=False,
-            skip_blank_lines=True,
-            encoding="utf-8",
-        )
-    except (pd.errors.ParserError, csv.Error) as exc:
-        detail = " ".join(str(exc).split())  # pandas' message ends in a newline
-        raise StudyDataError(Problem(f"cannot be read as a table: {detail}", file=name)) from exc
-    return _header_row(cells)
-
-
-def _header_row(cells: pd.DataFrame) -> pd.DataFrame:
-    body = cells.iloc[1:].reset_index(drop=True).astype(object)
-    body.columns = ["" if pd.isna(v) else str(v) for v in cells.iloc[0]]
-    return body
-
-
-def _read_stats(path: Path, name: str, suffix: str, encoding) -> tuple[pd.DataFrame, dict]:
-    import pyreadstat
-
-    reader = pyreadstat.read_sav if suffix == ".sav" else pyreadstat.read_dta
-    try:
-        frame, meta = reader(str(path), apply_value_formats=False, encoding=encoding)
-    except pyreadstat.ReadstatError as exc:
-        raise StudyDataError(Problem(f"is not a readable {suffix} file: {exc}", file=name)) from exc
-    return frame, dict(meta.variable_value_labels)

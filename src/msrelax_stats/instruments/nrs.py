@@ -18,6 +18,7 @@ NRS = InstrumentSpec(
     title="0-10 numeric rating scale",
     items=(),
     item_min=0,
+    check_coding=False,
     item_max=10,
     dynamic_items=True,
     scores=(  # the first is the template of any nrs_<name>; named ones carry their source

@@ -10,11 +10,20 @@ them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 
+from msrelax_stats.data import times
 from msrelax_stats.data import values as parse
 from msrelax_stats.errors import Problem
+from msrelax_stats.instruments.coding import (
+    coding_problems,
+    labels_problem,
+    recode_choices,
+    shift_of,
+)
 from msrelax_stats.instruments.spec import InstrumentSpec
 
 __all__ = ["prepare_items"]
@@ -78,11 +87,18 @@ def _valid_numbers(cells: pd.Series, low: float | None, high: float | None, whol
 
 
 def _prepare_item(
-    cells: pd.Series, spec: InstrumentSpec, item: str, where: tuple
+    cells: pd.Series, spec: InstrumentSpec, item: str, where: tuple, coded: tuple | None = None
 ) -> tuple[pd.Series, list[Problem], list[Problem]]:
+    """One item parsed and checked; ``coded`` = (low, high, shift) of a stated item coding:
+    answers checked against low..high, then ``shift`` subtracted."""
+    if coded is not None and coded[2]:
+        low, high, shift = coded
+        parsed = parse.parse_numbers(cells, column=where[0], participants=where[1], visits=where[2])
+        checked, problems = _check(parsed.values, cells, low, high, spec.whole_numbers, where)
+        return checked - shift, parsed.problems + problems, parsed.notes
     kind = spec.kind(item)
     low, high = spec.item_range(item)
-    if kind == "clock" and parse.is_canonical_clock(cells):
+    if kind == "clock" and times.is_canonical_clock(cells):
         return cells, [], []
     if kind in ("number", "minutes", "hours"):
         whole = spec.whole_numbers and kind == "number"
@@ -96,11 +112,12 @@ def _prepare_item(
         parsed = parse.parse_text(cells)
         return parsed.values, [], []
     if kind == "clock":
-        parsed = parse.parse_clock_times(
+        parsed = times.parse_clock_times(
             cells, column=where[0], participants=where[1], visits=where[2]
         )
         return parsed.values, parsed.problems, []
-    reader = parse.parse_hours if kind == "hours" else parse.parse_numbers
+    readers = {"hours": times.parse_hours, "minutes": times.parse_minutes}
+    reader = readers.get(kind, parse.parse_numbers)
     parsed = reader(cells, column=where[0], participants=where[1], visits=where[2])
     whole = spec.whole_numbers and kind == "number"
     unit = " minutes" if kind == "minutes" else ""
@@ -109,7 +126,11 @@ def _prepare_item(
 
 
 def prepare_items(
-    df: pd.DataFrame, instruments: list[InstrumentSpec] | None = None
+    df: pd.DataFrame,
+    instruments: list[InstrumentSpec] | None = None,
+    *,
+    item_coding: Mapping[str, tuple[int, int]] | None = None,
+    value_labels: Mapping[str, Mapping[float, str]] | None = None,
 ) -> tuple[pd.DataFrame, list[Problem], list[Problem]]:
     """Parse and range-check every known item and score column of a canonical long table.
 
@@ -119,6 +140,13 @@ def prepare_items(
         Long table (``id``, ``time``, item columns as read: numbers, text, Excel times).
     instruments : list of InstrumentSpec, optional
         Instruments to prepare; default every built-in instrument.
+    item_coding : mapping, optional
+        Instrument -> (low, high): the codes the export used for its coded items
+        (:mod:`msrelax_stats.instruments.coding`); mapped onto the instrument's codes. Given
+        (even empty, as ``read_study`` gives it), the coding of every instrument is checked;
+        ``None`` (``score`` of a prepared table) checks nothing.
+    value_labels : mapping, optional
+        Item column -> code -> label (SPSS/Stata), used to check the coding.
 
     Returns
     -------
@@ -154,14 +182,26 @@ def prepare_items(
     visits = df["time"] if "time" in df.columns else None
     problems: list[Problem] = []
     notes: list[Problem] = []
+    coding_of = dict(item_coding or {})
+    names = {spec.name for spec in specs}
+    problems += [Problem(f"item coding names an unknown instrument '{name}' (instruments: "
+                         f"{', '.join(sorted(names))})") for name in coding_of if name not in names]  # fmt: skip
     for spec in specs:
         spec = spec.expanded(df.columns)
+        coding = coding_of.get(spec.name)
+        coded = shift_of(spec, coding)
+        labelled = None if item_coding is None else labels_problem(
+            spec, df.columns, coding, value_labels or {})  # fmt: skip
+        if labelled is not None:  # codes numbered from 1 by their labels: one problem
+            problems.append(labelled)
+            continue
         for item in spec.items:
             column = spec.column(item)
             if column not in df.columns:
                 continue
-            cells = df[column]
-            new, bad, noted = _prepare_item(cells, spec, item, (column, ids, visits))
+            cells = recode_choices(df[column], spec, item)
+            shifted = coded if item in spec.coded_items() else None
+            new, bad, noted = _prepare_item(cells, spec, item, (column, ids, visits), shifted)
             if new is not cells:  # canonical, valid columns are kept as they are
                 out[column] = new
             problems += bad
@@ -174,6 +214,8 @@ def prepare_items(
                     f"is given although {other} is 0 ({item} is asked only when {condition} > 0)"
                 )
                 problems += parse.locate_problems(wrong, df[column], message, column, ids, visits)
+        if item_coding is not None:  # beside any "outside 0-3" of a 4 (choices numbered from 1)
+            problems += coding_problems(spec, out, coding, value_labels or {})
         for name, (low, high) in spec.output_ranges().items():
             if name in df.columns and name not in spec.item_columns:
                 if _valid_numbers(df[name], low, high, False):

@@ -17,6 +17,7 @@ PSFS = InstrumentSpec(
     title="Penn Spasm Frequency Scale",
     items=("frequency", "severity"),
     item_min=0,
+    check_coding=False,
     item_max=4,
     item_ranges={"severity": (1, 3)},
     requires_positive={"severity": "frequency"},

@@ -29,7 +29,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from msrelax_stats.data.values import clock_minutes
+from msrelax_stats.data.times import clock_minutes
 from msrelax_stats.instruments.engine import cutoff_flag, item_matrix, join_flags
 from msrelax_stats.instruments.spec import Cutoff, InstrumentSpec, Reference, Score
 
@@ -47,6 +47,12 @@ _COMPONENTS = (
     ("use of sleep medication", "C6 medic."),
     ("daytime dysfunction", "C7 daytime"),
 )
+#: Published answer wording of the PSQI (Buysse 1989), lowest code (0) first.
+_FREQUENCY = ("Not during the past month", "Less than once a week", "Once or twice a week",
+              "Three or more times a week")  # fmt: skip
+_QUALITY = ("Very good", "Fairly good", "Fairly bad", "Very bad")
+_PROBLEM = ("No problem at all", "Only a very slight problem", "Somewhat of a problem",
+            "A very big problem")  # fmt: skip
 _OPTIONS = {
     "duration_rule": ("pittsburgh", "paper"),
     "efficiency_over_100": ("score", "missing"),
@@ -83,6 +89,21 @@ PSQI = InstrumentSpec(
     },
     cutoffs=(Cutoff("psqi_poor", "psqi_global", 5.0, ">", "poor sleepers", "Buysse 1989"),),
     scorer="psqi",
+    # REDCap Shared Library PSQI: psqi_5other (description of 5j), psqi_5othera (its
+    # frequency); Qualtrics matrix question 5: psqi_5_1 .. psqi_5_10, psqi_5_10_text.
+    column_aliases={
+        "5other": "5j_text",
+        "5othera": "5j",
+        "5_10_text": "5j_text",
+        **{f"5_{k}": f"5{c}" for k, c in enumerate("abcdefghij", start=1)},
+    },
+    choices={
+        **{f"5{c}": _FREQUENCY for c in "abcdefghij"},
+        "6": _QUALITY,
+        "7": _FREQUENCY,
+        "8": _FREQUENCY,
+        "9": _PROBLEM,
+    },
     options={
         "duration_rule": "pittsburgh",
         "efficiency_over_100": "score",

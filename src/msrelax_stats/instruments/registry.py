@@ -36,6 +36,7 @@ __all__ = [
     "outcome_columns",
     "outcome_info",
     "present_instruments",
+    "recognised_columns",
     "registry_of",
 ]
 
@@ -246,6 +247,26 @@ def headline_outcomes(outcomes: Sequence[str],
     led = {i.instrument for o, i in info.items() if o in outcomes and i.role == "headline"}
     return [o for o in outcomes if o not in info or info[o].role == "headline"
             or (info[o].role == "subscale" and info[o].instrument not in led)]  # fmt: skip
+
+
+def recognised_columns(specs: Iterable[InstrumentSpec] = BUILTIN) -> dict[str, str]:
+    """Every spelling of an item or score column the instruments know -> its canonical column.
+
+    The item and score columns themselves, and each spec's ``column_aliases`` (item names
+    of public exports); what :func:`msrelax_stats.data.read.read_table` recognises columns
+    by (``known=``).
+
+    Examples
+    --------
+    >>> recognised_columns()["psqi_5othera"], recognised_columns()["fss_1"]
+    ('psqi_5j', 'fss_1')
+    """
+    out: dict[str, str] = {}
+    for spec in specs:
+        out.update({c: c for c in spec.item_columns})
+        out.update({c: c for c in spec.outputs})
+        out.update({spec.column(a): spec.column(i) for a, i in spec.column_aliases.items()})
+    return out
 
 
 def registry_of(table: Any) -> Registry:

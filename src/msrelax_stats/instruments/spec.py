@@ -123,6 +123,10 @@ class InstrumentSpec:
     it to be answered (PSFS severity needs a frequency > 0); ``whole_numbers`` makes a
     non-integer Likert answer an input error; ``dynamic_items`` takes the items from the
     columns present (the 0-10 NRS ratings ``nrs_<name>``, each its own score).
+
+    ``column_aliases``: item names of public exports (REDCap's PSQI ``5othera`` is ``5j``);
+    ``choices``: an item's published answer wording, lowest code first (choice texts are
+    recoded); ``check_coding``: a file with no 0 answer is an error (module ``coding``).
     """
 
     name: str
@@ -150,6 +154,9 @@ class InstrumentSpec:
     requires_positive: dict[str, str] = field(default_factory=dict)
     whole_numbers: bool = True
     dynamic_items: bool = False
+    column_aliases: dict[str, str] = field(default_factory=dict)
+    check_coding: bool = True
+    choices: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def column(self, item: str) -> str:
         """Column name of ``item`` (``"fss"``, ``"3"`` -> ``"fss_3"``)."""
@@ -190,6 +197,12 @@ class InstrumentSpec:
     @property
     def item_columns(self) -> tuple[str, ...]:
         return tuple(self.column(item) for item in self.items)
+
+    def coded_items(self) -> tuple[str, ...]:
+        """Items answered by a code in the spec's range (an export may number them from 1)."""
+        return tuple(
+            i for i in self.items if self.kind(i) == "number" and i not in self.item_ranges
+        )
 
     def kind(self, item: str) -> ItemKind:
         return self.item_kinds.get(item, "number")

@@ -32,7 +32,7 @@ from msrelax_stats.report.gallery import (
 from msrelax_stats.report.missing import missing_context, missing_methods
 from msrelax_stats.report.options import ReportOptions
 from msrelax_stats.report.tables import table2_of
-from msrelax_stats.report.text import methods_paragraph, result_sentence
+from msrelax_stats.report.text import coding_sentences, methods_paragraph, result_sentence
 from msrelax_stats.versions import package_versions
 
 __all__ = ["report_context", "write_report", "software_versions"]
@@ -325,7 +325,11 @@ def report_context(
             analysis,
             registry,
             versions,
-            extra=[*design_methods(analysis), *missing_methods(analysis)],
+            extra=[
+                *coding_sentences(scored, registry),
+                *design_methods(analysis),
+                *missing_methods(analysis),
+            ],
         ),  # fmt: skip
         "figures": [
             {"name": s.name, "caption": s.caption, "src": figure_data_uri(s.figure)}

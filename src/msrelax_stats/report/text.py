@@ -127,6 +127,24 @@ def scoring_sentence(registry: Registry, outcomes: Iterable[str]) -> str:
     return "We scored " + "; ".join(spec.methods_text() for spec in specs) + "."
 
 
+def coding_sentences(scored: Any, registry: Registry) -> list[str]:
+    """The sentence stating an item coding the export used (``--item-coding psqi=1-4``):
+    ``"PSQI items exported as 1-4 were recoded to 0-3 before scoring."``; none for the
+    native coding (:func:`msrelax_stats.instruments.coding.coding_text`)."""
+    from msrelax_stats.instruments.coding import coding_text
+
+    coding = getattr(scored, "attrs", {}).get("msrelax", {}).get("item_coding") or {}
+    parts = []
+    for name, (low, high) in sorted(coding.items()):
+        try:
+            text = coding_text(registry.spec(name), (int(low), int(high)))
+        except KeyError:
+            continue
+        if text:
+            parts.append(text[0].upper() + text[1:] + ".")
+    return parts
+
+
 def methods_paragraph(
     analysis: Any,
     registry: Registry,

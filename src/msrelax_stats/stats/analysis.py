@@ -29,6 +29,7 @@ from msrelax_stats.stats.design import (
     analyse_diary,
     detect_arms,
     paired_by_arm,
+    with_read_exclusions,
 )
 from msrelax_stats.stats.flow import FlowCounts
 from msrelax_stats.stats.multiplicity import adjust_by_family
@@ -324,6 +325,7 @@ def analyse(scored: pd.DataFrame, options: AnalysisOptions | None = None,
                             "one-group, two-visit study has no between-arm or mixed model")  # fmt: skip
     if arms is not None or len(visits) > 2 or diary is not None:
         _beyond_one_group(result, scored, diary)
+    result.exclusions = with_read_exclusions(result.exclusions, scored)
     if options.missing != "complete":
         _intention_to_treat(result, scored)
     describe_sample(result, scored)

@@ -18,7 +18,7 @@ from msrelax_stats.errors import Problem, StudyDataError
 from msrelax_stats.stats.compare import PairedResult, compare
 
 __all__ = ["Design", "DiaryAnalysis", "detect_arms", "paired_by_arm", "infer_study_days",
-           "analyse_diary", "LEDGER_COLUMNS"]  # fmt: skip
+           "analyse_diary", "LEDGER_COLUMNS", "with_read_exclusions"]  # fmt: skip
 
 LEDGER_COLUMNS = ["analysis", "id", "outcome", "reason"]
 
@@ -246,3 +246,23 @@ def _frames(frames: list[pd.DataFrame]) -> pd.DataFrame:
     if not frames:
         return pd.DataFrame(columns=LEDGER_COLUMNS)
     return pd.concat(frames, ignore_index=True)[LEDGER_COLUMNS]
+
+
+def with_read_exclusions(ledger: pd.DataFrame, scored: pd.DataFrame) -> pd.DataFrame:
+    """The ledger with the rows left out while reading first (Qualtrics previews, tests,
+    spam and unfinished responses, REDCap repeating-instrument rows; ``read_table``'s
+    ``excluded``): analysis ``reading``, no outcome (they count for none), the reason with
+    its visit."""
+    rows = scored.attrs.get("msrelax", {}).get("excluded") or []
+    if not rows:
+        return ledger
+    read = pd.DataFrame({
+        "id": [str(r["id"]) if r["id"] is not None else "" for r in rows], "outcome": "",
+        "reason": [r["reason"] + (f" (visit {r['visit']})" if r["visit"] else "") for r in rows],
+    })  # fmt: skip
+    if "analysis" in ledger.columns:
+        read.insert(0, "analysis", "reading")
+    if "group" in ledger.columns:
+        read.insert(1, "group", "")
+    return pd.concat([read[[c for c in ledger.columns if c in read.columns]], ledger],
+                     ignore_index=True)[list(ledger.columns)]  # fmt: skip

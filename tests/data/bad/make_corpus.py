@@ -339,6 +339,109 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
 }
 
+
+# ---- issue 15: real exports ------------------------------------------------------------------
+PSQI_CODED = [f"psqi_5{c}" for c in "abcdefghij"] + ["psqi_6", "psqi_7", "psqi_8", "psqi_9"]
+
+
+def _psqi_from_one() -> str:
+    """Worked example 1 with the 0-3 answers exported as 1-4 (Qualtrics' numbering): no 4."""
+    edits = {}
+    for row in range(1, 7):
+        for column in PSQI_CODED:
+            edits[(row, column)] = str(int(PSQI_EXAMPLE_1[PSQI.index(column)]) + 1)
+    return psqi_long(edits)
+
+
+QUALTRICS_META = ["StartDate", "EndDate", "Status", "IPAddress", "Progress",
+                  "Duration (in seconds)", "Finished", "RecordedDate", "ResponseId",
+                  "RecipientLastName", "RecipientFirstName", "RecipientEmail",
+                  "ExternalReference", "LocationLatitude", "LocationLongitude",
+                  "DistributionChannel", "UserLanguage"]  # fmt: skip
+
+
+def _qualtrics_fss() -> str:
+    """A Qualtrics export: header, question-text row, ImportId row, then responses; one
+    survey preview (Status 1) and one unfinished response (Finished 0) besides the study."""
+    items = [f"FSS_{i}" for i in range(1, 10)]
+    names = [*QUALTRICS_META, "participant", "timepoint", *items]
+    question = [*QUALTRICS_META[:8], "Response ID", *QUALTRICS_META[9:], "participant",
+                "timepoint", *(f"Fatigue item {i}" for i in range(1, 10))]  # fmt: skip
+    imports = ['"{""ImportId"":""' + n + '""}"' for n in names]
+    rows = [names, question, imports]
+    study = [(pid, label, answers) for pid, visits in FSS_STUDY.items()
+             for label, answers in zip(("pre", "post"), visits, strict=True)]  # fmt: skip
+    study += [("Q90", "pre", FSS_STUDY["P01"][0]), ("Q91", "pre", FSS_STUDY["P02"][0])]
+    for k, (pid, label, answers) in enumerate(study):
+        status = "1" if pid == "Q90" else "0"
+        finished = "0" if pid == "Q91" else "1"
+        rows.append(["2024-03-01 10:00:00", "2024-03-01 10:08:00", status, "192.0.2.1",
+                     "100" if finished == "1" else "60", "480", finished,
+                     "2024-03-01 10:08:01", f"R_{k:015d}", "", "", "", "", "", "",
+                     "anonymous", "EN", pid, label, *answers.split()])  # fmt: skip
+    return csv_text(rows)
+
+
+def _redcap_fss() -> str:
+    """A REDCap raw export: record_id, events baseline_arm_1 / week_6_arm_1, a repeating
+    instrument row, *_complete and redcap_survey_identifier columns."""
+    header = ["record_id", "redcap_event_name", "redcap_repeat_instrument",
+              "redcap_repeat_instance", "redcap_survey_identifier", *FSS,
+              "fatigue_severity_scale_complete"]  # fmt: skip
+    rows = [header]
+    for pid, visits in FSS_STUDY.items():
+        for event, answers in zip(("baseline_arm_1", "week_6_arm_1"), visits, strict=True):
+            rows.append([pid, event, "", "", "", *answers.split(), "2"])
+        if pid == "P02":
+            rows.append([pid, "baseline_arm_1", "adverse_events", "1", "", *[""] * 9, ""])
+    return csv_text(rows)
+
+
+TEXT |= {
+    "no_items_recognised.csv": (
+        "no column is a questionnaire item (Turkish item names, no column map)",
+        csv_text(
+            [
+                ["id", "time", "Yorgunluk", "Uyku"],
+                ["P01", "pre", "5", "3"],
+                ["P01", "post", "4", "2"],
+            ]
+        ),  # fmt: skip
+    ),
+    "items_near_fss.csv": (
+        "item columns that are not recognised but look like FSS items",
+        fss_long(header=("id", "time", *[f"fss_item{i}" for i in range(1, 10)])),
+    ),
+    "psqi_coded_1_to_4.csv": (
+        "PSQI answers exported as 1-4 with no 4 (every 0-3 item one point too high)",
+        _psqi_from_one(),
+    ),
+    "fss1_and_fss_01.csv": (
+        "two spellings of one item (FSS1 and fss_01): never guessed",
+        fss_long(header=("id", "time", "FSS1", "fss_01", *FSS[2:])),
+    ),
+    "durations_with_units.csv": (
+        "durations typed with their unit (read, with a note)",
+        psqi_long(
+            {
+                (1, "psqi_2"): "about 20 min",
+                (2, "psqi_4"): "6 hrs",
+                (3, "psqi_2"): "1 hr 15 min",
+                (4, "psqi_2"): "half an hour",
+            }
+        ),  # fmt: skip
+    ),
+    "duration_unreadable.csv": (
+        "a duration that is no duration ('a while')",
+        psqi_long({(1, "psqi_2"): "a while"}),
+    ),
+    "qualtrics_fss.csv": (
+        "a Qualtrics export with a preview and an unfinished response",
+        _qualtrics_fss(),
+    ),
+    "redcap_fss.csv": ("a REDCap raw export with a repeating-instrument row", _redcap_fss()),
+}
+
 # Encoded as cp1254 (Turkish Windows) rather than UTF-8: an encoding nobody declared.
 CP1254 = {
     "cp1254_names.csv": (
