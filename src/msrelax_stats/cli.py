@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import gc
-import importlib
 import sys
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from msrelax_stats import __version__
+from msrelax_stats.cli_imports import ANALYZE_MODULES, frozen_imports
 from msrelax_stats.cli_inspect import add_map_command, add_validate_command, cmd_map, cmd_validate
 from msrelax_stats.cli_safety import (
     SafeParser,
@@ -286,47 +284,6 @@ def _cmd_score(args: argparse.Namespace) -> int:
     return 0
 
 
-# What ``analyze`` imports on every run (its other modules are imported lazily, on first use).
-_ANALYZE_MODULES = (
-    "msrelax_stats.pipeline",
-    "msrelax_stats.stats.analysis",
-    "msrelax_stats.report",
-    "statsmodels.stats.multitest",
-    "matplotlib.backends.backend_agg",
-    "PIL.PngImagePlugin",
-    "docx",  # report.docx (python-docx)
-    "openpyxl",  # tables.xlsx
-)
-
-
-@contextmanager
-def _frozen_imports(modules: Sequence[str], *, keep_frozen: bool) -> Iterator[None]:
-    """Import ``modules`` with the cyclic garbage collector off and freeze what exists, for
-    the duration of the ``with`` block.
-
-    The import of pandas, scipy.stats and matplotlib creates some million long-lived objects;
-    every full collection afterwards (statsmodels' Holm adjustment asks for one) walks all of
-    them. ``gc.freeze()`` moves them to the collector's permanent generation; the collector
-    works as usual on everything the command creates. In a long-lived process (``main([...])`` from a notebook or the
-    tests) ``gc.unfreeze()`` at the end hands the frozen objects back to it; when the process
-    is the command (``keep_frozen``), they stay frozen, which also spares the interpreter's
-    final collection from walking them. Measured on the sample study: about 0.5 s less wall
-    time per run (benchmarks/README.md).
-    """
-    gc.disable()
-    try:
-        for name in modules:
-            importlib.import_module(name)
-    finally:
-        gc.freeze()
-        gc.enable()
-    try:
-        yield
-    finally:
-        if not keep_frozen:
-            gc.unfreeze()
-
-
 def _cmd_analyze(args: argparse.Namespace) -> int:
     from msrelax_stats.pipeline import analyze
     from msrelax_stats.report.options import ReportOptions
@@ -400,7 +357,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with command_guard() as stopped:  # SIGINT/SIGTERM unwind; warnings one line
             if args.command == "analyze":
-                with _frozen_imports(_ANALYZE_MODULES, keep_frozen=program):
+                with frozen_imports(ANALYZE_MODULES, keep_frozen=program):
                     return _cmd_analyze(args)
             return _COMMANDS[args.command](args)
     except Interrupted as stop:

@@ -28,6 +28,7 @@ from msrelax_stats.stats.design import (
     DiaryAnalysis,
     analyse_diary,
     detect_arms,
+    one_ledger,
     paired_by_arm,
     with_read_exclusions,
 )
@@ -342,7 +343,7 @@ def _intention_to_treat(result: StudyAnalysis, scored: pd.DataFrame) -> None:
         ledger = ledger.assign(analysis=f"paired {first} vs {last}")
     ids = scored["id"].astype(str)
     arm_of = scored.groupby(ids, sort=False)["group"].first() if result.design.arms else None
-    result.exclusions = _ledger([ledger, itt_analysis(result, scored)], arm_of)
+    result.exclusions = one_ledger([ledger, itt_analysis(result, scored)], arm_of)
 
 
 def _beyond_one_group(result: StudyAnalysis, scored: pd.DataFrame,
@@ -386,17 +387,4 @@ def _beyond_one_group(result: StudyAnalysis, scored: pd.DataFrame,
         )  # fmt: skip
         result.notes += diary_notes
         ledger.append(diary_ledger)
-    result.exclusions = _ledger(ledger, arm_of)
-
-
-def _ledger(frames: list[pd.DataFrame], arm_of: pd.Series | None) -> pd.DataFrame:
-    """One exclusions table: ``analysis``, (``group``,) ``id``, ``outcome``, ``reason``."""
-    frames = [f for f in frames if len(f)]
-    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=LEDGER_COLUMNS)
-    out = out.assign(id=out["id"].astype(str), outcome=out["outcome"].fillna("").astype(str))
-    if arm_of is None:
-        return out[LEDGER_COLUMNS].reset_index(drop=True)
-    group = out["group"] if "group" in out.columns else pd.Series(np.nan, index=out.index)
-    group = group.astype("object").where(group.notna() & (group != ""), out["id"].map(arm_of))
-    out = out.assign(group=group.fillna("").astype(str))
-    return out[["analysis", "group", "id", "outcome", "reason"]].reset_index(drop=True)
+    result.exclusions = one_ledger(ledger, arm_of)

@@ -18,7 +18,7 @@ from msrelax_stats.errors import Problem, StudyDataError
 from msrelax_stats.stats.compare import PairedResult, compare
 
 __all__ = ["Design", "DiaryAnalysis", "detect_arms", "paired_by_arm", "infer_study_days",
-           "analyse_diary", "LEDGER_COLUMNS", "with_read_exclusions"]  # fmt: skip
+           "analyse_diary", "LEDGER_COLUMNS", "one_ledger", "with_read_exclusions"]  # fmt: skip
 
 LEDGER_COLUMNS = ["analysis", "id", "outcome", "reason"]
 
@@ -266,3 +266,16 @@ def with_read_exclusions(ledger: pd.DataFrame, scored: pd.DataFrame) -> pd.DataF
         read.insert(1, "group", "")
     return pd.concat([read[[c for c in ledger.columns if c in read.columns]], ledger],
                      ignore_index=True)[list(ledger.columns)]  # fmt: skip
+
+
+def one_ledger(frames: list[pd.DataFrame], arm_of: pd.Series | None) -> pd.DataFrame:
+    """One exclusions table: ``analysis``, (``group``,) ``id``, ``outcome``, ``reason``."""
+    frames = [f for f in frames if len(f)]
+    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=LEDGER_COLUMNS)
+    out = out.assign(id=out["id"].astype(str), outcome=out["outcome"].fillna("").astype(str))
+    if arm_of is None:
+        return out[LEDGER_COLUMNS].reset_index(drop=True)
+    group = out["group"] if "group" in out.columns else pd.Series(np.nan, index=out.index)
+    group = group.astype("object").where(group.notna() & (group != ""), out["id"].map(arm_of))
+    out = out.assign(group=group.fillna("").astype(str))
+    return out[["analysis", "group", "id", "outcome", "reason"]].reset_index(drop=True)

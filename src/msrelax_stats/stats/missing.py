@@ -31,12 +31,8 @@ from msrelax_stats.stats._missing_table import (
     imputed_cells,
     outcome_table,
 )
-from msrelax_stats.stats.imputation import (
-    ImputationError,
-    Imputations,
-    imputations_long,
-    impute_outcome,
-)
+from msrelax_stats.stats.imputation import ImputationError, Imputations, impute_outcome
+from msrelax_stats.stats.mice_long import imputations_long
 from msrelax_stats.stats.pooling import pool
 from msrelax_stats.stats.tipping import GRID_COLUMNS, TIPPING_COLUMNS, tipping_point
 
@@ -143,7 +139,7 @@ class MissingDataResult:
         Who left which analysis: ``id``, ``outcome``, ``analysis`` ("all" or one of
         :data:`ANALYSES`), ``reason``.
     imputations : DataFrame
-        The long table of :func:`~msrelax_stats.stats.imputation.imputations_long` (``imputations.csv``).
+        The long table of :func:`~msrelax_stats.stats.mice_long.imputations_long` (``imputations.csv``).
     notes : tuple of str
     options : dict
     """
@@ -274,7 +270,7 @@ def analyze_missing(
     :math:`U = s^2_{change}/n`, :math:`\\nu_{com} = n - 1` (R ``lm(change ~ 1)``), or (two arms)
     the arm coefficient of OLS ``endpoint ~ baseline + arm + covariates``, :math:`\\nu_{com} = n
     - p`; pooled by :func:`~msrelax_stats.stats.pooling.pool` (Rubin's rules, Barnard-Rubin df;
-    R ``pool(with(as.mids(long), lm(...)))`` on :func:`~msrelax_stats.stats.imputation.imputations_long` agrees to 1e-6). With
+    R ``pool(with(as.mids(long), lm(...)))`` on :func:`~msrelax_stats.stats.mice_long.imputations_long` agrees to 1e-6). With
     nothing missing every imputation is the data, so the pooled estimate and SE are the
     complete-case ones (the Barnard-Rubin df is then slightly below :math:`\\nu_{com}`, as in R).
     A baseline score is imputed like any other visit (BOCF cannot use such a participant).
