@@ -8,7 +8,7 @@ its range. Problems of both steps are reported together in one :class:`StudyData
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from os import PathLike
 from typing import Any
 
@@ -29,14 +29,8 @@ def read_study(
     source: str | PathLike[str] | pd.DataFrame,
     options: ReadOptions | None = None,
     *,
-    layout: str | None = None,
-    column_map: str | PathLike[str] | dict[str, str] | None = None,
-    visits: Sequence[str] | None = None,
-    sheet: str | int | None = None,
-    missing_codes: Sequence[Any] | None = None,
-    encoding: str | None = None,
-    item_coding: Mapping[str, tuple[int, int]] | str | None = None,
     custom: Sequence[Any] = (),
+    **keywords: Any,
 ) -> pd.DataFrame:
     """Read and validate a study into the canonical long table.
 
@@ -45,23 +39,13 @@ def read_study(
     source : path or DataFrame
         A .csv/.tsv/.txt, .xlsx, .sav or .dta file, or a DataFrame in long or wide layout.
     options : ReadOptions, optional
-        All the options below in one object (as ``analyze`` and the CLI pass them); not
-        together with the keywords.
-    layout : {"long", "wide"}, optional
-        Force the layout instead of detecting it.
-    column_map : dict or path to a .toml/.json file, optional
-        User column names -> canonical names (see ``docs/data.md``).
-    visits : sequence of str, optional
-        Visit labels in their order; default ``("pre", "post")``.
-    sheet : str or int, optional
-        Worksheet of an .xlsx file.
-    missing_codes : sequence, optional
-        Values that mean "missing" in this export (e.g. ``[-99, 999]``).
-    encoding : str, optional
-        Force the text encoding of a CSV file.
-    item_coding : mapping or str, optional
-        The codes an export used for an instrument's answers (``{"psqi": (1, 4)}`` or
-        ``"psqi=1-4"``; :mod:`msrelax_stats.instruments.coding`), over the column map's.
+        How to read the file (:class:`msrelax_stats.data.options.ReadOptions`: layout,
+        column map, visits, sheet, missing codes, encoding, item coding), as ``analyze`` and
+        the CLI pass them.
+    **keywords
+        The same fields one by one instead (``visits=["pre", "post"]``,
+        ``column_map="map.toml"``, ``missing_codes=[-99]``; ``item_coding`` may be text,
+        ``"psqi=1-4"``); not together with ``options``.
     custom : sequence, optional
         Custom instruments (specs, dicts or TOML paths, as ``score(instruments=...)`` takes
         them) whose items count as questionnaire items: a file with no item of a built-in
@@ -86,25 +70,11 @@ def read_study(
     >>> list(study["time"].cat.categories)  # doctest: +SKIP
     ['pre', 'post']
     """
-    if isinstance(item_coding, str):
-        item_coding = parse_item_coding(item_coding)
-    given = {"layout": layout, "column_map": column_map, "visits": visits, "sheet": sheet,
-             "missing_codes": missing_codes, "encoding": encoding, "item_coding": item_coding}  # fmt: skip
-    if options is None:
-        options = ReadOptions(**given)
-    elif any(v is not None for v in given.values()):
-        raise TypeError("read_study(): options= and keyword options together")
-    table = read_table(
-        source,
-        layout=options.layout,
-        column_map=options.column_map,
-        visits=options.visits,
-        sheet=options.sheet,
-        missing_codes=options.missing_codes,
-        encoding=options.encoding,
-        single_visit=options.single_visit,
-        known=recognised_columns([*BUILTIN, *filter(None, map(_custom_spec, custom))]),
-    )
+    if isinstance(keywords.get("item_coding"), str):
+        keywords["item_coding"] = parse_item_coding(keywords["item_coding"])
+    options = ReadOptions.of(options, keywords)
+    known = recognised_columns([*BUILTIN, *filter(None, map(_custom_spec, custom))])
+    table = read_table(source, options, known=known)
     meta = dict(table.attrs.get("msrelax", {}))
     coding = {k: tuple(v) for k, v in meta.get("item_coding", {}).items()}
     coding.update(options.item_coding or {})

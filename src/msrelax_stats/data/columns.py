@@ -149,7 +149,7 @@ def load_column_map(column_map: Mapping[str, Any] | str | Path | None) -> Column
     Examples
     --------
     >>> load_column_map({"Hasta No": "ID", "missing_codes": [-99]})
-    ColumnMap(columns={'hasta_no': 'id'}, missing_codes=[-99], visits=None)
+    ColumnMap(columns={'hasta_no': 'id'}, missing_codes=[-99], visits=None, item_coding=None)
     """
     if column_map is None:
         return ColumnMap()

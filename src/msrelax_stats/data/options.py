@@ -51,6 +51,22 @@ class ReadOptions:
             if value is not None and not isinstance(value, tuple):
                 object.__setattr__(self, name, tuple(value))
 
+    @classmethod
+    def of(cls, options: ReadOptions | None, keywords: Mapping[str, Any]) -> ReadOptions:
+        """``options``, or the options the keywords name (a reader's ``**keywords``); both
+        together is a ``TypeError``, and so is a keyword that is not a field.
+
+        Examples
+        --------
+        >>> ReadOptions.of(None, {"visits": ["pre", "post"]}).visits
+        ('pre', 'post')
+        """
+        if options is None:
+            return cls(**{k: v for k, v in keywords.items() if v is not None})
+        if any(v is not None for v in keywords.values()):
+            raise TypeError("options= and keyword options together")
+        return options
+
     def to_dict(self) -> dict[str, Any]:
         """Plain dict (for ``results.json``; a column map given as a mapping is listed)."""
         out = {k: getattr(self, k) for k in self.__dataclass_fields__}

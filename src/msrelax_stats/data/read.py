@@ -65,6 +65,7 @@ from msrelax_stats.data.columns import canonical_names, load_column_map, normali
 from msrelax_stats.data.exports import qualtrics_exclusions, qualtrics_header_rows, redcap_events
 from msrelax_stats.data.files import MAX_FILE_BYTES, load_cells, sniff_delimiter
 from msrelax_stats.data.layout import ROW, check_keys, detect_layout, normalise_visits, wide_to_long
+from msrelax_stats.data.options import ReadOptions
 from msrelax_stats.data.recognise import NO_ITEMS, closest_items
 from msrelax_stats.data.values import MISSING_MARKERS, factorize_text
 from msrelax_stats.errors import Problem, StudyDataError
@@ -76,15 +77,10 @@ _MARKERS = frozenset(MISSING_MARKERS)
 
 def read_table(
     source: str | Path | pd.DataFrame,
+    options: ReadOptions | None = None,
     *,
-    layout: str | None = None,
-    column_map: Mapping[str, Any] | str | Path | None = None,
-    visits: Sequence[str] | None = None,
-    sheet: str | int | None = None,
-    missing_codes: Sequence[Any] | None = None,
-    encoding: str | None = None,
     known: Mapping[str, str] | None = None,
-    single_visit: bool = False,
+    **keywords: Any,
 ) -> pd.DataFrame:
     """Read a study file (or DataFrame) into the canonical long table.
 
@@ -92,28 +88,21 @@ def read_table(
     ----------
     source : str, Path or DataFrame
         A ``.csv``/``.tsv``/``.txt``, ``.xlsx``, ``.sav`` or ``.dta`` file, or a DataFrame.
-    layout : {None, "long", "wide"}
-        ``None`` detects it: a ``time`` column means long, visit suffixes (``fss_1_pre``)
-        mean wide.
-    column_map : dict, str or Path, optional
-        User column names -> canonical names, or a ``.toml``/``.json`` file holding them
-        (format in :mod:`msrelax_stats.data.columns`).
-    visits : sequence of str, optional
-        Visit labels in order (two or more); default ``("pre", "post")`` or the column map's.
-    sheet : str or int, optional
-        Sheet of an ``.xlsx`` workbook (default: the first).
-    missing_codes : sequence, optional
-        Codes meaning "missing" (e.g. ``[-99, 999]``); default: the column map's, else none.
-    encoding : str, optional
-        Force the text encoding of a delimited file (default: detected, see module notes).
+    options : ReadOptions, optional
+        How to read it (:class:`msrelax_stats.data.options.ReadOptions`): ``layout`` (None
+        detects it: a ``time`` column means long, visit suffixes such as ``fss_1_pre`` mean
+        wide), ``column_map`` (:mod:`msrelax_stats.data.columns`), ``visits`` (in order;
+        default ``("pre", "post")`` or the column map's), ``sheet`` of a workbook (default:
+        the one holding the data), ``missing_codes`` (default: the column map's),
+        ``encoding`` (default: detected, see module notes), ``single_visit`` (a file with no
+        visit information is one visit: no ``time`` column, layout ``"single visit"``).
     known : mapping, optional
         The item and score columns of the instruments (spelling -> canonical column; from
         :func:`msrelax_stats.instruments.registry.recognised_columns`): columns spelt as real
         exports spell them are recognised (:mod:`msrelax_stats.data.recognise`), and a file
         with none of them is an error (``no questionnaire items recognised``).
-    single_visit : bool
-        A file with no visit information is one visit (``score`` of a single-visit file):
-        the table has no ``time`` column, ``layout`` is ``"single visit"``, ``visits`` empty.
+    **keywords
+        The fields of ``options`` given one by one instead (``visits=["pre", "post"]``).
 
     Returns
     -------
@@ -147,7 +136,15 @@ def read_table(
     >>> table[["id", "time", "fss_1"]].values.tolist()
     [['007', 'pre', '5'], ['007', 'post', '3']]
     """
-    cmap = load_column_map(column_map)
+    options = ReadOptions.of(options, keywords)
+    layout, visits, sheet, encoding = (
+        options.layout,
+        options.visits,
+        options.sheet,
+        options.encoding,
+    )
+    missing_codes, single_visit = options.missing_codes, options.single_visit
+    cmap = load_column_map(options.column_map)
     given = visits if visits is not None else cmap.visits
     labels = normalise_visits(given)
     codes = list(missing_codes if missing_codes is not None else cmap.missing_codes or [])

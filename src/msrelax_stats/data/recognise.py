@@ -105,8 +105,8 @@ def closest_items(names: Iterable[object], known: Iterable[str], limit: int = 3)
 
     Examples
     --------
-    >>> closest_items(["Yorgunluk", "fatigue_1"], ["fss_1", "psqi_1"])
-    ['fatigue_1 looks like fss_1']
+    >>> closest_items(["Yorgunluk", "fss_item1"], ["fss_1", "psqi_1"])
+    ['fss_item1 looks like fss_1']
     """
     targets = sorted(set(known))
     found: list[tuple[float, str]] = []
