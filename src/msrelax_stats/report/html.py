@@ -183,8 +183,36 @@ def report_context(
 ) -> dict[str, Any]:
     """Everything ``report.html`` shows, as text and rows (``report.docx`` lays out the same).
 
-    Parameters are those of :func:`write_report`; the values are rounded and labelled here,
-    read from ``analysis`` (no statistic is computed).
+    The values are rounded and labelled here, read from ``analysis`` (no statistic is
+    computed).
+
+    Parameters
+    ----------
+    scored : DataFrame
+        Scored long table (``id``, ``time``, scores).
+    analysis : StudyAnalysis
+        Every result shown (:func:`msrelax_stats.stats.analysis.analyse`): tables, figures'
+        numbers, sentences, the ledger; its options are printed and drive the methods.
+    registry : Registry
+        The registry the table was scored with (the methods' scoring sentence).
+    options : ReportOptions, optional
+        Decimals, figure set, the command line to print.
+    versions : mapping, optional
+        Software versions (default :func:`software_versions`).
+    flow : mapping, optional
+        Extra flow information: ``enrolled`` (int, default the number of ids in ``scored``),
+        ``source`` (input file name), ``notes`` (list of text, e.g. flagged values).
+    figures : list of FigureSpec or mapping name -> Figure/Axes/PNG path, optional
+        Figures to embed; by default :func:`msrelax_stats.report.gallery.make_figures`.
+    table : DataFrame, optional
+        Table 2 as :func:`msrelax_stats.report.tables.table2_of` made it (the one written to
+        ``table2.*``); made here when omitted.
+    table1 : DataFrame, optional
+        Table 1 as :func:`msrelax_stats.report.table1.table1` made it (the one written to
+        ``table1.*``); made here from ``analysis.baseline`` when omitted.
+    flow_figure : FigureSpec, optional
+        The participant flow diagram (``figures/flow.png``), shown in the flow section;
+        without it the flow is drawn as boxes.
     """
     options = options or ReportOptions()
     versions = dict(versions) if versions is not None else software_versions()
@@ -242,54 +270,18 @@ def report_context(
     return context
 
 
-def write_report(
-    out_dir: str | Path,
-    *,
-    scored: pd.DataFrame,
-    analysis: Any,
-    registry: Any,
-    options: ReportOptions | None = None,
-    versions: Mapping[str, str] | None = None,
-    flow: Mapping[str, Any] | None = None,
-    figures: Sequence[FigureSpec] | Mapping[str, Any] | None = None,
-    table: pd.DataFrame | None = None,
-    table1: pd.DataFrame | None = None,
-    flow_figure: FigureSpec | None = None,
-    context: dict[str, Any] | None = None,
-) -> Path:
+def write_report(out_dir: str | Path, context: dict[str, Any] | None = None, **inputs: Any) -> Path:
     """Render ``out_dir/report.html``: one self-contained, print-friendly HTML file.
 
     Parameters
     ----------
     out_dir : str or Path
         Folder to write into (created if needed).
-    scored : DataFrame
-        Scored long table (``id``, ``time``, scores).
-    analysis : StudyAnalysis
-        Every result shown (:func:`msrelax_stats.stats.analysis.analyse`): tables, figures'
-        numbers, sentences, the ledger; its options are printed and drive the methods.
-    registry : Registry
-        The registry the table was scored with (the methods' scoring sentence).
-    options : ReportOptions, optional
-        Decimals, figure set, the command line to print.
-    versions : mapping, optional
-        Software versions (default :func:`software_versions`).
-    flow : mapping, optional
-        Extra flow information: ``enrolled`` (int, default the number of ids in ``scored``),
-        ``source`` (input file name), ``notes`` (list of text, e.g. flagged values).
-    figures : list of FigureSpec or mapping name -> Figure/Axes/PNG path, optional
-        Figures to embed; by default :func:`msrelax_stats.report.gallery.make_figures`.
-    table : DataFrame, optional
-        Table 2 as :func:`msrelax_stats.report.tables.table2_of` made it (the one written to
-        ``table2.*``); made here when omitted.
-    table1 : DataFrame, optional
-        Table 1 as :func:`msrelax_stats.report.table1.table1` made it (the one written to
-        ``table1.*``); made here from ``analysis.baseline`` when omitted.
-    flow_figure : FigureSpec, optional
-        The participant flow diagram (``figures/flow.png``), shown in the flow section;
-        without it the flow is drawn as boxes.
     context : dict, optional
-        The values to show, as :func:`report_context` made them (the others are then unused).
+        The values to show, as :func:`report_context` made them.
+    **inputs
+        Without ``context``: the arguments of :func:`report_context` (``scored``,
+        ``analysis``, ``registry``, ``options``, ``figures``, ...), from which it is made.
 
     Returns
     -------
@@ -299,9 +291,7 @@ def write_report(
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     if context is None:
-        context = report_context(scored=scored, analysis=analysis, registry=registry,
-                                 options=options, versions=versions, flow=flow, figures=figures,
-                                 table=table, table1=table1, flow_figure=flow_figure)  # fmt: skip
+        context = report_context(**inputs)
     context = dict(context)
     context["css"] = (TEMPLATES / "report.css").read_text(encoding="utf-8")
     text = report_template().render(**context)

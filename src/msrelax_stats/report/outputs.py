@@ -93,8 +93,7 @@ def write_outputs(out_dir: str | Path, *, scored: pd.DataFrame, analysis: Any,
         versions=versions, flow=flow, figures=gallery, table=table, table1=first_table,
         flow_figure=flow_embedded,
     )  # fmt: skip
-    written["report.html"] = write_report(out, scored=scored, analysis=analysis,
-                                          registry=registry, context=context)  # fmt: skip
+    written["report.html"] = write_report(out, context)
     written["report.docx"] = write_report_docx(
         out / "report.docx", context, table1=first_table, table2=table,
         table2_caption=caption_without_number(str(table.attrs["caption"])), table2_notes=notes,
