@@ -5,42 +5,8 @@ participants and visits, and checks them. Item cells are left as the file typed 
 from text files; numbers, text and Excel times from spreadsheets and SPSS/Stata files); the
 instruments layer parses numbers and clock times and checks ranges afterwards.
 
-Formats, by file extension
---------------------------
-``.csv``, ``.tsv``, ``.txt``
-    Delimited text. The delimiter is sniffed among ``,`` ``;`` and tab: the first 50
-    non-blank lines are split (respecting quotes) with each candidate, and the candidate
-    giving the same number (> 1) of fields on every line wins, preferring more fields; so a
-    semicolon file with decimal commas is never split on its commas. All cells are text.
-``.xlsx``, ``.xlsm``
-    Read with openpyxl (:mod:`msrelax_stats.data.excel`). ``sheet`` names the sheet (name or
-    0-based position). Without it the first visible worksheet with a participant id column
-    is read (else the first visible one); a note names the sheet read and those ignored.
-    Within a budget: at most 512 MiB unpacked, at most 10 million cells from A1 to the last
-    used cell. Formulas count with the value Excel saved; one without a saved value is an
-    error naming the cell.
-``.sav``, ``.dta``
-    Read with pyreadstat with ``apply_value_formats=False``: value labels never replace the
-    numeric codes; SPSS user-missing values become missing. The value labels of the visit
-    column are kept for one purpose: when its codes are not known visits (``time`` coded
-    1 = "pre", 2 = "post" read with the default visits), the column is reported once, with
-    its codes, their labels and the ``--visits`` value that names them (see
-    :func:`msrelax_stats.data.layout.check_keys`).
-A ``pandas.DataFrame`` is copied (source ``"<DataFrame>"``, ``sha256`` ``None``).
-
-Encodings of text files
------------------------
-A UTF-8 byte-order mark means UTF-8; a UTF-16 mark means UTF-16 (Excel's "Unicode text").
-Otherwise the bytes are decoded as UTF-8 when they are valid UTF-8, else as cp1254 (Turkish
-Windows; identical to latin-1/cp1252 for the letters of Western European names such as
-``Müller``, and it also decodes ``Ş ş Ğ ğ İ ı``), else as latin-1; a note records a non-UTF-8
-decoding. ``encoding=`` forces one. Bytes that no text file holds (NUL and other control
-characters) in the first 64 KiB make the file "not a text table"; a NUL anywhere later is an
-error naming its line. Cells and header names of any length are read (no field-size limit).
-
-Limits
-------
-A file over :data:`MAX_FILE_BYTES` (1 GiB) is not read (exit status 2, not a memory error).
+File formats, encodings, the delimiter and the size limit are those of the one file reader,
+:func:`msrelax_stats.data.files.load_cells` (its module notes).
 
 Cells
 -----
