@@ -63,6 +63,7 @@ from msrelax_stats.data.recognise import recognise
 from msrelax_stats.errors import Problem, StudyDataError
 
 __all__ = [
+    "describe_value",
     "ALIASES",
     "ColumnMap",
     "canonical_names",
@@ -161,13 +162,13 @@ def load_column_map(column_map: Mapping[str, Any] | str | Path | None) -> Column
         raw = dict(column_map)
     else:
         raise StudyDataError(Problem(
-            f"a column map is a dict or a .toml/.json file, not {_kind(column_map)}"))  # fmt: skip
+            f"a column map is a dict or a .toml/.json file, not {describe_value(column_map)}"))  # fmt: skip
     problems: list[Problem] = []
     table = raw.get("columns")
     if table is not None and not isinstance(table, Mapping):
         problems.append(Problem(
             "key 'columns' must be a table of \"your name\" = \"canonical name\" entries, "
-            f"not {_kind(table)}", file=source))  # fmt: skip
+            f"not {describe_value(table)}", file=source))  # fmt: skip
         table = None
     entries = dict(table or {})
     entries.update({k: v for k, v in raw.items() if k not in _RESERVED})
@@ -189,12 +190,12 @@ def load_column_map(column_map: Mapping[str, Any] | str | Path | None) -> Column
     if codes is not None and not _is_list_of(codes, (str, int, float)):
         problems.append(Problem(
             f"key 'missing_codes' must be a list of numbers or texts (e.g. [-99, 999]), not "
-            f"{_kind(codes)}", file=source))  # fmt: skip
+            f"{describe_value(codes)}", file=source))  # fmt: skip
         codes = None
     if visits is not None and not _is_list_of(visits, (str, int)):
         problems.append(Problem(
             f"key 'visits' must be a list of visit labels (e.g. [\"pre\", \"post\"]), not "
-            f"{_kind(visits)}", file=source))  # fmt: skip
+            f"{describe_value(visits)}", file=source))  # fmt: skip
         visits = None
     coding = raw.get("item_coding")
     if coding is not None:
@@ -242,7 +243,7 @@ def parse_item_coding(value: Mapping[str, Any] | str) -> dict[str, tuple[int, in
         entries = dict(value)
     else:
         raise StudyDataError(Problem(
-            f"item_coding must be a table such as {{psqi = \"1-4\"}}, not {_kind(value)}"))  # fmt: skip
+            f"item_coding must be a table such as {{psqi = \"1-4\"}}, not {describe_value(value)}"))  # fmt: skip
     out: dict[str, tuple[int, int]] = {}
     problems = []
     for name, codes in entries.items():
@@ -258,7 +259,7 @@ def parse_item_coding(value: Mapping[str, Any] | str) -> dict[str, tuple[int, in
     return out
 
 
-def _kind(value: Any) -> str:
+def describe_value(value: Any) -> str:
     """``value`` described for a message: ``the text 'fss'``, ``a table``, ``the number 3``."""
     if isinstance(value, str):
         return f"the text {value[:40]!r}"
@@ -320,7 +321,7 @@ def read_settings_file(path: Path, what: str) -> dict[str, Any]:
         ) from None
     if not isinstance(data, dict):
         raise StudyDataError(
-            Problem(f"{what} must be a JSON object {{...}}, not {_kind(data)}", file=name)
+            Problem(f"{what} must be a JSON object {{...}}, not {describe_value(data)}", file=name)
         )
     return data
 

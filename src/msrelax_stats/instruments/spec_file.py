@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from msrelax_stats.data.columns import read_settings_file
+from msrelax_stats.data.columns import describe_value, read_settings_file
 from msrelax_stats.errors import Problem, StudyDataError
 
 __all__ = ["checked_description"]
@@ -27,20 +27,6 @@ SCORE = {"name", "items", "method", "label", "max_missing", "outcome", "short_fo
 CUTOFF = {"name", "score", "value", "op", "label"}
 BANDS = {"name", "score", "lower", "labels"}
 MAX_ITEMS = 1000
-
-
-def _kind(value: Any) -> str:
-    if isinstance(value, str):
-        return f"the text {value[:40]!r}"
-    if isinstance(value, bool):
-        return f"{str(value).lower()}"
-    if isinstance(value, int | float):
-        return f"the number {value!r}"
-    if isinstance(value, dict):
-        return "a table"
-    if isinstance(value, list):
-        return "a list"
-    return f"a {type(value).__name__}"
 
 
 def _is_number(value: Any) -> bool:
@@ -57,7 +43,9 @@ class _Checker:
         self.problems: list[Problem] = []
 
     def bad(self, key: str, rule: str, value: Any) -> None:
-        self.problems.append(Problem(f"key '{key}' {rule}, not {_kind(value)}", file=self.source))
+        self.problems.append(
+            Problem(f"key '{key}' {rule}, not {describe_value(value)}", file=self.source)
+        )
 
     def keys(self, table: dict[str, Any], allowed: set[str], where: str) -> None:
         for key in sorted(set(table) - allowed):
