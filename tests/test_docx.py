@@ -215,3 +215,28 @@ def test_word_file_renders_without_split_statistics(tmp_path):
         assert any(cell in line for line in lines), cell
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
     assert "A4" in info
+
+
+def test_cells_keep_markup_characters_tabs_and_line_breaks(tmp_path):
+    # python-docx reads a w:tab as "\t" and a w:br as "\n" (Run.text), as its run.text writes
+    frame = pd.DataFrame({"a & b": ['<i>"x"</i> & y', "one\ttwo", "line 1\nline 2"]})
+    path = write_docx(tmp_path / "c.docx", [Table(frame, "markup")])
+    assert word_cells(docx.Document(path).tables[0]) == [
+        ["a & b"], ['<i>"x"</i> & y'], ["one\ttwo"], ["line 1\nline 2"]]  # fmt: skip
+
+
+def test_rules_widths_and_bold_header_of_a_word_table(tmp_path):
+    # APA layout: rule above and below the header, rule below the last row, bold header
+    frame = pd.DataFrame({"Outcome": ["FSS", "PSQI", "ISI"], "d": ["-0.75", "-0.61", "-0.2"]})
+    path = write_docx(tmp_path / "r.docx", [Table(frame, "rules")])
+    table = docx.Document(path).tables[0]
+    ns = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
+    edges = [[sorted(e.tag.split("}")[1] for e in c._tc.findall("w:tcPr/w:tcBorders/*", ns))
+              for c in row.cells] for row in table.rows]  # fmt: skip
+    assert edges == [[["bottom", "top"]] * 2, [[], []], [[], []], [["bottom"]] * 2]
+    assert all(run.bold for cell in table.rows[0].cells for run in cell.paragraphs[0].runs)
+    assert not any(run.bold for cell in table.rows[1].cells for run in cell.paragraphs[0].runs)
+    widths = [cell.width for cell in table.rows[1].cells]
+    assert widths == [col.width for col in table.columns] and all(w > Mm(5) for w in widths)
+    aligns = [cell.paragraphs[0].alignment for cell in table.rows[1].cells]
+    assert [str(a).split(".")[-1].split(" ")[0] for a in aligns] == ["LEFT", "CENTER"]

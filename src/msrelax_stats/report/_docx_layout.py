@@ -8,19 +8,20 @@ that cannot fit a portrait page is given a landscape one.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
+from xml.sax.saxutils import escape
 
 import pandas as pd
 
 __all__ = [
     "CELL_MARGIN_MM",
     "TABLE_PT",
-    "border",
     "cell_margins",
     "is_text_column",
     "natural_and_minimum",
-    "row_flags",
+    "table_rows",
     "widths_mm",
 ]
 
@@ -96,25 +97,6 @@ def widths_mm(natural: list[float], minimum: list[float], available: float) -> l
     return [m * available / sum(minimum) for m in minimum]
 
 
-def border(cell: Any, **edges: float) -> None:
-    """Single rules of the given widths (pt) on the named edges of a cell."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    tc_pr = cell._tc.get_or_add_tcPr()
-    borders = tc_pr.find(qn("w:tcBorders"))
-    if borders is None:
-        borders = OxmlElement("w:tcBorders")
-        tc_pr.append(borders)
-    for edge, width in edges.items():
-        element = OxmlElement(f"w:{edge}")
-        element.set(qn("w:val"), "single")
-        element.set(qn("w:sz"), str(int(width * 8)))
-        element.set(qn("w:space"), "0")
-        element.set(qn("w:color"), "000000")
-        borders.append(element)
-
-
 def cell_margins(table: Any, margin_mm: float) -> None:
     """Left and right margin inside every cell of ``table`` (w:tblCellMar, in twips)."""
     from docx.oxml import OxmlElement
@@ -129,11 +111,57 @@ def cell_margins(table: Any, margin_mm: float) -> None:
     table._tbl.tblPr.append(margins)
 
 
-def row_flags(row: Any, header: bool) -> None:
-    """A row never split over pages; a header row repeated on each page."""
-    from docx.oxml import OxmlElement
+def table_rows(rows: Sequence[Sequence[str]], widths: Sequence[float],
+               text_columns: Sequence[bool], style_id: str) -> list[Any]:  # fmt: skip
+    """The ``w:tr`` elements of a table, parsed from one XML text: the first row is the
+    header (bold, repeated on each page, rules above and below); the last row has a rule
+    below; no row is split over pages; each cell is ``widths`` mm wide, its one paragraph
+    in the style ``style_id``, text columns left-aligned, the others centred.
 
-    tr_pr = row._tr.get_or_add_trPr()
-    tr_pr.append(OxmlElement("w:cantSplit"))
-    if header:
-        tr_pr.append(OxmlElement("w:tblHeader"))
+    The same XML as python-docx writes cell by cell (``cell.width``, ``add_run``, a tab as
+    ``w:tab``, a line break as ``w:br``), built at once: a thousand cells cost a few
+    milliseconds instead of a few hundred.
+    """
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    def rule(edge: str, width: float) -> str:
+        return f'<w:{edge} w:val="single" w:sz="{int(width * 8)}" w:space="0" w:color="000000"/>'
+
+    twips = [round(w * 36000 / 635) for w in widths]  # mm -> EMU -> twips (docx.shared)
+    last = len(rows) - 1
+    out = []
+    for i, row in enumerate(rows):
+        flags = "<w:cantSplit/><w:tblHeader/>" if i == 0 else "<w:cantSplit/>"
+        rules = (rule("top", 1.0) + rule("bottom", 0.75) if i == 0
+                 else rule("bottom", 1.0) if i == last else "")  # fmt: skip
+        borders = f"<w:tcBorders>{rules}</w:tcBorders>" if rules else ""
+        bold = "<w:rPr><w:b/></w:rPr>" if i == 0 else ""
+        cells = []
+        for j, text in enumerate(row):
+            align = "left" if text_columns[j] else "center"
+            cells.append(
+                f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{twips[j]}"/>{borders}</w:tcPr>'
+                f'<w:p><w:pPr><w:pStyle w:val="{escape(style_id, _ATTR)}"/>'
+                f'<w:jc w:val="{align}"/></w:pPr><w:r>{bold}{_run_content(text)}</w:r></w:p>'
+                "</w:tc>"
+            )
+        out.append(f"<w:tr><w:trPr>{flags}</w:trPr>{''.join(cells)}</w:tr>")
+    return list(parse_xml(f"<w:tbl {nsdecls('w')}>{''.join(out)}</w:tbl>"))
+
+
+_ATTR = {'"': "&quot;"}
+
+
+def _run_content(text: str) -> str:
+    """``w:t``, ``w:tab`` and ``w:br`` elements of ``text``, as python-docx's ``run.text``."""
+    parts = re.split(r"(\t|\r|\n)", text)
+    out = []
+    for part in parts:
+        if part == "\t":
+            out.append("<w:tab/>")
+        elif part in ("\r", "\n"):
+            out.append("<w:br/>")
+        elif part:
+            out.append(f'<w:t xml:space="preserve">{escape(part)}</w:t>')
+    return "".join(out)

@@ -25,7 +25,8 @@ def deterministic_package(data: bytes) -> bytes:
     """``data`` (a zip package) rewritten with fixed member times and property dates.
 
     Members keep their order, names, content (except the dates in ``docProps/core.xml``)
-    and are deflated.
+    and are deflated, but for images (PNG and JPEG are compressed already: stored as they
+    are, which saves the time of deflating them again for nothing).
 
     Examples
     --------
@@ -43,7 +44,8 @@ def deterministic_package(data: bytes) -> bytes:
                 text = content.decode("utf-8")
                 content = _CORE_DATES.sub(rf"\g<1>{FIXED_DATE}\g<2>", text).encode("utf-8")
             info = zipfile.ZipInfo(member.filename, date_time=_ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
+            stored = member.filename.lower().endswith((".png", ".jpeg", ".jpg"))
+            info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
             info.external_attr = 0o600 << 16
             target.writestr(info, content)
     return out.getvalue()

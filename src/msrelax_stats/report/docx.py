@@ -23,11 +23,10 @@ from msrelax_stats.data.safe import xml_text
 from msrelax_stats.report._docx_layout import (
     CELL_MARGIN_MM,
     TABLE_PT,
-    border,
     cell_margins,
     is_text_column,
     natural_and_minimum,
-    row_flags,
+    table_rows,
     widths_mm,
 )
 from msrelax_stats.report._ooxml import deterministic_package
@@ -179,20 +178,8 @@ def _table_text_style(doc: Any) -> None:
     style.paragraph_format.space_before = style.paragraph_format.space_after = Pt(0)
 
 
-def _cell_paragraph(cell: Any, text: str, style_id: str, *, bold: bool = False,
-                    align: Any = None) -> None:  # fmt: skip
-    paragraph = cell.paragraphs[0]
-    paragraph._p.get_or_add_pPr().style = style_id  # the style by id: no lookup per cell
-    if align is not None:
-        paragraph.alignment = align
-    run = paragraph.add_run(xml_text(text))
-    if bold:
-        run.bold = True
-
-
 def _add_table(doc: Any, block: Table, layout: _Layout) -> None:
     from docx.enum.table import WD_TABLE_ALIGNMENT
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Mm, Pt
 
     frame = block.frame
@@ -216,24 +203,14 @@ def _add_table(doc: Any, block: Table, layout: _Layout) -> None:
         doc.add_paragraph("(nothing to show)")
         layout.started = True
         return
-    table = doc.add_table(rows=1 + len(cells), cols=len(columns))
+    table = doc.add_table(rows=0, cols=len(columns))
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     cell_margins(table, CELL_MARGIN_MM)
-    left, centre = WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.CENTER
     style_id = layout.style(doc, _TABLE_STYLE).style_id
-    grid = table._cells  # every cell once (row.cells rebuilds the whole grid on each call)
-    for i, row in enumerate(table.rows):
-        row_flags(row, header=i == 0)
-        values = columns if i == 0 else cells[i - 1]
-        for j, cell in enumerate(grid[i * len(columns) : (i + 1) * len(columns)]):
-            cell.width = Mm(widths[j])
-            align = left if text_columns[j] else centre
-            _cell_paragraph(cell, values[j], style_id, bold=i == 0, align=align)
-            if i == 0:
-                border(cell, top=1.0, bottom=0.75)
-            if cells and i == len(cells):
-                border(cell, bottom=1.0)
+    texts = [[xml_text(v) for v in row] for row in [columns, *cells]]
+    for row in table_rows(texts, widths, text_columns, style_id):
+        table._tbl.append(row)
     for j, column in enumerate(table.columns):
         column.width = Mm(widths[j])
     if block.notes:
