@@ -27,6 +27,7 @@ __all__ = [
     "AlphaResult",
     "OmegaResult",
     "cronbach_alpha",
+    "numeric_values",
     "feldt_ci",
     "omega_total",
     "floor_ceiling",
@@ -72,8 +73,20 @@ def _complete(items: ArrayLike | pd.DataFrame) -> tuple[np.ndarray, list[str]]:
             raise ValueError("items must be 2-D: rows = participants, columns = items")
         frame = pd.DataFrame(array, columns=[f"item {i + 1}" for i in range(array.shape[1])])
     names = [str(c) for c in frame.columns]
-    values = frame.apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    values = numeric_values(frame)
     return values[~np.isnan(values).any(axis=1)], names
+
+
+def numeric_values(frame: pd.DataFrame) -> np.ndarray:
+    """``frame`` as a float array: numeric columns as they are, text parsed as numbers (what
+    is not a number is NaN). Only the text columns are parsed, one by one."""
+    values = np.empty(frame.shape, dtype=float)
+    for j, dtype in enumerate(frame.dtypes):
+        column = frame.iloc[:, j]
+        if not pd.api.types.is_numeric_dtype(dtype):
+            column = pd.to_numeric(column, errors="coerce")
+        values[:, j] = column.to_numpy(dtype=float, na_value=np.nan)
+    return values
 
 
 def feldt_ci(alpha: float, n: int, n_items: int, ci_level: float = 0.95) -> tuple[float, float]:

@@ -15,7 +15,12 @@ import pandas as pd
 
 from msrelax_stats.errors import Problem, StudyDataError
 from msrelax_stats.instruments.spec import InstrumentSpec
-from msrelax_stats.stats.reliability import cronbach_alpha, floor_ceiling, omega_total
+from msrelax_stats.stats.reliability import (
+    cronbach_alpha,
+    floor_ceiling,
+    numeric_values,
+    omega_total,
+)
 
 __all__ = ["RELIABILITY_COLUMNS", "Scale", "instrument_scales", "reliability_table"]
 
@@ -117,10 +122,11 @@ def instrument_scales(spec: InstrumentSpec, columns: Iterable[str]) -> list[Scal
 
 
 def _recoded(frame: pd.DataFrame, scale: Scale) -> pd.DataFrame:
-    items = frame[list(scale.items)].apply(pd.to_numeric, errors="coerce").astype(float)
-    for column in scale.reverse:
-        items[column] = scale.item_min + scale.item_max - items[column]
-    return items
+    values = numeric_values(frame[list(scale.items)])
+    for j, column in enumerate(scale.items):
+        if column in scale.reverse:
+            values[:, j] = scale.item_min + scale.item_max - values[:, j]
+    return pd.DataFrame(values, columns=list(scale.items), index=frame.index)
 
 
 def _default_scales(scored: pd.DataFrame) -> list[Scale]:
