@@ -56,6 +56,14 @@ def test_missing_file_is_status_2_naming_the_path(tmp_path, capsys):
     assert "Traceback" not in err
 
 
+def test_bad_workers_is_status_2_and_nothing_is_written(tmp_path, capsys):
+    code = main(["analyze", str(SAMPLE), "--out", str(tmp_path / "o"), "--workers", "0"])
+    assert code == 2
+    assert "workers (--workers) must be a whole number of at least 1, not 0" in (
+        capsys.readouterr().err)  # fmt: skip
+    assert not (tmp_path / "o").exists()
+
+
 def test_bad_figure_format_is_status_2(tmp_path, capsys):
     code = main(["analyze", str(SAMPLE), "--out", str(tmp_path / "o"), "--figure-formats", "gif"])
     assert code == 2

@@ -58,6 +58,20 @@ def test_every_r_column_matches(result, col):
     np.testing.assert_allclose(got, want, rtol=rtol, err_msg=col)
 
 
+def test_two_workers_match_r_and_give_the_same_result(result):
+    # half of the outcomes' rows computed in a forked process (msrelax_stats.parallel)
+    two = compare(scored_study(), n_boot=2000, workers=2)
+    for col in R_COLUMNS:
+        rtol = 1e-3 if col == "bf10" else 1e-6
+        np.testing.assert_allclose(two.table[col].to_numpy(dtype=float),
+                                   EXPECTED[col].to_numpy(dtype=float), rtol=rtol, err_msg=col)  # fmt: skip
+    pd.testing.assert_frame_equal(two.table, result.table)
+    pd.testing.assert_frame_equal(two.exclusions, result.exclusions)
+    assert two.notes == result.notes and list(two.bootstrap) == list(result.bootstrap)
+    for key, boot in result.bootstrap.items():
+        np.testing.assert_array_equal(two.bootstrap[key].distribution, boot.distribution)
+
+
 def test_direction_method_and_exclusions(result):
     t = result.table
     assert list(t["better"]) == ["lower", "lower"]

@@ -372,3 +372,17 @@ def test_save_figures_draws_makers_and_writes_the_bytes_of_save_figure(tmp_path)
     for one, other in zip(serial, saved, strict=True):
         for a, b in zip(one, other, strict=True):
             assert a.read_bytes() == b.read_bytes(), a.name
+
+
+def test_save_figures_with_two_workers_writes_the_same_bytes(tmp_path):
+    from functools import partial
+
+    from msrelax_stats.figures.save import save_figures
+
+    jobs = {n: [(partial(_line_figure, i), tmp_path / n / f"f{i}") for i in range(3)]
+            for n in ("one", "two")}  # fmt: skip
+    one = save_figures(jobs["one"], ("png", "svg"), 100, workers=1)
+    two = save_figures(jobs["two"], ("png", "svg"), 100, workers=2)
+    assert [[p.name for p in paths] for paths in two] == [[p.name for p in paths] for paths in one]
+    for a, b in zip(sum(one, []), sum(two, []), strict=True):
+        assert a.read_bytes() == b.read_bytes(), a.name

@@ -185,6 +185,14 @@ def build_parser() -> argparse.ArgumentParser:
         default="a4",
         help="page size of report.docx: A4 or US Letter (default: a4)",
     )
+    analyze.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help="processes to use: 2 computes half of the outcomes and saves half of the "
+        "figures in a second process (default: 2 with two or more cores, else 1); the "
+        "results are the same either way",
+    )
 
     score = commands.add_parser(
         "score",
@@ -300,10 +308,19 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
         command=" ".join(["python -m msrelax_stats", *sys.argv[1:]]), paper=args.paper,
     )  # fmt: skip
     options = (_read_options(args), _scoring_options(args), analysis, report)
+    workers = _default_workers() if args.workers is None else args.workers
     result = analyze(args.data, out=Path(args.out), diary=args.diary, options=options,
-                     force=args.force)  # fmt: skip
+                     force=args.force, workers=workers)  # fmt: skip
     print(result.summary())  # each line shown through terminal_text
     return 0
+
+
+def _default_workers() -> int:
+    """2 where this process may use two cores or more, else 1."""
+    import os
+
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return 2 if (cores or 1) >= 2 else 1
 
 
 def _cmd_plan(args: argparse.Namespace) -> int:

@@ -151,6 +151,7 @@ def analyze(
     diary: str | PathLike[str] | pd.DataFrame | None = None,
     options: tuple[ReadOptions, ScoringOptions, AnalysisOptions, ReportOptions] | None = None,
     force: bool = False,
+    workers: int = 1,
     **keywords: Any,
 ) -> AnalysisResult:
     """Run the whole analysis of a pre/post study and (optionally) write every output.
@@ -171,6 +172,11 @@ def analyze(
         Write into an ``out`` folder that holds other files, replacing only the files of
         this tool's manifest there (the output-folder rule of
         :mod:`msrelax_stats.output_folder`; without it such a folder is refused).
+    workers : int
+        Processes it may use: 2 computes half of the outcomes' paired rows and saves half of
+        the figures in a forked process (:func:`msrelax_stats.parallel.split_map`; the
+        command line's default with two cores). The results and files are the same bytes
+        either way, and ``results.json`` does not record it.
     **keywords
         Reading (``layout``, ``column_map``, ``visits``, ``sheet``, ``missing_codes``,
         ``encoding``), scoring (``instruments``, ``custom``, ``psqi={...}``,
@@ -199,6 +205,9 @@ def analyze(
         options = options_from_keywords(dict(keywords))
     elif keywords:
         raise TypeError(f"analyze(): options= and keywords {sorted(keywords)} together")
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise StudyDataError([Problem(f"option workers (--workers) must be a whole number of "
+                                      f"at least 1, not {workers!r}")])  # fmt: skip
     read, scoring, analysis_options, report = options
     study = read_study(source, read, custom=[*scoring.custom, *(scoring.instruments or ())])
     meta = study.attrs.get("msrelax", {})
@@ -215,7 +224,7 @@ def analyze(
                 from msrelax_stats.data.diary import read_diary
 
                 diary_table = read_diary(diary)
-            analysis = analyse(scored, analysis_options, diary=diary_table)
+            analysis = analyse(scored, analysis_options, diary=diary_table, workers=workers)
         except StudyDataError as error:
             if isinstance(source, pd.DataFrame):
                 raise
@@ -224,7 +233,7 @@ def analyze(
                                 scoring=scoring, report=report)  # fmt: skip
         if staging is None:
             return result
-        result.files = _write_outputs(staging.tmp, result, meta)
+        result.files = _write_outputs(staging.tmp, result, meta, workers)
         staging.commit()
     except BaseException:
         if staging is not None:
@@ -234,7 +243,8 @@ def analyze(
     return result
 
 
-def _write_outputs(folder: Path, result: AnalysisResult, meta: dict[str, Any]) -> list[str]:
+def _write_outputs(folder: Path, result: AnalysisResult, meta: dict[str, Any],
+                   workers: int) -> list[str]:  # fmt: skip
     analysis = result.analysis
     written: list[str] = []
     for name, frame in {"scored.csv": result.scored, **analysis.tables()}.items():
@@ -272,6 +282,7 @@ def _write_outputs(folder: Path, result: AnalysisResult, meta: dict[str, Any]) -
         registry=registry_of(result.scored),
         options=result.report,
         versions=versions,
+        workers=workers,
         flow={
             "enrolled": int(result.study["id"].nunique()),
             "source": Path(source).name if source and source != "<DataFrame>" else source,

@@ -43,7 +43,8 @@ def _save_for_report(figure: Figure | Axes, stem: Path, formats: tuple[str, ...]
 
 def write_outputs(out_dir: str | Path, *, scored: pd.DataFrame, analysis: Any,
                   registry: Any, options: ReportOptions, versions: Mapping[str, str],
-                  flow: Mapping[str, Any] | None = None) -> dict[str, Path]:  # fmt: skip
+                  flow: Mapping[str, Any] | None = None,
+                  workers: int = 1) -> dict[str, Path]:  # fmt: skip
     """Figures, Table 1, Table 2 and the reports of a ``StudyAnalysis``, written into ``out_dir``.
 
     Writes ``figures/<name>.<fmt>`` for the participant flow diagram (``figures/flow.*``) and
@@ -55,7 +56,8 @@ def write_outputs(out_dir: str | Path, *, scored: pd.DataFrame, analysis: Any,
     ``tables.xlsx`` (Table 1, Table 2 and every table of
     :meth:`~msrelax_stats.stats.analysis.StudyAnalysis.tables`, one sheet each, named as the
     CSV files). The analysis' own tables (``results.csv``, ...) and ``results.json`` are the
-    caller's.
+    caller's. With ``workers=2`` a forked process saves half of the figures while this one
+    writes the tables and saves the rest (the same files).
 
     Returns
     -------
@@ -69,22 +71,12 @@ def write_outputs(out_dir: str | Path, *, scored: pd.DataFrame, analysis: Any,
              *study_figures(scored, analysis, options.figure_set)]  # fmt: skip
     names = unique_file_names(spec.name for spec in specs)  # input-derived names made safe
     jobs = [(spec.figure, out / "figures" / name) for spec, name in zip(specs, names, strict=True)]
-    saved = save_figures(jobs, options.figure_formats, options.dpi, save=_save_for_report)
-    written = {f"figures/{path.name}": path for paths, _ in saved for path in paths}
-    table = table2_of(analysis, options.decimals)
-    notes = [str(table.attrs["note"])]
-    written.update(write_table2(out, table, notes=notes))
-    baseline = analysis.baseline
-    first_table = None
-    if baseline is not None and baseline.kinds:
-        first_table = table1(baseline)
-        paths = write_table1(first_table, out, formats=("csv", "md", "tex", "html"))
-        written.update({f"table1.{fmt}": path for fmt, path in paths.items()})
-    sheets = {**({"table1": first_table} if first_table is not None else {}),
-              "table2": table, **{name.removesuffix(".csv"): frame
-                                  for name, frame in analysis.tables().items()}}  # fmt: skip
-    write_xlsx(out / "tables.xlsx", sheets)
-    written["tables.xlsx"] = out / "tables.xlsx"
+    done: list[tuple[Any, ...]] = []  # the tables, written while a second process saves figures
+    saved = save_figures(jobs, options.figure_formats, options.dpi, save=_save_for_report,
+                         workers=workers,
+                         meanwhile=lambda: done.append(_write_tables(out, analysis, options)))  # fmt: skip
+    written, table, first_table, notes = done[0]
+    written.update({f"figures/{path.name}": path for paths, _ in saved for path in paths})
     embedded = [FigureSpec(name, spec.caption, embed)
                 for spec, name, (_, embed) in zip(specs, names, saved, strict=True)]  # fmt: skip
     flow_embedded, gallery = (embedded[0], embedded[1:]) if flow_spec else (None, embedded)
@@ -100,6 +92,26 @@ def write_outputs(out_dir: str | Path, *, scored: pd.DataFrame, analysis: Any,
         paper=options.paper,
     )  # fmt: skip
     return written
+
+
+def _write_tables(out: Path, analysis: Any, options: ReportOptions) -> tuple[Any, ...]:
+    """Table 2, Table 1 (when the file has baseline characteristics) and tables.xlsx: the
+    files written, Table 2, Table 1 (or ``None``) and the notes under Table 2."""
+    table = table2_of(analysis, options.decimals)
+    notes = [str(table.attrs["note"])]
+    written = write_table2(out, table, notes=notes)
+    baseline = analysis.baseline
+    first_table = None
+    if baseline is not None and baseline.kinds:
+        first_table = table1(baseline)
+        paths = write_table1(first_table, out, formats=("csv", "md", "tex", "html"))
+        written.update({f"table1.{fmt}": path for fmt, path in paths.items()})
+    sheets = {**({"table1": first_table} if first_table is not None else {}),
+              "table2": table, **{name.removesuffix(".csv"): frame
+                                  for name, frame in analysis.tables().items()}}  # fmt: skip
+    write_xlsx(out / "tables.xlsx", sheets)
+    written["tables.xlsx"] = out / "tables.xlsx"
+    return written, table, first_table, notes
 
 
 def write_table2(out: Path, table: pd.DataFrame, *, notes: Sequence[str] = ()) -> dict[str, Path]:

@@ -27,6 +27,7 @@ from msrelax_stats.stats.design import (
     Design,
     DiaryAnalysis,
     analyse_diary,
+    analysis_view,
     detect_arms,
     one_ledger,
     paired_by_arm,
@@ -261,7 +262,7 @@ class StudyAnalysis:
 
 
 def analyse(scored: pd.DataFrame, options: AnalysisOptions | None = None,
-            diary: pd.DataFrame | None = None) -> StudyAnalysis:  # fmt: skip
+            diary: pd.DataFrame | None = None, *, workers: int = 1) -> StudyAnalysis:  # fmt: skip
     """Run every analysis the scored study calls for.
 
     Parameters
@@ -272,6 +273,8 @@ def analyse(scored: pd.DataFrame, options: AnalysisOptions | None = None,
         Outcomes, confidence level, bootstrap, control arm, diary days, analysis plan.
     diary : DataFrame, optional
         A practice diary as read by :func:`msrelax_stats.data.diary.read_diary`.
+    workers : int
+        Processes for the paired rows of the outcomes (:func:`compare`); same result.
 
     Returns
     -------
@@ -301,6 +304,7 @@ def analyse(scored: pd.DataFrame, options: AnalysisOptions | None = None,
     'fss_mean'
     """
     options = options or AnalysisOptions()
+    scored = analysis_view(scored)
     if "group" in scored.columns or options.control is not None:
         arms, notes = detect_arms(scored, options.control)
     else:  # one group: skip the two-arm machinery (statsmodels.api: ~0.5 s to import)
@@ -309,7 +313,8 @@ def analyse(scored: pd.DataFrame, options: AnalysisOptions | None = None,
     plan, chosen = study_plan(scored, options, visits)
     endpoint = plan.endpoint if plan.endpoint in visits[1:] else visits[-1]
     design = Design(arms=arms, visits=visits, paired_visits=(visits[0], endpoint))
-    boot = {"ci_level": options.ci_level, "seed": options.seed, "n_boot": options.n_boot}
+    boot = {"ci_level": options.ci_level, "seed": options.seed, "n_boot": options.n_boot,
+            "workers": workers}  # fmt: skip
     if arms is None:
         paired = compare(scored, outcomes=chosen, visits=design.paired_visits, **boot)
     else:

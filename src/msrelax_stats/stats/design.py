@@ -18,7 +18,7 @@ from msrelax_stats.errors import Problem, StudyDataError
 from msrelax_stats.stats.compare import PairedResult, compare
 
 __all__ = ["Design", "DiaryAnalysis", "detect_arms", "paired_by_arm", "infer_study_days",
-           "analyse_diary", "LEDGER_COLUMNS", "one_ledger", "with_read_exclusions"]  # fmt: skip
+           "analyse_diary", "LEDGER_COLUMNS", "one_ledger", "with_read_exclusions", "analysis_view"]  # fmt: skip
 
 LEDGER_COLUMNS = ["analysis", "id", "outcome", "reason"]
 
@@ -119,6 +119,7 @@ def paired_by_arm(
     ci_level: float,
     seed: int,
     n_boot: int,
+    workers: int = 1,
 ) -> PairedResult:
     """The one-group paired analysis within each arm, stacked with a leading ``group`` column.
 
@@ -141,7 +142,7 @@ def paired_by_arm(
                          "paired analysis")  # fmt: skip
             continue
         res = compare(sub, outcomes=outcomes, visits=visits, ci_level=ci_level, seed=seed,
-                      n_boot=n_boot)  # fmt: skip
+                      n_boot=n_boot, workers=workers)  # fmt: skip
         options, info = res.options, {**info, **res.info}
         for name in names:
             frame = getattr(res, name)
@@ -279,3 +280,18 @@ def one_ledger(frames: list[pd.DataFrame], arm_of: pd.Series | None) -> pd.DataF
     group = group.astype("object").where(group.notna() & (group != ""), out["id"].map(arm_of))
     out = out.assign(group=group.fillna("").astype(str))
     return out[["analysis", "group", "id", "outcome", "reason"]].reset_index(drop=True)
+
+
+#: What the analyses read of ``scored.attrs["msrelax"]``: the scoring options, the registry
+#: and the rows left out while reading.
+_ANALYSIS_META = ("scoring", "registry", "excluded")
+
+
+def analysis_view(scored: pd.DataFrame) -> pd.DataFrame:
+    """``scored`` (not copied) with only the metadata the analyses read: pandas deep-copies
+    ``attrs`` into every frame derived from a table (a column, a selection), and the reading
+    notes and column list are most of that work (about 0.1 s of the sample's analysis)."""
+    meta = scored.attrs.get("msrelax", {})
+    view = scored.copy(deep=False)
+    view.attrs = {"msrelax": {k: meta[k] for k in _ANALYSIS_META if k in meta}} if meta else {}
+    return view
