@@ -15,6 +15,7 @@ in-process run check the complete path without stubs.
 from __future__ import annotations
 
 import csv
+import gc
 import hashlib
 import json
 import os
@@ -450,3 +451,31 @@ def test_interrupt_of_a_new_output_leaves_nothing(tmp_path):
     else:
         assert code == 143
         assert list(tmp_path.iterdir()) == []
+
+
+def test_an_interrupt_inside_the_xlsx_writer_leaves_no_traceback(tmp_path, monkeypatch, capsys):
+    # the signal arrives while openpyxl streams a sheet: its half-run generators must not say
+    # "Exception ignored ... Traceback" when they are collected (seen on a Ctrl-C, stop 22)
+    from msrelax_stats.interrupts import Interrupted
+    from msrelax_stats.report import xlsx
+
+    calls, text = [0], xlsx._text
+
+    def interrupted_text(sheet, value):
+        calls[0] += 1
+        if calls[0] == 40:
+            raise Interrupted(signal.SIGINT)
+        return text(sheet, value)
+
+    monkeypatch.setattr(xlsx, "_text", interrupted_text)
+    unraisable = []  # what Python would print as "Exception ignored in: ..." (pytest's hook
+    monkeypatch.setattr(sys, "unraisablehook", unraisable.append)  # would hide it)
+    out = tmp_path / "results"
+    code = main(["analyze", str(SAMPLE), "--out", str(out), "--workers", "1", "--n-boot", "200"])
+    gc.collect()
+    err = capsys.readouterr().err
+    assert code == 130 and calls[0] == 40
+    assert [u.exc_value for u in unraisable] == []
+    assert "Traceback" not in err and "Exception ignored" not in err, err
+    assert "interrupted by SIGINT; nothing was written." in err
+    assert not out.exists()

@@ -12,6 +12,7 @@ text of a figure (a label from the input), so both go through
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 import warnings
 from collections.abc import Iterator, Sequence
@@ -93,11 +94,26 @@ class _Stopped:
 
     def report(self, stop: Interrupted) -> int:
         """Remove the staging leftovers, say what is complete, return 128 + the signal."""
+        _release_quietly(stop)
         _output_folder().remove_leftovers()
         done = _output_folder().committed_outputs()[self.before :]
         status = f"complete in {', '.join(map(str, done))}" if done else "nothing was written"
         print(terminal_text(f"interrupted by {stop.args[0]}; {status}."), file=sys.stderr)
         return stop.exit_status
+
+
+def _release_quietly(stop: BaseException) -> None:
+    """Free the interrupted work (the frames in ``stop``'s traceback) with the complaints of
+    its finalisers silenced: a writer stopped mid-file (openpyxl's worksheet generators) says
+    "Exception ignored ... Traceback" on stderr when it is collected, about a file that the
+    staging folder's removal discards anyway."""
+    hook, sys.unraisablehook = sys.unraisablehook, lambda unraisable: None
+    try:
+        while stop is not None:
+            stop.__traceback__, stop = None, stop.__context__
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
 
 
 @contextmanager
