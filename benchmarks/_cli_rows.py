@@ -51,6 +51,7 @@ def rows_scale(quick: bool, repeats: int, notes: list[str]) -> list[Row]:
     rows = [Row(f"5. `analyze`, `sample --n {n:,}`, new process") for n in sizes]
     times: dict[int, list[float]] = {n: [] for n in sizes}
     peaks: dict[int, list[int]] = {n: [] for n in sizes}
+    worker_peaks: dict[int, list[int]] = {n: [] for n in sizes}
     files: dict[int, int] = {}
     with tempfile.TemporaryDirectory() as tmp:
         for i in range(repeats):  # round robin over the sizes
@@ -68,12 +69,15 @@ def rows_scale(quick: bool, repeats: int, notes: list[str]) -> list[Row]:
                     continue
                 times[n].append(run["wall"])
                 peaks[n].append(run["own_peak_rss"] or 0)
+                worker_peaks[n].append(run["workers_peak_rss"] or 0)
                 files[n] = sum(1 for p in out.rglob("*") if p.is_file())
     for k, (n, row) in enumerate(zip(sizes, rows, strict=True)):
         if row.missing:
             continue
         row.ours = median(times[n])
         row.memory = f"own peak RSS {mib(max(peaks[n]))}"
+        if max(worker_peaks[n]):  # --workers 2 (the default on two cores): the forked worker
+            row.memory += f"; forked worker <= {mib(max(worker_peaks[n]))} (shared pages counted)"
         if k:
             smaller = sizes[k - 1]
             row.comparison_what = f"`analyze` at {smaller:,} (this run)"

@@ -10,7 +10,10 @@ Why not ``ru_maxrss``: Linux carries the parent's high-water mark into a child's
 started by a benchmark parent that once held 2 GB reports at least 2 GB (measured: a
 ``python -c pass`` child of such a parent reports 1.98 GB through ``os.wait4``, 13 MB through
 its own ``VmHWM``). Worker processes forked by the command do not run ``atexit`` handlers
-(multiprocessing ends them with ``os._exit``); the pid check is a second guard.
+(multiprocessing ends them with ``os._exit``); the pid check is a second guard. Their peak is
+``workers_peak_rss``: ``ru_maxrss`` of the children the command waited for (``--workers 2``:
+the forked worker), an upper bound, as it counts the pages it shares with the command and the
+mark it inherited at the fork.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from __future__ import annotations
 import atexit
 import json
 import os
+import resource
 import runpy
 import sys
 
@@ -32,8 +36,10 @@ def main() -> None:
 
     def record() -> None:
         if os.getpid() == pid:
+            workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
             with open(report, "w", encoding="utf-8") as out:
-                json.dump({"own_peak_rss": status_bytes("VmHWM")}, out)
+                json.dump({"own_peak_rss": status_bytes("VmHWM"), "workers_peak_rss": workers},
+                          out)  # fmt: skip
 
     atexit.register(record)
     sys.argv = [module, *args]  # run_module(alter_sys=True) puts the module's path first

@@ -45,6 +45,7 @@ import _data  # noqa: E402
 from _processes import (  # noqa: E402
     Unavailable,
     biopsykit_python,
+    compile_package,
     last_line,
     run_child,
     run_module,
@@ -72,9 +73,9 @@ def row_analyze(repeats: int, notes: list[str]) -> Row:
     floor_cmd = [sys.executable, "-c", FLOOR]
     with tempfile.TemporaryDirectory() as tmp:
 
-        def analyze(i: int) -> dict:
-            out = str(Path(tmp) / f"run{i}")
-            return run_module(["msrelax_stats", "analyze", str(SAMPLE), "--out", out])
+        def analyze(i: int, *more: str) -> dict:
+            out = str(Path(tmp) / f"run{i}{''.join(more)}")
+            return run_module(["msrelax_stats", "analyze", str(SAMPLE), "--out", out, *more])
 
         first = analyze(0)  # warm-up, also a check
         if first["code"] != 0:
@@ -82,7 +83,7 @@ def row_analyze(repeats: int, notes: list[str]) -> Row:
             return row
         files = sorted(p.name for p in (Path(tmp) / "run0").rglob("*") if p.is_file())
         run_child(floor_cmd)
-        ours, floor, rss = [], [], []
+        ours, floor, rss, one_worker = [], [], [], []
         for i in range(1, repeats + 1):  # interleaved so drift hits both sides alike
             run = analyze(i)
             if run["code"] != 0:
@@ -91,8 +92,14 @@ def row_analyze(repeats: int, notes: list[str]) -> Row:
             ours.append(run["wall"])
             rss.append(run["own_peak_rss"] or 0)
             floor.append(run_child(floor_cmd)[0])
+            one_worker.append(analyze(i, "--workers", "1")["wall"])  # the sequential command
     row.ours, row.comparison = median(ours), median(floor)
     row.memory = f"own peak RSS {mib(max(rss))}"
+    notes.append(
+        f"Row 1, `analyze --workers 1` (one process) in the same runs: "
+        f"{median(one_worker):.2f} s, {median(one_worker) / row.comparison:.2f}x the floor; "
+        f"the default ({os.cpu_count()} cores here) {row.ours:.2f} s."
+    )
     has_report = any(f.endswith(".html") for f in files)
     has_figures = any(f.endswith((".png", ".svg", ".pdf")) for f in files)
     notes.append(
@@ -249,7 +256,7 @@ def main(argv: list[str] | None = None) -> int:
 
     heavy = min(repeats, 3)  # rows 2a/2b/5-7 handle 1,000,000 rows (or minutes) per run
     load_start = os.getloadavg()[0]
-    notes: list[str] = []
+    notes: list[str] = [compile_package()]
     rows: list[Row] = []
     steps = {
         "analyze": lambda: [row_analyze(repeats, notes)],
