@@ -5,7 +5,9 @@ ours / comparison, both measured in this run on this machine (no absolute thresh
 
 1. ``python -m msrelax_stats analyze data/sample/pmr_study.csv --out <tmp>`` as a new process,
    against the import floor ``python -c "import pandas, scipy.stats, matplotlib.pyplot"``
-   (runs interleaved; one untimed run of each first, so both find the files in the OS cache).
+   (runs interleaved; one untimed run of each first, so both find the files in the OS cache),
+   with the default ``--workers`` (2 on two cores); ``--workers 1`` is timed in the same
+   runs and reported in a note. Before any row, ``src/`` is byte-compiled (``compileall``).
 2. Scoring 1,000,000 PSQI responses whose clock times are text in mixed accepted forms, against
    BioPsyKit's ``psqi`` on the same rows in its own virtual environment (``.venv-biopsykit``,
    created on first use with ``python -m venv`` + ``pip install biopsykit``); and every

@@ -10,6 +10,7 @@ two (the figure files and the bootstrap included; tests check both).
 from __future__ import annotations
 
 import multiprocessing
+import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -17,15 +18,17 @@ __all__ = ["split_map", "can_fork"]
 
 
 def can_fork() -> bool:
-    """Whether the platform starts processes by fork (Linux, macOS; not Windows)."""
-    return "fork" in multiprocessing.get_all_start_methods()
+    """Whether a second process is forked here: on Linux only. Windows cannot fork, and on
+    macOS system libraries are not safe to use in a forked child (why CPython starts
+    processes by spawn there); both then compute everything in one process."""
+    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
 
 
 def split_map(function: Callable[[Any], Any], items: Sequence[Any], *, workers: int = 1,
               meanwhile: Callable[[], Any] | None = None) -> list[Any]:  # fmt: skip
     """``[function(item) for item in items]``, in order.
 
-    With ``workers >= 2``, two items or more and a platform that forks, a forked child
+    With ``workers >= 2``, two items or more and a platform that forks (:func:`can_fork`), a child
     computes the first half (rounded up) while this process calls ``meanwhile`` and computes
     the rest; otherwise this process calls ``meanwhile`` and computes them all. An exception
     in the child is raised here, after this process' own share.
