@@ -1,20 +1,30 @@
 """Work on two cores: a list mapped by this process and one forked child.
 
-``concurrent.futures.ProcessPoolExecutor`` with the ``fork`` start method does the process
-handling; the function and the items reach the child through the fork (they need not be
-picklable: figures, closures), and only the results come back, pickled. Each item is computed
-by one process, exactly as it would be alone, so the results are the same with one worker or
-two (the figure files and the bootstrap included; tests check both).
+The child is a ``multiprocessing`` process started by ``fork``: the function and the items
+reach it through the fork (they need not be picklable: figures, closures), and only its
+results come back, pickled, through a pipe. Each item is computed by one process, exactly as
+it would be alone, so the results are the same with one worker or two (the figure files and
+the bootstrap included; tests check both).
+
+Why one process and a pipe, not ``multiprocessing.Pool`` or ``ProcessPoolExecutor``: an
+interrupt (``msrelax_stats.interrupts``) raises an exception in this process wherever it is,
+and landing inside their locks and helper threads it left the command hanging at exit (once
+in about twenty interrupted runs, caught by the test suite's Ctrl-C test). Here the signals
+are held back only while the child is forked, and whatever happens, ``finally`` terminates
+and reaps the child.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
 __all__ = ["split_map", "can_fork"]
+
+_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
 
 def can_fork() -> bool:
@@ -28,10 +38,10 @@ def split_map(function: Callable[[Any], Any], items: Sequence[Any], *, workers: 
               meanwhile: Callable[[], Any] | None = None) -> list[Any]:  # fmt: skip
     """``[function(item) for item in items]``, in order.
 
-    With ``workers >= 2``, two items or more and a platform that forks (:func:`can_fork`), a child
-    computes the first half (rounded up) while this process calls ``meanwhile`` and computes
-    the rest; otherwise this process calls ``meanwhile`` and computes them all. An exception
-    in the child is raised here, after this process' own share.
+    With ``workers >= 2``, two items or more and a platform that forks (:func:`can_fork`), a
+    child computes the first half (rounded up) while this process calls ``meanwhile`` and
+    computes the rest; otherwise this process calls ``meanwhile`` and computes them all. An
+    exception in the child is raised here, after this process' own share.
 
     Examples
     --------
@@ -43,27 +53,42 @@ def split_map(function: Callable[[Any], Any], items: Sequence[Any], *, workers: 
         if meanwhile is not None:
             meanwhile()
         return [function(item) for item in items]
-    from concurrent.futures import ProcessPoolExecutor
-
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(1, mp_context=context, initializer=_inherit,
-                             initargs=(function, items[:split])) as pool:  # fmt: skip
-        child = pool.submit(_inherited_share)
+    reader, writer = context.Pipe(duplex=False)
+    child = context.Process(target=_child, args=(function, items[:split], writer), daemon=True)
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)  # no interrupt mid-fork
+    try:
+        child.start()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+    writer.close()  # the child's end: reading gets EOF if the child dies without a result
+    try:
         if meanwhile is not None:
             meanwhile()
         own = [function(item) for item in items[split:]]
-        return [*child.result(), *own]
+        try:
+            ok, value = reader.recv()
+        except EOFError:
+            child.join()
+            raise RuntimeError(f"the second process ended with exit code {child.exitcode} "
+                               "before sending its results") from None  # fmt: skip
+        if not ok:
+            raise value
+        return [*value, *own]
+    finally:
+        reader.close()
+        if child.is_alive():
+            child.terminate()
+        child.join()
 
 
-_SHARE: tuple[Any, ...] = ()  # in the forked child: the function and its items (_inherit)
-
-
-def _inherit(function: Callable[[Any], Any], items: Sequence[Any]) -> None:
-    """The child's initializer: its arguments come through the fork, not through pickle."""
-    global _SHARE
-    _SHARE = (function, items)
-
-
-def _inherited_share() -> list[Any]:
-    function, items = _SHARE
-    return [function(item) for item in items]
+def _child(function: Callable[[Any], Any], items: Sequence[Any], writer: Any) -> None:
+    """The forked child: unblock the signals it inherited blocked, compute, send the results
+    (or the exception) and exit."""
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _SIGNALS)
+    try:
+        result: tuple[bool, Any] = (True, [function(item) for item in items])
+    except Exception as error:  # raised in the parent, as one process would
+        result = (False, error)
+    writer.send(result)
+    writer.close()
