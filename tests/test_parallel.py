@@ -50,6 +50,17 @@ def test_an_error_in_the_child_is_raised_here():
         split_map(fail_on_zero, [0, 1, 2], workers=2)
 
 
+@needs_fork
+def test_a_child_that_dies_is_an_error_not_a_wait():
+    def die_on_zero(i):
+        if i == 0:
+            os._exit(3)  # as the OOM killer would end it: no result, no exception
+        return i
+
+    with pytest.raises(RuntimeError, match="exit code 3"):
+        split_map(die_on_zero, [0, 1, 2], workers=2)
+
+
 def _files(folder: Path) -> dict[str, bytes]:
     out = {}
     for path in sorted(folder.rglob("*")):
