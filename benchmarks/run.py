@@ -66,7 +66,7 @@ ROWS = ("analyze", "psqi", "all", "power", "boot", "scale", "score", "validate",
 
 
 # ----------------------------------------------------------------------------- rows
-def row_analyze(repeats: int, notes: list[str]) -> Row:
+def row_analyze(repeats: int, notes: list[str], *, one_worker_too: bool = True) -> Row:
     row = Row("1. `analyze` sample study, new process", target="<= 1.5", limit=1.5)
     row.comparison_what = "import floor (pandas, scipy.stats, matplotlib.pyplot)"
     if not SAMPLE.exists():
@@ -94,14 +94,16 @@ def row_analyze(repeats: int, notes: list[str]) -> Row:
             ours.append(run["wall"])
             rss.append(run["own_peak_rss"] or 0)
             floor.append(run_child(floor_cmd)[0])
-            one_worker.append(analyze(i, "--workers", "1")["wall"])  # the sequential command
+            if one_worker_too:  # the sequential command (not in --quick)
+                one_worker.append(analyze(i, "--workers", "1")["wall"])
     row.ours, row.comparison = median(ours), median(floor)
     row.memory = f"own peak RSS {mib(max(rss))}"
-    notes.append(
-        f"Row 1, `analyze --workers 1` (one process) in the same runs: "
-        f"{median(one_worker):.2f} s, {median(one_worker) / row.comparison:.2f}x the floor; "
-        f"the default ({os.cpu_count()} cores here) {row.ours:.2f} s."
-    )
+    if one_worker:
+        notes.append(
+            f"Row 1, `analyze --workers 1` (one process) in the same runs: "
+            f"{median(one_worker):.2f} s, {median(one_worker) / row.comparison:.2f}x the floor; "
+            f"the default ({os.cpu_count()} cores here) {row.ours:.2f} s."
+        )
     has_report = any(f.endswith(".html") for f in files)
     has_figures = any(f.endswith((".png", ".svg", ".pdf")) for f in files)
     notes.append(
@@ -249,7 +251,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", help=f"comma-separated subset of {','.join(ROWS)}")
     args = parser.parse_args(argv)
     sizes = QUICK if args.quick else FULL
-    repeats = args.repeats or (2 if args.quick else 5)
+    repeats = args.repeats or (1 if args.quick else 5)  # --quick: a smoke run, one of each
     if repeats < 1:
         parser.error("--repeats must be at least 1")
     only = set(args.only.split(",")) if args.only else set(ROWS)
@@ -261,7 +263,7 @@ def main(argv: list[str] | None = None) -> int:
     notes: list[str] = [compile_package()]
     rows: list[Row] = []
     steps = {
-        "analyze": lambda: [row_analyze(repeats, notes)],
+        "analyze": lambda: [row_analyze(repeats, notes, one_worker_too=not args.quick)],
         "psqi": lambda: [row_psqi(sizes, heavy, not args.quick, notes)],
         "all": lambda: [row_all(sizes, heavy, notes)],
         "power": lambda: rows_power(sizes, repeats, notes),
