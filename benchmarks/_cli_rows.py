@@ -168,7 +168,7 @@ def row_command(command: str, n: int, repeats: int, quick: bool, notes: list[str
     return row
 
 
-def row_missing(repeats: int, notes: list[str]) -> Row:
+def row_missing(repeats: int, notes: list[str], *, warm_up: bool = True) -> Row:
     """8. ``analyze --missing mi`` on the sample against ``analyze`` (complete cases), both new
     processes, alternating (issue 18: within 3x)."""
     sample = ROOT / "data" / "sample" / "pmr_study.csv"
@@ -181,7 +181,8 @@ def row_missing(repeats: int, notes: list[str]) -> Row:
             return run_module(["msrelax_stats", "analyze", str(sample), *extra, "--out", out])
 
         ours, plain, peaks = [], [], []
-        for i in range(repeats + 1):  # the first pair is a warm-up (OS cache), untimed
+        first = 0 if warm_up else 1  # pair 0 is a warm-up (OS cache), untimed; not in --quick
+        for i in range(first, repeats + 1):
             for tag, extra, into in (("mi", ("--missing", "mi"), ours), ("cc", (), plain)):
                 run = analyze(tag, i, *extra)
                 if run["code"] != 0:
@@ -196,6 +197,7 @@ def row_missing(repeats: int, notes: list[str]) -> Row:
         written = (Path(tmp) / "mi1" / "missing.csv").exists()
     row.ours, row.comparison = median(ours), median(plain)
     row.memory = f"own peak RSS {mib(max(peaks))}"
-    notes.append(f"Row 8: {repeats} alternating runs of each after one untimed pair; m = 50 "
+    after = "after one untimed pair" if warm_up else "(no warm-up: --quick)"
+    notes.append(f"Row 8: {repeats} alternating runs of each {after}; m = 50 "
                  f"imputations (the default); missing.csv written: {'yes' if written else 'NO'}.")  # fmt: skip
     return row

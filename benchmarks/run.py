@@ -273,7 +273,7 @@ def main(argv: list[str] | None = None) -> int:
         "validate": lambda: [
             _cli_rows.row_command("validate", sizes["psqi"], heavy, args.quick, notes)
         ],
-        "missing": lambda: [_cli_rows.row_missing(repeats, notes)],
+        "missing": lambda: [_cli_rows.row_missing(repeats, notes, warm_up=not args.quick)],
     }
     for name in ROWS:
         if name in only:
