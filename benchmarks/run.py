@@ -66,7 +66,7 @@ ROWS = ("analyze", "psqi", "all", "power", "boot", "scale", "score", "validate",
 
 
 # ----------------------------------------------------------------------------- rows
-def row_analyze(repeats: int, notes: list[str], *, one_worker_too: bool = True) -> Row:
+def row_analyze(repeats: int, notes: list[str], *, quick: bool = False) -> Row:
     row = Row("1. `analyze` sample study, new process", target="<= 1.5", limit=1.5)
     row.comparison_what = "import floor (pandas, scipy.stats, matplotlib.pyplot)"
     if not SAMPLE.exists():
@@ -79,12 +79,14 @@ def row_analyze(repeats: int, notes: list[str], *, one_worker_too: bool = True) 
             out = str(Path(tmp) / f"run{i}{''.join(more)}")
             return run_module(["msrelax_stats", "analyze", str(SAMPLE), "--out", out, *more])
 
-        first = analyze(0)  # warm-up, also a check
-        if first["code"] != 0:
-            row.missing = f"analyze exited with {first['code']}: {last_line(first['stderr'])[:200]}"
-            return row
-        files = sorted(p.name for p in (Path(tmp) / "run0").rglob("*") if p.is_file())
-        run_child(floor_cmd)
+        if not quick:  # a warm-up of each (OS cache), untimed; --quick is a smoke run
+            first = analyze(0)
+            if first["code"] != 0:
+                row.missing = (
+                    f"analyze exited with {first['code']}: {last_line(first['stderr'])[:200]}"
+                )
+                return row
+            run_child(floor_cmd)
         ours, floor, rss, one_worker = [], [], [], []
         for i in range(1, repeats + 1):  # interleaved so drift hits both sides alike
             run = analyze(i)
@@ -94,8 +96,9 @@ def row_analyze(repeats: int, notes: list[str], *, one_worker_too: bool = True) 
             ours.append(run["wall"])
             rss.append(run["own_peak_rss"] or 0)
             floor.append(run_child(floor_cmd)[0])
-            if one_worker_too:  # the sequential command (not in --quick)
+            if not quick:  # the sequential command
                 one_worker.append(analyze(i, "--workers", "1")["wall"])
+        files = sorted(p.name for p in (Path(tmp) / "run1").rglob("*") if p.is_file())
     row.ours, row.comparison = median(ours), median(floor)
     row.memory = f"own peak RSS {mib(max(rss))}"
     if one_worker:
@@ -263,7 +266,7 @@ def main(argv: list[str] | None = None) -> int:
     notes: list[str] = [compile_package()]
     rows: list[Row] = []
     steps = {
-        "analyze": lambda: [row_analyze(repeats, notes, one_worker_too=not args.quick)],
+        "analyze": lambda: [row_analyze(repeats, notes, quick=args.quick)],
         "psqi": lambda: [row_psqi(sizes, heavy, not args.quick, notes)],
         "all": lambda: [row_all(sizes, heavy, notes)],
         "power": lambda: rows_power(sizes, repeats, notes),
