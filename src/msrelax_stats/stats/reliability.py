@@ -23,11 +23,12 @@ import pandas as pd
 from numpy.typing import ArrayLike
 from scipy import optimize, stats
 
+from msrelax_stats.instruments.engine import item_matrix
+
 __all__ = [
     "AlphaResult",
     "OmegaResult",
     "cronbach_alpha",
-    "numeric_values",
     "feldt_ci",
     "omega_total",
     "floor_ceiling",
@@ -73,20 +74,8 @@ def _complete(items: ArrayLike | pd.DataFrame) -> tuple[np.ndarray, list[str]]:
             raise ValueError("items must be 2-D: rows = participants, columns = items")
         frame = pd.DataFrame(array, columns=[f"item {i + 1}" for i in range(array.shape[1])])
     names = [str(c) for c in frame.columns]
-    values = numeric_values(frame)
+    values = item_matrix(frame, list(frame.columns))
     return values[~np.isnan(values).any(axis=1)], names
-
-
-def numeric_values(frame: pd.DataFrame) -> np.ndarray:
-    """``frame`` as a float array: numeric columns as they are, text parsed as numbers (what
-    is not a number is NaN). Only the text columns are parsed, one by one."""
-    values = np.empty(frame.shape, dtype=float)
-    for j, dtype in enumerate(frame.dtypes):
-        column = frame.iloc[:, j]
-        if not pd.api.types.is_numeric_dtype(dtype):
-            column = pd.to_numeric(column, errors="coerce")
-        values[:, j] = column.to_numpy(dtype=float, na_value=np.nan)
-    return values
 
 
 def feldt_ci(alpha: float, n: int, n_items: int, ci_level: float = 0.95) -> tuple[float, float]:

@@ -14,13 +14,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 from msrelax_stats.errors import Problem, StudyDataError
+from msrelax_stats.instruments.engine import item_matrix
 from msrelax_stats.instruments.spec import InstrumentSpec
-from msrelax_stats.stats.reliability import (
-    cronbach_alpha,
-    floor_ceiling,
-    numeric_values,
-    omega_total,
-)
+from msrelax_stats.stats.reliability import cronbach_alpha, floor_ceiling, omega_total
 
 __all__ = ["RELIABILITY_COLUMNS", "Scale", "instrument_scales", "reliability_table"]
 
@@ -122,7 +118,7 @@ def instrument_scales(spec: InstrumentSpec, columns: Iterable[str]) -> list[Scal
 
 
 def _recoded(frame: pd.DataFrame, scale: Scale) -> pd.DataFrame:
-    values = numeric_values(frame[list(scale.items)])
+    values = item_matrix(frame, scale.items)
     for j, column in enumerate(scale.items):
         if column in scale.reverse:
             values[:, j] = scale.item_min + scale.item_max - values[:, j]
