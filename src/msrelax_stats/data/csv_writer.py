@@ -28,6 +28,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from msrelax_stats.data.frames import without_attrs
+
 __all__ = ["write_csv"]
 
 #: Rows formatted and joined at a time (memory stays bounded for any table).
@@ -144,9 +146,8 @@ def write_csv(frame: pd.DataFrame, path: str | Path) -> Path:
     True
     """
     path = Path(path)
-    plain = frame.copy(deep=False)
-    plain.attrs = {}  # else each column taken out deep-copies them
-    formatters = [_formatter(plain.iloc[:, i]) for i in range(plain.shape[1])]
+    columns = without_attrs(frame)
+    formatters = [_formatter(columns.iloc[:, i]) for i in range(columns.shape[1])]
     plain = frame.shape[1] > 1 and not isinstance(frame.columns, pd.MultiIndex)
     if not plain or any(f is None for f in formatters):
         frame.to_csv(path, index=False, lineterminator="\n")

@@ -41,6 +41,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from msrelax_stats.data.frames import without_attrs
 from msrelax_stats.errors import terminal_text
 
 __all__ = [
@@ -100,8 +101,7 @@ def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
     [['P01', '-2', -1.0], ["'=1+1", "'@x", 2.0]]
     """
     out = frame.copy(deep=False)  # columns are replaced, never written into (copy-on-write)
-    plain = frame.copy(deep=False)
-    plain.attrs = {}  # else each column taken out deep-copies them
+    plain = without_attrs(frame)
     for position in range(out.shape[1]):
         column = plain.iloc[:, position]
         dtype = column.dtype
@@ -138,11 +138,12 @@ def csv_quoting(frame: pd.DataFrame) -> int:
     >>> csv_quoting(pd.DataFrame({"id": ["P1\\r"]})) == csv.QUOTE_ALL
     True
     """
+    plain = without_attrs(frame)
     for column in frame.columns:
-        dtype = frame[column].dtype
+        dtype = plain[column].dtype
         if pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype):
             continue
-        if any(isinstance(v, str) and "\r" in v for v in frame[column].unique()):
+        if any(isinstance(v, str) and "\r" in v for v in plain[column].unique()):
             return csv.QUOTE_ALL
     if any("\r" in str(c) for c in frame.columns):
         return csv.QUOTE_ALL

@@ -20,6 +20,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from msrelax_stats.data.frames import without_attrs
 from msrelax_stats.instruments.spec import Bands, Cutoff, InstrumentSpec, Score
 
 __all__ = ["item_matrix", "join_flags", "score_spec", "scores_to_write"]
@@ -28,6 +29,7 @@ __all__ = ["item_matrix", "join_flags", "score_spec", "scores_to_write"]
 def item_matrix(df: pd.DataFrame, columns: list[str] | tuple[str, ...]) -> np.ndarray:
     """Float matrix (rows x columns) of the given columns; absent columns are all NaN."""
     out = np.full((len(df), len(columns)), np.nan)
+    df = without_attrs(df)
     for j, name in enumerate(columns):
         if name not in df.columns:
             continue

@@ -17,6 +17,7 @@ import pandas as pd
 
 from msrelax_stats.data import times
 from msrelax_stats.data import values as parse
+from msrelax_stats.data.frames import without_attrs
 from msrelax_stats.errors import Problem
 from msrelax_stats.instruments.coding import (
     coding_problems,
@@ -175,6 +176,7 @@ def prepare_items(
 
     specs = list(BUILTIN) if instruments is None else instruments
     out = df.copy(deep=False)  # columns are replaced, never written into (copy-on-write)
+    df = without_attrs(df)  # the columns are taken out below; ``out`` keeps the attrs
     if "id" in df.columns:
         ids = df["id"]
     else:
