@@ -443,6 +443,20 @@ def test_interrupt_leaves_the_earlier_output_or_a_complete_one(tmp_path, signum,
     assert (out / "results.csv").read_text("utf-8") == "earlier\n"  # untouched
 
 
+def test_a_signal_while_signals_are_held_is_raised_when_the_block_ends():
+    from msrelax_stats.interrupts import Interrupted, interrupts_raised, signals_held
+
+    reached = []
+    with pytest.raises(Interrupted, match="SIGTERM"):
+        with interrupts_raised():
+            with signals_held():  # as an import or a fork: not cut off halfway
+                os.kill(os.getpid(), signal.SIGTERM)
+                time.sleep(0.05)
+                reached.append("end of the block")
+            reached.append("after the block")
+    assert reached == ["end of the block"]
+
+
 def test_interrupt_of_a_new_output_leaves_nothing(tmp_path):
     code, stderr = interrupted_run(tmp_path, signal.SIGTERM, group=False, delay=0.5)
     assert "Traceback" not in stderr

@@ -90,7 +90,10 @@ class _Stopped:
     """What :func:`command_guard` yields: ``report(stop)`` after an interrupt."""
 
     def __init__(self) -> None:
-        self.before = len(_output_folder().committed_outputs())
+        # Nothing is committed before the output-folder module is first imported; importing
+        # it here (pandas, ~0.4 s) would leave a signal meanwhile with no ``_Stopped`` to report.
+        module = sys.modules.get("msrelax_stats.output_folder")
+        self.before = len(module.committed_outputs()) if module is not None else 0
 
     def report(self, stop: Interrupted) -> int:
         """Remove the staging leftovers, say what is complete, return 128 + the signal."""

@@ -21,14 +21,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
 
-__all__ = ["Interrupted", "interrupts_raised"]
+__all__ = ["Interrupted", "interrupts_raised", "signals_held"]
 
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
 _ACTIVE: list[int] = []  # the pid of the process whose signals raise Interrupted, if any
+_HELD: list[int] = []  # one entry per open signals_held() block
+_PENDING: list[int] = []  # signals that came while held, raised when the last block ends
 
 
 def _defaults_in_child() -> None:
-    """After a fork while the handlers are installed: the child dies of the signals, silently."""
+    """After a fork while the handlers are installed: the child dies of the signals, silently
+    (and holds none: the blocks of :func:`signals_held` it was forked in are its parent's)."""
+    del _HELD[:], _PENDING[:]
     if _ACTIVE:
         del _ACTIVE[:]
         for signum in SIGNALS:
@@ -75,6 +79,9 @@ def interrupts_raised() -> Iterator[None]:
             signal.signal(signum, signal.SIG_DFL)
             os.kill(os.getpid(), signum)
             return
+        if _HELD:  # within signals_held(): raised when it ends
+            _PENDING.append(signum)
+            return
         received.append(signum)
         if len(received) == 1:
             raise Interrupted(signum)
@@ -92,3 +99,24 @@ def interrupts_raised() -> Iterator[None]:
         _ACTIVE.remove(owner)
         for signum, old in previous.items():
             signal.signal(signum, old if old is not None else signal.SIG_DFL)
+
+
+@contextmanager
+def signals_held() -> Iterator[None]:
+    """SIGINT and SIGTERM held back within the block (this thread's signal mask) and delivered
+    as it ends: for what must not stop halfway, a fork (:mod:`msrelax_stats.parallel`) or an
+    import (a module cut off mid-import leaves half-made objects that fail later in odd ways;
+    seen once, a ``TypeError`` from numpy after a SIGTERM at 0.9 s). A signal the kernel gives
+    to another thread (the mask is this thread's) is held by the handler of
+    :func:`interrupts_raised` instead, and sent again when the block ends."""
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
+    _HELD.append(1)
+    try:
+        yield
+    finally:
+        _HELD.pop()
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)  # one blocked meanwhile: raised here
+        if not _HELD and _PENDING:  # one that reached another thread: sent again, raised now
+            signum = _PENDING.pop(0)
+            del _PENDING[:]
+            os.kill(os.getpid(), signum)
