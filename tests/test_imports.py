@@ -77,3 +77,31 @@ def test_one_group_analysis_never_imports_the_two_arm_models():
         "assert result.arms is None and 'statsmodels.api' not in sys.modules\n"
     )
     assert imported_after(code) <= {"statsmodels", "matplotlib"}
+
+
+def test_the_statistics_import_no_plotting_so_the_report_can_be_imported_meanwhile():
+    # analyze(workers=2) imports matplotlib, python-docx and openpyxl while a forked process
+    # computes the statistics: the statistics' side must not have imported them already
+    code = (
+        "import msrelax_stats.pipeline, msrelax_stats.stats.analysis\n"
+        "from msrelax_stats.report.options import ReportOptions\n"
+        "from msrelax_stats.cli_imports import ANALYZE_MODULES\n"
+        "import importlib\n"
+        "for name in ANALYZE_MODULES: importlib.import_module(name)\n"
+    )
+    assert "matplotlib" not in imported_after(code)
+
+
+def test_the_command_guard_is_in_place_before_any_slow_import():
+    # an interrupt in the first half second (while pandas is imported) once found the guard
+    # half made: "UnboundLocalError: ... 'stopped'" instead of "interrupted by SIGINT"
+    probe = (
+        "import sys\n"
+        "from msrelax_stats.cli_safety import command_guard\n"
+        "with command_guard() as stopped:\n"
+        "    print(sorted({'pandas', 'numpy'} & set(sys.modules)))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env,
+                         cwd=ROOT, timeout=120, check=True)  # fmt: skip
+    assert run.stdout.strip() == "[]"

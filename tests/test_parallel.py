@@ -74,14 +74,53 @@ def _files(folder: Path) -> dict[str, bytes]:
     return out
 
 
+CONTROLLED = ROOT / "data" / "sample" / "controlled"
+
+
 @needs_fork
-def test_analyze_writes_the_same_files_with_two_workers(tmp_path):
-    one = mrs.analyze(SAMPLE, out=tmp_path / "one", workers=1)
-    two = mrs.analyze(SAMPLE, out=tmp_path / "two", workers=2)
+@pytest.mark.parametrize(
+    ("source", "keywords"),
+    [(SAMPLE, {}),
+     (CONTROLLED / "pmr_controlled.csv",
+      {"visits": ["baseline", "week6", "week12"], "diary": CONTROLLED / "pmr_diary.csv",
+       "plan": CONTROLLED / "pmr_controlled_plan.toml", "n_boot": 500}),
+     (SAMPLE, {"missing": "mi", "outcomes": ["fss_mean", "psqi_global"]})],
+    ids=["one group", "two arms, three visits, diary", "multiple imputation"],
+)  # fmt: skip
+def test_analyze_writes_the_same_files_with_two_workers(tmp_path, source, keywords):
+    # workers=2: the statistics in a forked process (its analysis pickled back) while this
+    # one imports the report, the outcomes and the figures split again; every design's
+    # analysis has to come back whole
+    one = mrs.analyze(source, out=tmp_path / "one", workers=1, **keywords)
+    two = mrs.analyze(source, out=tmp_path / "two", workers=2, **keywords)
     assert one.files == two.files
     a, b = _files(tmp_path / "one"), _files(tmp_path / "two")
     assert sorted(a) == sorted(b) and any(name.startswith("figures/") for name in a)
     assert [name for name in a if a[name] != b[name]] == []
+
+
+@needs_fork
+def test_an_input_error_found_by_the_forked_statistics_is_the_same_error(tmp_path):
+    # a control arm named that the file does not have: found by analyse(), in the child
+    errors = []
+    for workers in (1, 2):
+        with pytest.raises(mrs.StudyDataError) as caught:
+            mrs.analyze(CONTROLLED / "pmr_controlled.csv", out=tmp_path / f"w{workers}",
+                        workers=workers, control="placebo",
+                        visits=["baseline", "week6", "week12"])  # fmt: skip
+        errors.append([str(problem) for problem in caught.value.problems])
+        assert not (tmp_path / f"w{workers}").exists()
+    assert errors[0] == errors[1] and "placebo" in errors[0][0]
+    assert "pmr_controlled.csv" in errors[0][0]  # the file is named, as from one process
+
+
+@needs_fork
+def test_a_child_splits_its_own_share_and_ends_with_its_parent():
+    # nested: the child of the outer split forks a grandchild for half of its items
+    out = split_map(lambda i: split_map(lambda j: (j, os.getpid()), [i, i + 1], workers=2),
+                    [0, 10], workers=2)  # fmt: skip
+    assert [[j for j, _ in inner] for inner in out] == [[0, 1], [10, 11]]
+    assert len({pid for inner in out for _, pid in inner}) == 4  # four processes computed
 
 
 @pytest.mark.parametrize("bad", [0, -1, 1.5, True])

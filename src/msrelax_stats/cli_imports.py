@@ -8,19 +8,46 @@ import importlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
-__all__ = ["ANALYZE_MODULES", "frozen_imports"]
+from msrelax_stats.interrupts import signals_held
 
-# What ``analyze`` imports on every run (its other modules are imported lazily, on first use).
+__all__ = ["ANALYZE_MODULES", "REPORT_MODULES", "frozen_imports", "import_modules"]
+
+# What ``analyze`` imports on every run before it reads (its other modules are imported
+# lazily, on first use).
 ANALYZE_MODULES = (
     "msrelax_stats.pipeline",
     "msrelax_stats.stats.analysis",
-    "msrelax_stats.report",
     "statsmodels.stats.multitest",
+)
+
+# What writing the report imports (matplotlib, python-docx, openpyxl): ``analyze`` imports
+# them after reading, while a forked process computes the statistics when it has two
+# workers (:func:`msrelax_stats.pipeline.analyze`).
+REPORT_MODULES = (
+    "msrelax_stats.report.outputs",
     "matplotlib.backends.backend_agg",
     "PIL.PngImagePlugin",
     "docx",  # report.docx (python-docx)
     "openpyxl",  # tables.xlsx
 )
+
+
+def import_modules(modules: Sequence[str]) -> None:
+    """Import ``modules`` with the cyclic garbage collector off; frozen too when the command
+    froze its own imports (:func:`frozen_imports`), so that later collections do not walk
+    them."""
+    frozen = gc.get_freeze_count() > 0
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        with signals_held():  # an interrupt waits for the end of the imports
+            for name in modules:
+                importlib.import_module(name)
+    finally:
+        if frozen:
+            gc.freeze()
+        if enabled:
+            gc.enable()
 
 
 @contextmanager
@@ -39,8 +66,9 @@ def frozen_imports(modules: Sequence[str], *, keep_frozen: bool) -> Iterator[Non
     """
     gc.disable()
     try:
-        for name in modules:
-            importlib.import_module(name)
+        with signals_held():  # an interrupt waits for the end of the imports
+            for name in modules:
+                importlib.import_module(name)
     finally:
         gc.freeze()
         gc.enable()

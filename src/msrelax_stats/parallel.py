@@ -12,19 +12,27 @@ and landing inside their locks and helper threads it left the command hanging at
 in about twenty interrupted runs, caught by the test suite's Ctrl-C test). Here the signals
 are held back only while the child is forked, and whatever happens, ``finally`` terminates
 and reaps the child.
+
+A child may split its own share the same way (``analyze`` computes the statistics in a child
+that splits the outcomes with a grandchild, while the command imports the report), so the
+children are not daemonic (``multiprocessing`` lets no daemon start children of its own); each is
+instead tied to its parent (Linux ``PR_SET_PDEATHSIG``): when the parent ends, however it
+ends, the child gets SIGTERM and ends too, and never computes on for nobody.
 """
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
+import os
 import signal
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-__all__ = ["split_map", "can_fork"]
+from msrelax_stats.interrupts import SIGNALS, signals_held
 
-_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+__all__ = ["split_map", "can_fork"]
 
 
 def can_fork() -> bool:
@@ -55,14 +63,13 @@ def split_map(function: Callable[[Any], Any], items: Sequence[Any], *, workers: 
         return [function(item) for item in items]
     context = multiprocessing.get_context("fork")
     reader, writer = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(function, items[:split], writer), daemon=True)
-    held = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)  # no interrupt mid-fork
+    child = context.Process(target=_child, args=(function, items[:split], writer, os.getpid()))
+    started = False
     try:
-        child.start()
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, held)
-    writer.close()  # the child's end: reading gets EOF if the child dies without a result
-    try:
+        with signals_held():  # no interrupt mid-fork; one that came is raised at the end,
+            child.start()  # and the child still reaped below
+            started = True
+        writer.close()  # the child's end: reading gets EOF if the child dies without a result
         if meanwhile is not None:
             meanwhile()
         own = [function(item) for item in items[split:]]
@@ -76,19 +83,36 @@ def split_map(function: Callable[[Any], Any], items: Sequence[Any], *, workers: 
             raise value
         return [*value, *own]
     finally:
+        writer.close()
         reader.close()
-        if child.is_alive():
-            child.terminate()
-        child.join()
+        if started:
+            if child.is_alive():
+                child.terminate()
+            child.join()
 
 
-def _child(function: Callable[[Any], Any], items: Sequence[Any], writer: Any) -> None:
-    """The forked child: unblock the signals it inherited blocked, compute, send the results
-    (or the exception) and exit."""
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, _SIGNALS)
+def _child(function: Callable[[Any], Any], items: Sequence[Any], writer: Any,
+           parent: int) -> None:  # fmt: skip
+    """The forked child: tie its life to the parent's, unblock the signals it inherited
+    blocked, compute, send the results (or the exception) and exit."""
+    _end_with_parent(parent)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, SIGNALS)
     try:
         result: tuple[bool, Any] = (True, [function(item) for item in items])
     except Exception as error:  # raised in the parent, as one process would
         result = (False, error)
     writer.send(result)
     writer.close()
+
+
+_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+def _end_with_parent(parent: int) -> None:
+    """SIGTERM to this process when the thread that forked it ends (Linux ``prctl``); if the
+    parent has already gone, end now."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG) failed")
+    if os.getppid() != parent:  # the parent ended before the call above
+        os._exit(1)

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from os import PathLike
 from pathlib import Path
 from typing import Any
@@ -173,10 +175,11 @@ def analyze(
         this tool's manifest there (the output-folder rule of
         :mod:`msrelax_stats.output_folder`; without it such a folder is refused).
     workers : int
-        Processes it may use: 2 computes half of the outcomes' paired rows and saves half of
-        the figures in a forked process (:func:`msrelax_stats.parallel.split_map`; the
-        command line's default with two cores). The results and files are the same bytes
-        either way, and ``results.json`` does not record it.
+        Processes it may use: with 2, a forked process computes the statistics (and forks one
+        for half of the outcomes' paired rows) while this one imports the report's libraries,
+        and a forked process saves half of the figures (:func:`msrelax_stats.parallel.
+        split_map`; the command line's default with two cores). The results and files are
+        the same bytes either way, and ``results.json`` does not record it.
     **keywords
         Reading (``layout``, ``column_map``, ``visits``, ``sheet``, ``missing_codes``,
         ``encoding``), scoring (``instruments``, ``custom``, ``psqi={...}``,
@@ -198,7 +201,6 @@ def analyze(
     (:meth:`msrelax_stats.stats.analysis.StudyAnalysis.tables`; docs/architecture.md).
     """
     from msrelax_stats.instruments import score
-    from msrelax_stats.stats.analysis import analyse
     from msrelax_stats.study import read_study
 
     if options is None:
@@ -224,7 +226,8 @@ def analyze(
                 from msrelax_stats.data.diary import read_diary
 
                 diary_table = read_diary(diary)
-            analysis = analyse(scored, analysis_options, diary=diary_table, workers=workers)
+            analysis = _analyse(scored, analysis_options, diary_table, workers,
+                                report=staging is not None)  # fmt: skip
         except StudyDataError as error:
             if isinstance(source, pd.DataFrame):
                 raise
@@ -241,6 +244,33 @@ def analyze(
         raise
     result.out = Path(out)
     return result
+
+
+def _analyse(scored: pd.DataFrame, options: AnalysisOptions, diary: pd.DataFrame | None,
+             workers: int, *, report: bool) -> StudyAnalysis:  # fmt: skip
+    """The statistics (:func:`~msrelax_stats.stats.analysis.analyse`) and, when the report
+    will be written, its imports (matplotlib, python-docx, openpyxl: ``REPORT_MODULES``).
+
+    With two workers a forked process computes the statistics (splitting the outcomes with a
+    process of its own) while this one imports: on the sample study the imports take about
+    as long as the statistics, and neither waits for the other. Only the analysis comes back
+    (pickled; its size does not grow with the participants: tables per outcome and the
+    bootstrap distributions), and it is the same object either way.
+    """
+    from msrelax_stats.cli_imports import REPORT_MODULES, import_modules
+    from msrelax_stats.parallel import split_map
+    from msrelax_stats.stats.analysis import analyse
+
+    statistics = partial(analyse, scored, options, diary=diary, workers=workers)
+    if not report:
+        return statistics()
+    analysis, _ = split_map(_call, [statistics, partial(import_modules, REPORT_MODULES)],
+                            workers=workers)  # fmt: skip
+    return analysis
+
+
+def _call(job: Callable[[], Any]) -> Any:
+    return job()
 
 
 def _write_outputs(folder: Path, result: AnalysisResult, meta: dict[str, Any],
