@@ -40,9 +40,7 @@ def import_modules(modules: Sequence[str]) -> None:
     enabled = gc.isenabled()
     gc.disable()
     try:
-        with signals_held():  # an interrupt waits for the end of the imports
-            for name in modules:
-                importlib.import_module(name)
+        _import(modules)
     finally:
         if frozen:
             gc.freeze()
@@ -66,9 +64,7 @@ def frozen_imports(modules: Sequence[str], *, keep_frozen: bool) -> Iterator[Non
     """
     gc.disable()
     try:
-        with signals_held():  # an interrupt waits for the end of the imports
-            for name in modules:
-                importlib.import_module(name)
+        _import(modules)
     finally:
         gc.freeze()
         gc.enable()
@@ -77,3 +73,9 @@ def frozen_imports(modules: Sequence[str], *, keep_frozen: bool) -> Iterator[Non
     finally:
         if not keep_frozen:
             gc.unfreeze()
+
+
+def _import(modules: Sequence[str]) -> None:
+    with signals_held():  # an interrupt waits for the end of the imports
+        for name in modules:
+            importlib.import_module(name)
