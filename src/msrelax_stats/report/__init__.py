@@ -10,21 +10,13 @@ figures), ``write_report`` (one self-contained ``report.html``) and ``write_outp
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from msrelax_stats.report.formats import to_csv, to_html, to_latex, to_markdown
-    from msrelax_stats.report.gallery import FigureSpec, make_figures, study_figures
-    from msrelax_stats.report.html import software_versions, write_report
-    from msrelax_stats.report.options import ReportOptions
-    from msrelax_stats.report.outputs import write_outputs
-    from msrelax_stats.report.tables import table2
-    from msrelax_stats.report.text import methods_paragraph, result_sentence
-
-#: Where each name of the package is defined. They are imported on first use, so that
-#: ``msrelax_stats.report.options`` (which the analysis reads) does not import matplotlib,
-#: and ``analyze`` can import the report while a second process computes the statistics.
-_SOURCES = {
+#: Where each name of the package is defined, imported on first use (as ``msrelax_stats.stats``
+#: does): ``msrelax_stats.report.options``, which the analysis reads, then imports no
+#: matplotlib, and ``analyze`` can import the report while a second process computes the
+#: statistics.
+_API = {name: f"msrelax_stats.report.{module}" for name, module in {
     "FigureSpec": "gallery",
     "ReportOptions": "options",
     "make_figures": "gallery",
@@ -39,34 +31,18 @@ _SOURCES = {
     "to_markdown": "formats",
     "write_outputs": "outputs",
     "write_report": "html",
-}
+}.items()}  # fmt: skip
+
+__all__ = sorted(_API)
 
 
 def __getattr__(name: str) -> Any:
-    if name not in _SOURCES:
+    if name not in _API:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{_SOURCES[name]}"), name)
+    value = getattr(importlib.import_module(_API[name]), name)
     globals()[name] = value
     return value
 
 
 def __dir__() -> list[str]:
-    return sorted([*globals(), *_SOURCES])
-
-
-__all__ = [
-    "FigureSpec",
-    "ReportOptions",
-    "make_figures",
-    "methods_paragraph",
-    "result_sentence",
-    "software_versions",
-    "study_figures",
-    "table2",
-    "to_csv",
-    "to_html",
-    "to_latex",
-    "to_markdown",
-    "write_outputs",
-    "write_report",
-]
+    return sorted([*globals(), *_API])
