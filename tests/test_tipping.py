@@ -9,7 +9,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from missing_reference import ARMS_COVARIATES, ONEGROUP_VISITS, OPTIONS, read, ref_block
+from missing_reference import (
+    ARMS_COVARIATES,
+    ONEGROUP_VISITS,
+    OPTIONS,
+    committed_draws,
+    read,
+    ref_block,
+)
 
 from msrelax_stats.stats.missing import MissingDataOptions, analyze_missing
 from msrelax_stats.stats.tipping import GRID_COLUMNS, TIPPING_COLUMNS
@@ -28,13 +35,15 @@ def _covs(visits):
 @pytest.fixture(scope="module")
 def onegroup():
     data = read("missing_onegroup.csv", ONEGROUP_VISITS)
-    return _run(data, "fss_mean", ONEGROUP_VISITS, np.linspace(0, 6, 25))
+    with committed_draws("missing_imputations_onegroup.csv"):  # the ones R shifted
+        return _run(data, "fss_mean", ONEGROUP_VISITS, np.linspace(0, 6, 25))
 
 
 @pytest.fixture(scope="module")
 def arms():
     data = read("missing_arms.csv", ["pre", "post"])
-    return _run(data, "psqi_global", ["pre", "post"], [0.0, 1.5, 3.0, 6.0, 12.0, 20.0])
+    with committed_draws("missing_imputations_arms.csv"):
+        return _run(data, "psqi_global", ["pre", "post"], [0.0, 1.5, 3.0, 6.0, 12.0, 20.0])
 
 
 @pytest.mark.parametrize(
@@ -71,7 +80,8 @@ def test_tipping_delta_is_where_the_ci_reaches_zero(onegroup):
     assert before["delta"] < point["tipping_delta"] <= first["delta"]
     # re-pooling at the exact tipping delta puts the upper limit on 0
     data = read("missing_onegroup.csv", ONEGROUP_VISITS)
-    at = _run(data, "fss_mean", ONEGROUP_VISITS, [0.0, float(point["tipping_delta"])])
+    with committed_draws("missing_imputations_onegroup.csv"):  # the fixture's draws
+        at = _run(data, "fss_mean", ONEGROUP_VISITS, [0.0, float(point["tipping_delta"])])
     assert at.tipping.iloc[1]["ci_high"] == pytest.approx(0.0, abs=1e-8)
     # lower is better: the shift makes the change less negative, monotonically here
     assert (np.diff(grid["estimate"]) > 0).all()
