@@ -10,15 +10,25 @@ from contextlib import contextmanager
 
 from msrelax_stats.interrupts import signals_held
 
-__all__ = ["ANALYZE_MODULES", "REPORT_MODULES", "frozen_imports", "import_modules"]
+__all__ = [
+    "ANALYZE_MODULES",
+    "REPORT_MODULES",
+    "STATISTICS_MODULES",
+    "frozen_imports",
+    "import_modules",
+]
 
 # What ``analyze`` imports on every run before it reads (its other modules are imported
 # lazily, on first use).
 ANALYZE_MODULES = (
     "msrelax_stats.pipeline",
     "msrelax_stats.stats.analysis",
-    "statsmodels.stats.multitest",
 )
+
+# What only computing the statistics imports (statsmodels' Holm adjustment; its other parts,
+# for the designs beyond one group, on first use): with two workers ``analyze`` imports them
+# in the process that computes the statistics, while this one imports the report's.
+STATISTICS_MODULES = ("statsmodels.stats.multitest",)
 
 # What writing the report imports (matplotlib, python-docx, openpyxl): ``analyze`` imports
 # them after reading, while a forked process computes the statistics when it has two

@@ -176,9 +176,10 @@ def analyze(
         :mod:`msrelax_stats.output_folder`; without it such a folder is refused).
     workers : int
         Processes it may use: with 2, a forked process computes the statistics (and forks one
-        for half of the outcomes' paired rows) while this one imports the report's libraries,
-        and a forked process saves half of the figures (:func:`msrelax_stats.parallel.
-        split_map`; the command line's default with two cores). The results and files are
+        that shares the outcomes' paired rows) while this one imports the report's
+        libraries, and a forked process shares the figures with this one
+        (:func:`msrelax_stats.parallel.split_map`; the command line's default with two
+        cores). The results and files are
         the same bytes either way, and ``results.json`` does not record it.
     **keywords
         Reading (``layout``, ``column_map``, ``visits``, ``sheet``, ``missing_codes``,
@@ -248,8 +249,9 @@ def analyze(
 
 def _analyse(scored: pd.DataFrame, options: AnalysisOptions, diary: pd.DataFrame | None,
              workers: int, *, report: bool) -> StudyAnalysis:  # fmt: skip
-    """The statistics (:func:`~msrelax_stats.stats.analysis.analyse`) and, when the report
-    will be written, its imports (matplotlib, python-docx, openpyxl: ``REPORT_MODULES``).
+    """The statistics (:func:`~msrelax_stats.stats.analysis.analyse`, after the modules only
+    they use: ``STATISTICS_MODULES``) and, when the report will be written, its imports
+    (matplotlib, python-docx, openpyxl: ``REPORT_MODULES``).
 
     With two workers a forked process computes the statistics (splitting the outcomes with a
     process of its own) while this one imports: on the sample study the imports take about
@@ -259,14 +261,23 @@ def _analyse(scored: pd.DataFrame, options: AnalysisOptions, diary: pd.DataFrame
     """
     from msrelax_stats.cli_imports import REPORT_MODULES, import_modules
     from msrelax_stats.parallel import split_map
-    from msrelax_stats.stats.analysis import analyse
 
-    statistics = partial(analyse, scored, options, diary=diary, workers=workers)
+    statistics = partial(_statistics, scored, options, diary, workers)
     if not report:
         return statistics()
     analysis, _ = split_map(_call, [statistics, partial(import_modules, REPORT_MODULES)],
                             workers=workers)  # fmt: skip
     return analysis
+
+
+def _statistics(scored: pd.DataFrame, options: AnalysisOptions, diary: pd.DataFrame | None,
+                workers: int) -> StudyAnalysis:  # fmt: skip
+    """What only the statistics import (``STATISTICS_MODULES``), then the statistics."""
+    from msrelax_stats.cli_imports import STATISTICS_MODULES, import_modules
+    from msrelax_stats.stats.analysis import analyse
+
+    import_modules(STATISTICS_MODULES)
+    return analyse(scored, options, diary=diary, workers=workers)
 
 
 def _call(job: Callable[[], Any]) -> Any:
@@ -276,29 +287,31 @@ def _call(job: Callable[[], Any]) -> Any:
 def _write_outputs(folder: Path, result: AnalysisResult, meta: dict[str, Any],
                    workers: int) -> list[str]:  # fmt: skip
     analysis = result.analysis
-    written: list[str] = []
-    for name, frame in {"scored.csv": result.scored, **analysis.tables()}.items():
-        write_table(frame, folder / name)
-        written.append(name)
     versions = package_versions()
-    document = {
-        "created": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "command": result.report.command or None,
-        "input": {
-            "source": meta.get("source"),
-            "sha256": meta.get("sha256"),
-            "layout": meta.get("layout"),
-            "visits": meta.get("visits"),
-            "notes": meta.get("notes", []),
-        },
-        "options": result.options,
-        "seed": analysis.options.seed,
-        "versions": versions,
-        **analysis.to_json(),
-    }
-    text = json.dumps(jsonable(document), indent=2, sort_keys=True, allow_nan=False)
-    (folder / "results.json").write_text(text + "\n", encoding="utf-8")
-    written.append("results.json")
+    written: list[str] = []
+
+    def own_files() -> None:  # the analysis' files, written while the figures are saved
+        for name, frame in {"scored.csv": result.scored, **analysis.tables()}.items():
+            write_table(frame, folder / name)
+            written.append(name)
+        document = {
+            "created": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "command": result.report.command or None,
+            "input": {
+                "source": meta.get("source"),
+                "sha256": meta.get("sha256"),
+                "layout": meta.get("layout"),
+                "visits": meta.get("visits"),
+                "notes": meta.get("notes", []),
+            },
+            "options": result.options,
+            "seed": analysis.options.seed,
+            "versions": versions,
+            **analysis.to_json(),
+        }
+        text = json.dumps(jsonable(document), indent=2, sort_keys=True, allow_nan=False)
+        (folder / "results.json").write_text(text + "\n", encoding="utf-8")
+        written.append("results.json")
 
     from msrelax_stats.instruments.registry import registry_of
     from msrelax_stats.report import write_outputs
@@ -318,6 +331,7 @@ def _write_outputs(folder: Path, result: AnalysisResult, meta: dict[str, Any],
             "source": Path(source).name if source and source != "<DataFrame>" else source,
             "notes": notes if analysis.beyond_one_group else notes + list(analysis.notes),
         },
+        meanwhile=own_files,
     )
     written.extend(sorted(report_files))
     return written

@@ -14,7 +14,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from scipy import stats
-from statsmodels.stats.multitest import multipletests
+
+from msrelax_stats.stats.paired import adjust_pvalues
 
 __all__ = ["FRIEDMAN_COLUMNS", "PAIR_COLUMNS", "friedman_row", "pairwise_rows"]
 
@@ -64,9 +65,7 @@ def pairwise_rows(
             )
         rows.append(row)
     out = pd.DataFrame(rows).reindex(columns=PAIR_COLUMNS)
-    ok = out["p"].notna().to_numpy()
-    if ok.any():
-        out.loc[ok, "p_holm"] = multipletests(out.loc[ok, "p"], method="holm")[1]
+    out["p_holm"] = adjust_pvalues(out["p"].to_numpy(dtype=float), "holm")
     return out
 
 

@@ -218,7 +218,7 @@ def compare(scored: pd.DataFrame, outcomes: Sequence[str] | None = None,
     n_boot : int
         Bootstrap resamples of the pairs for the g_av interval.
     workers : int
-        Processes computing the outcomes' rows: 2 computes half of them in a forked process
+        Processes computing the outcomes' rows: 2 shares them with a forked process
         (:func:`msrelax_stats.parallel.split_map`); the result is the same.
 
     Returns

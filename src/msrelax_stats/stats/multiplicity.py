@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from statsmodels.stats.multitest import multipletests
 
+from msrelax_stats.stats.paired import adjust_pvalues
 from msrelax_stats.stats.plan import AnalysisPlan, OutcomeFamily
 
 __all__ = ["adjust_by_family"]
@@ -74,9 +74,7 @@ def _adjust(values: np.ndarray, names: np.ndarray, fam: OutcomeFamily) -> np.nda
     if fam.multiplicity == "none":
         return values.copy()
     if fam.multiplicity == "holm":
-        if ok.any():
-            adjusted[ok] = multipletests(values[ok], method="holm")[1]
-        return adjusted
+        return adjust_pvalues(values, "holm")
     order = np.argsort([fam.outcomes.index(n) for n in names], kind="stable")
     running, stopped = 0.0, False
     for k in order:
