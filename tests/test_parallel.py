@@ -17,17 +17,49 @@ SAMPLE = ROOT / "data" / "sample" / "pmr_study.csv"
 needs_fork = pytest.mark.skipif(not can_fork(), reason="the platform does not fork")
 
 
+FORK = __import__("multiprocessing").get_context("fork")
+WAIT = 60  # seconds: a bound on waiting for the other process, never reached when it works
+
+
 @needs_fork
-def test_first_half_in_a_child_rest_here_in_order():
+def test_the_child_takes_from_the_front_this_process_from_the_back_until_they_meet():
+    # the child is held at item 0 until this process has taken every other item, one by one
+    # from the back, after meanwhile: each item once, the results in order
     here = os.getpid()
+    child_started, rest_done = FORK.Event(), FORK.Event()
     calls = []
-    out = split_map(lambda i: (i * i, os.getpid()), list(range(5)), workers=2,
+
+    def item(i):
+        if os.getpid() != here:
+            child_started.set()
+            assert rest_done.wait(WAIT)
+        else:
+            assert child_started.wait(WAIT)
+            if i == 1:
+                rest_done.set()
+        return i * i, os.getpid()
+
+    out = split_map(item, list(range(5)), workers=2,
                     meanwhile=lambda: calls.append(os.getpid()))  # fmt: skip
     assert [v for v, _ in out] == [0, 1, 4, 9, 16]
     pids = [pid for _, pid in out]
-    assert len(set(pids[:3])) == 1 and pids[0] != here  # items 0-2: one forked child
-    assert pids[3:] == [here, here]
+    assert pids[0] != here and pids[1:] == [here] * 4
     assert calls == [here]  # meanwhile: once, in this process
+
+
+@needs_fork
+def test_while_this_process_is_busy_the_child_takes_every_item():
+    here = os.getpid()
+    last_done = FORK.Event()
+
+    def item(i):
+        if os.getpid() != here and i == 4:
+            last_done.set()
+        return os.getpid()
+
+    pids = split_map(item, list(range(5)), workers=2,
+                     meanwhile=lambda: last_done.wait(WAIT))  # fmt: skip
+    assert len(set(pids)) == 1 and pids[0] != here
 
 
 def test_one_worker_or_one_item_stays_in_this_process():
@@ -39,26 +71,35 @@ def test_one_worker_or_one_item_stays_in_this_process():
     assert calls == [1]
 
 
-@needs_fork
-def test_an_error_in_the_child_is_raised_here():
-    def fail_on_zero(i):
-        if i == 0:
-            raise ValueError("item 0 is bad")
+def _in_the_child_only(action):
+    """An item function that does ``action`` in the forked child (at its first item) and
+    waits in this process until the child has started, so the child does get an item."""
+    here, started = os.getpid(), FORK.Event()
+
+    def item(i):
+        if os.getpid() != here:
+            started.set()
+            action()
+        assert started.wait(WAIT)
         return i
 
-    with pytest.raises(ValueError, match="item 0 is bad"):
-        split_map(fail_on_zero, [0, 1, 2], workers=2)
+    return item
+
+
+@needs_fork
+def test_an_error_in_the_child_is_raised_here():
+    def fail():
+        raise ValueError("bad item in the child")
+
+    with pytest.raises(ValueError, match="bad item in the child"):
+        split_map(_in_the_child_only(fail), [0, 1, 2], workers=2)
 
 
 @needs_fork
 def test_a_child_that_dies_is_an_error_not_a_wait():
-    def die_on_zero(i):
-        if i == 0:
-            os._exit(3)  # as the OOM killer would end it: no result, no exception
-        return i
-
+    # as the OOM killer would end it: no result, no exception
     with pytest.raises(RuntimeError, match="exit code 3"):
-        split_map(die_on_zero, [0, 1, 2], workers=2)
+        split_map(_in_the_child_only(lambda: os._exit(3)), [0, 1, 2], workers=2)
 
 
 def _files(folder: Path) -> dict[str, bytes]:
@@ -116,11 +157,17 @@ def test_an_input_error_found_by_the_forked_statistics_is_the_same_error(tmp_pat
 
 @needs_fork
 def test_a_child_splits_its_own_share_and_ends_with_its_parent():
-    # nested: the child of the outer split forks a grandchild for half of its items
-    out = split_map(lambda i: split_map(lambda j: (j, os.getpid()), [i, i + 1], workers=2),
-                    [0, 10], workers=2)  # fmt: skip
-    assert [[j for j, _ in inner] for inner in out] == [[0, 1], [10, 11]]
-    assert len({pid for inner in out for _, pid in inner}) == 4  # four processes computed
+    # nested: the child of the outer split forks a grandchild for its items; the four items
+    # wait for each other (a barrier of four), so four processes must each hold one
+    together = FORK.Barrier(4)
+
+    def inner(j):
+        together.wait(WAIT)
+        return j, os.getpid()
+
+    out = split_map(lambda i: split_map(inner, [i, i + 1], workers=2), [0, 10], workers=2)
+    assert [[j for j, _ in part] for part in out] == [[0, 1], [10, 11]]
+    assert len({pid for part in out for _, pid in part}) == 4  # four processes computed
 
 
 @pytest.mark.parametrize("bad", [0, -1, 1.5, True])

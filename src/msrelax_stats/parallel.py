@@ -2,16 +2,19 @@
 
 The child is a ``multiprocessing`` process started by ``fork``: the function and the items
 reach it through the fork (they need not be picklable: figures, closures), and only its
-results come back, pickled, through a pipe. Each item is computed by one process, exactly as
-it would be alone, so the results are the same with one worker or two (the figure files and
-the bootstrap included; tests check both).
+results come back, pickled, through a pipe. The child takes the items from the front of the
+list and this process from the back (after its own other work), one at a time, until they
+meet: which process computes which item depends on how long each takes, but each item is
+computed by one process, exactly as it would be alone, so the results are the same with one
+worker or two (the figure files and the bootstrap included; tests check both).
 
 Why one process and a pipe, not ``multiprocessing.Pool`` or ``ProcessPoolExecutor``: an
 interrupt (``msrelax_stats.interrupts``) raises an exception in this process wherever it is,
 and landing inside their locks and helper threads it left the command hanging at exit (once
-in about twenty interrupted runs, caught by the test suite's Ctrl-C test). Here the signals
-are held back only while the child is forked, and whatever happens, ``finally`` terminates
-and reaps the child.
+in about twenty interrupted runs, caught by the test suite's Ctrl-C test). Here there is no
+helper thread, the one lock is held only to move an end of the list, the signals are held
+back only while the child is forked, and whatever happens, ``finally`` terminates and reaps
+the child (a child waiting for the lock ends on that SIGTERM).
 
 A child may split its own share the same way (``analyze`` computes the statistics in a child
 that splits the outcomes with a grandchild, while the command imports the report), so the
@@ -47,23 +50,25 @@ def split_map(function: Callable[[Any], Any], items: Sequence[Any], *, workers: 
     """``[function(item) for item in items]``, in order.
 
     With ``workers >= 2``, two items or more and a platform that forks (:func:`can_fork`), a
-    child computes the first half (rounded up) while this process calls ``meanwhile`` and
-    computes the rest; otherwise this process calls ``meanwhile`` and computes them all. An
-    exception in the child is raised here, after this process' own share.
+    child takes the items one by one from the front of the list while this process calls
+    ``meanwhile`` and then takes them from the back, until they meet (:class:`_Ends`): the
+    two finish together however unequal the items and ``meanwhile`` are. Otherwise this
+    process calls ``meanwhile`` and computes them all. An exception in the child is raised
+    here, after this process' own share.
 
     Examples
     --------
     >>> split_map(lambda x: x * x, [1, 2, 3], workers=2)
     [1, 4, 9]
     """
-    split = (len(items) + 1) // 2 if workers >= 2 and len(items) >= 2 and can_fork() else 0
-    if not split:
+    if not (workers >= 2 and len(items) >= 2 and can_fork()):
         if meanwhile is not None:
             meanwhile()
         return [function(item) for item in items]
     context = multiprocessing.get_context("fork")
+    ends = _Ends(context, len(items))
     reader, writer = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(function, items[:split], writer, os.getpid()))
+    child = context.Process(target=_child, args=(function, items, ends, writer, os.getpid()))
     started = False
     try:
         with signals_held():  # no interrupt mid-fork; one that came is raised at the end,
@@ -72,7 +77,9 @@ def split_map(function: Callable[[Any], Any], items: Sequence[Any], *, workers: 
         writer.close()  # the child's end: reading gets EOF if the child dies without a result
         if meanwhile is not None:
             meanwhile()
-        own = [function(item) for item in items[split:]]
+        results: dict[int, Any] = {}
+        while (index := ends.take(back=True)) is not None:
+            results[index] = function(items[index])
         try:
             ok, value = reader.recv()
         except EOFError:
@@ -81,7 +88,8 @@ def split_map(function: Callable[[Any], Any], items: Sequence[Any], *, workers: 
                                "before sending its results") from None  # fmt: skip
         if not ok:
             raise value
-        return [*value, *own]
+        results.update(value)
+        return [results[index] for index in range(len(items))]
     finally:
         writer.close()
         reader.close()
@@ -91,15 +99,46 @@ def split_map(function: Callable[[Any], Any], items: Sequence[Any], *, workers: 
             child.join()
 
 
-def _child(function: Callable[[Any], Any], items: Sequence[Any], writer: Any,
+class _Ends:
+    """The items not taken yet, ``front <= i < back``, shared by the two processes (shared
+    memory and a lock, :mod:`multiprocessing`): the child takes from the front, the parent
+    from the back, each item once."""
+
+    def __init__(self, context: Any, n: int) -> None:
+        self._lock = context.Lock()
+        self._ends = context.RawArray("q", [0, n])
+
+    def take(self, *, back: bool) -> int | None:
+        with self._lock:
+            front, end = self._ends
+            if front >= end:
+                return None
+            if back:
+                self._ends[1] = end - 1
+                return end - 1
+            self._ends[0] = front + 1
+            return front
+
+    def close(self) -> None:
+        """Leave nothing to take (after an error: the parent need not compute on)."""
+        with self._lock:
+            self._ends[0] = self._ends[1]
+
+
+def _child(function: Callable[[Any], Any], items: Sequence[Any], ends: _Ends, writer: Any,
            parent: int) -> None:  # fmt: skip
     """The forked child: tie its life to the parent's, unblock the signals it inherited
-    blocked, compute, send the results (or the exception) and exit."""
+    blocked, compute the items it takes from the front, send the results (or the exception)
+    and exit."""
     _end_with_parent(parent)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, SIGNALS)
     try:
-        result: tuple[bool, Any] = (True, [function(item) for item in items])
+        results = {}
+        while (index := ends.take(back=False)) is not None:
+            results[index] = function(items[index])
+        result: tuple[bool, Any] = (True, results)
     except Exception as error:  # raised in the parent, as one process would
+        ends.close()
         result = (False, error)
     writer.send(result)
     writer.close()

@@ -159,10 +159,10 @@ def save_figures(
     """Save many figures (``[(figure or maker, path_stem), ...]``).
 
     A maker (a function that draws the figure) is called just before its figure is saved, so
-    one figure at a time is in memory. With ``workers=2`` a forked process saves the first
-    half of the figures while this one calls ``meanwhile`` and saves the rest
-    (:func:`msrelax_stats.parallel.split_map`); each figure is drawn by one process, so the
-    files are the bytes of the sequential save.
+    one figure at a time is in memory. With ``workers=2`` a forked process saves figures from
+    the front of the list while this one calls ``meanwhile`` and then saves them from the
+    back, until none is left (:func:`msrelax_stats.parallel.split_map`); each figure is drawn
+    by one process, so the files are the bytes of the sequential save.
 
     Returns
     -------

@@ -3,7 +3,7 @@ report.docx and tables.xlsx."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -43,8 +43,8 @@ def _save_for_report(figure: Figure | Axes, stem: Path, formats: tuple[str, ...]
 
 def write_outputs(out_dir: str | Path, *, scored: pd.DataFrame, analysis: Any,
                   registry: Any, options: ReportOptions, versions: Mapping[str, str],
-                  flow: Mapping[str, Any] | None = None,
-                  workers: int = 1) -> dict[str, Path]:  # fmt: skip
+                  flow: Mapping[str, Any] | None = None, workers: int = 1,
+                  meanwhile: Callable[[], Any] | None = None) -> dict[str, Path]:  # fmt: skip
     """Figures, Table 1, Table 2 and the reports of a ``StudyAnalysis``, written into ``out_dir``.
 
     Writes ``figures/<name>.<fmt>`` for the participant flow diagram (``figures/flow.*``) and
@@ -56,8 +56,9 @@ def write_outputs(out_dir: str | Path, *, scored: pd.DataFrame, analysis: Any,
     ``tables.xlsx`` (Table 1, Table 2 and every table of
     :meth:`~msrelax_stats.stats.analysis.StudyAnalysis.tables`, one sheet each, named as the
     CSV files). The analysis' own tables (``results.csv``, ...) and ``results.json`` are the
-    caller's. With ``workers=2`` a forked process saves half of the figures while this one
-    writes the tables and saves the rest (the same files).
+    caller's: ``meanwhile`` writes them, called before the tables here. With ``workers=2`` a
+    forked process saves figures while this one writes the tables, and then both save
+    figures until none is left (:func:`msrelax_stats.parallel.split_map`; the same files).
 
     Returns
     -------
@@ -72,9 +73,14 @@ def write_outputs(out_dir: str | Path, *, scored: pd.DataFrame, analysis: Any,
     names = unique_file_names(spec.name for spec in specs)  # input-derived names made safe
     jobs = [(spec.figure, out / "figures" / name) for spec, name in zip(specs, names, strict=True)]
     done: list[tuple[Any, ...]] = []  # the tables, written while a second process saves figures
+
+    def tables() -> None:
+        if meanwhile is not None:
+            meanwhile()
+        done.append(_write_tables(out, analysis, options))
+
     saved = save_figures(jobs, options.figure_formats, options.dpi, save=_save_for_report,
-                         workers=workers,
-                         meanwhile=lambda: done.append(_write_tables(out, analysis, options)))  # fmt: skip
+                         workers=workers, meanwhile=tables)  # fmt: skip
     written, table, first_table, notes = done[0]
     written.update({f"figures/{path.name}": path for paths, _ in saved for path in paths})
     embedded = [FigureSpec(name, spec.caption, embed)
