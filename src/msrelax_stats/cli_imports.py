@@ -12,6 +12,7 @@ from msrelax_stats.interrupts import signals_held
 
 __all__ = [
     "ANALYZE_MODULES",
+    "DOCUMENT_MODULES",
     "REPORT_MODULES",
     "STATISTICS_MODULES",
     "frozen_imports",
@@ -30,13 +31,18 @@ ANALYZE_MODULES = (
 # in the process that computes the statistics, while this one imports the report's.
 STATISTICS_MODULES = ("statsmodels.stats.multitest",)
 
-# What writing the report imports (matplotlib, python-docx, openpyxl): ``analyze`` imports
-# them after reading, while a forked process computes the statistics when it has two
-# workers (:func:`msrelax_stats.pipeline.analyze`).
+# What drawing the figures imports (matplotlib): ``analyze`` imports it after reading,
+# while a forked process computes the statistics when it has two workers
+# (:func:`msrelax_stats.pipeline.analyze`).
 REPORT_MODULES = (
     "msrelax_stats.report.outputs",
     "matplotlib.backends.backend_agg",
     "PIL.PngImagePlugin",
+)
+
+# What writing the documents imports: ``analyze`` imports them first thing while a forked
+# process draws figures (the figures need neither).
+DOCUMENT_MODULES = (
     "docx",  # report.docx (python-docx)
     "openpyxl",  # tables.xlsx
 )

@@ -251,7 +251,8 @@ def _analyse(scored: pd.DataFrame, options: AnalysisOptions, diary: pd.DataFrame
              workers: int, *, report: bool) -> StudyAnalysis:  # fmt: skip
     """The statistics (:func:`~msrelax_stats.stats.analysis.analyse`, after the modules only
     they use: ``STATISTICS_MODULES``) and, when the report will be written, its imports
-    (matplotlib, python-docx, openpyxl: ``REPORT_MODULES``).
+    (matplotlib: ``REPORT_MODULES``; python-docx and openpyxl come later, beside the
+    figures).
 
     With two workers a forked process computes the statistics (splitting the outcomes with a
     process of its own) while this one imports: on the sample study the imports take about
@@ -290,7 +291,8 @@ def _write_outputs(folder: Path, result: AnalysisResult, meta: dict[str, Any],
     versions = package_versions()
     written: list[str] = []
 
-    def own_files() -> None:  # the analysis' files, written while the figures are saved
+    def own_files() -> None:  # while the figures are saved: the documents' libraries and
+        import_modules(DOCUMENT_MODULES)  # the analysis' files
         for name, frame in {"scored.csv": result.scored, **analysis.tables()}.items():
             write_table(frame, folder / name)
             written.append(name)
@@ -313,6 +315,7 @@ def _write_outputs(folder: Path, result: AnalysisResult, meta: dict[str, Any],
         (folder / "results.json").write_text(text + "\n", encoding="utf-8")
         written.append("results.json")
 
+    from msrelax_stats.cli_imports import DOCUMENT_MODULES, import_modules
     from msrelax_stats.instruments.registry import registry_of
     from msrelax_stats.report import write_outputs
 
