@@ -160,3 +160,26 @@ def test_coded_visits_of_a_sav_file_are_one_error_and_the_suggestion_works(tmp_p
     assert "32 participants read" in capsys.readouterr().out
     results = (out / "results.csv").read_text(encoding="utf-8").splitlines()
     assert results[1].startswith("fss_mean,31,")  # 31 complete pairs, as from the text file
+
+
+@pytest.mark.parametrize("status", [0, 2])
+def test_python_m_ends_with_the_status_after_the_exit_handlers_and_all_output(tmp_path, status):
+    # __main__ ends with os._exit (no interpreter teardown): the exit handlers must still have
+    # run, and what went to stdout/stderr (through pipes: block-buffered) must all be there
+    source = str(SAMPLE) if status == 0 else str(tmp_path / "missing.csv")
+    probe = (
+        "import atexit, runpy, sys\n"
+        "atexit.register(lambda: print('exit handler ran', file=sys.stderr))\n"
+        "sys.stdout.write('x' * 100000)\n"  # more than one pipe buffer, unflushed
+        f"sys.argv = ['msrelax_stats', 'validate', {source!r}]\n"
+        "runpy.run_module('msrelax_stats', run_name='__main__', alter_sys=True)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         timeout=600)  # fmt: skip
+    assert run.returncode == status, run.stderr
+    assert run.stdout.startswith("x" * 100000)
+    assert run.stderr.rstrip().endswith("exit handler ran")
+    if status:
+        assert "missing.csv" in run.stderr
+    else:  # validate's report came after the probe's text
+        assert "participant" in run.stdout[100000:]
