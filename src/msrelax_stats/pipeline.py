@@ -179,8 +179,8 @@ def analyze(
         that shares the outcomes' paired rows) while this one imports the report's
         libraries, and a forked process shares the figures with this one
         (:func:`msrelax_stats.parallel.split_map`; the command line's default with two
-        cores). The results and files are
-        the same bytes either way, and ``results.json`` does not record it.
+        cores). The results and files are the same bytes either way, and ``results.json``
+        does not record it.
     **keywords
         Reading (``layout``, ``column_map``, ``visits``, ``sheet``, ``missing_codes``,
         ``encoding``), scoring (``instruments``, ``custom``, ``psqi={...}``,
@@ -291,8 +291,9 @@ def _write_outputs(folder: Path, result: AnalysisResult, meta: dict[str, Any],
     versions = package_versions()
     written: list[str] = []
 
-    def own_files() -> None:  # while the figures are saved: the documents' libraries and
-        import_modules(DOCUMENT_MODULES)  # the analysis' files
+    def own_files() -> None:
+        """While the figures are saved: the documents' libraries, then the analysis' files."""
+        import_modules(DOCUMENT_MODULES)
         for name, frame in {"scored.csv": result.scored, **analysis.tables()}.items():
             write_table(frame, folder / name)
             written.append(name)
