@@ -155,3 +155,32 @@ def test_two_samples_need_two_values_each():
     res = bootstrap.bootstrap_two_samples(np.array([1.0]), np.array([1.0, 2.0, 3.0]),
                                           {"d": bootstrap.MEAN_DIFFERENCE}, n_boot=200)["d"]  # fmt: skip
     assert np.isnan(res.ci_low) and np.isnan(res.ci_high)
+
+
+def test_density_is_the_gaussian_kernel_density_with_scotts_bandwidth():
+    # Scott DW (1992), Multivariate Density Estimation, eq. 6.42 for d = 1: h = s n^(-1/5);
+    # f(x) = mean(phi((x - x_i) / h)) / h, written out here (what the estimation plots draw)
+    values = np.array([0.0, 1.0, 2.0, 4.0])
+    boot = bootstrap.BootstrapResult(1.75, 0.0, 4.0, 0.95, 4, 0, 0.0, 0.0, 1, distribution=values)
+    grid, density = boot.density(points=5)
+    np.testing.assert_allclose(grid, [0.0, 1.0, 2.0, 3.0, 4.0])
+    h = values.std(ddof=1) * values.size ** (-1 / 5)
+    expected = [np.mean(np.exp(-0.5 * ((x - values) / h) ** 2)) / (h * np.sqrt(2 * np.pi))
+                for x in grid]  # fmt: skip
+    np.testing.assert_allclose(density, expected, rtol=1e-12)
+    assert boot.density(points=5) is boot.density(points=5)  # computed once, kept
+
+
+def test_density_is_none_for_a_constant_or_empty_distribution_and_travels_with_the_result():
+    import pickle
+
+    for values in (np.full(5, 2.0), np.empty(0)):
+        boot = bootstrap.BootstrapResult(2.0, 2.0, 2.0, 0.95, 5, 0, 0.0, 0.0, 1,
+                                         distribution=values)  # fmt: skip
+        assert boot.density() is None
+    boot = bootstrap.BootstrapResult(1.0, 0.0, 2.0, 0.95, 3, 0, 0.0, 0.0, 1,
+                                     distribution=np.array([0.0, 1.0, 2.0]))  # fmt: skip
+    grid, density = boot.density()
+    again = pickle.loads(pickle.dumps(boot))  # the report's process gets it computed
+    assert again == boot and again._densities.keys() == {200}
+    np.testing.assert_array_equal(again._densities[200][1], density)

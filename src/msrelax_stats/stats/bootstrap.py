@@ -29,7 +29,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import special
 
 from msrelax_stats.stats._progress import progress_bar
 
@@ -105,6 +104,28 @@ class BootstrapResult:
     method: str = "BCa"
     distribution: np.ndarray = field(default_factory=lambda: np.empty(0), compare=False,
                                      repr=False)  # fmt: skip
+    _densities: dict[int, tuple[np.ndarray, np.ndarray] | None] = field(
+        default_factory=dict, init=False, compare=False, repr=False)  # fmt: skip
+
+    def density(self, points: int = 200) -> tuple[np.ndarray, np.ndarray] | None:
+        """The Gaussian kernel density of ``distribution`` (Scott's bandwidth,
+        ``scipy.stats.gaussian_kde``) at ``points`` evenly spaced values from its minimum to
+        its maximum: ``(grid, density)``, or None when the distribution is empty or constant.
+
+        What the estimation plots draw beside the BCa interval. Computed once per ``points``
+        and kept with the result (pickled with it), so that the process drawing the figures
+        needs no scipy when the statistics computed it before.
+        """
+        if points not in self._densities:
+            values = self.distribution
+            drawn = None
+            if values.size and np.ptp(values) > 0:
+                from scipy.stats import gaussian_kde
+
+                grid = np.linspace(values.min(), values.max(), points)
+                drawn = grid, gaussian_kde(values)(grid)
+            self._densities[points] = drawn
+        return self._densities[points]
 
 
 def _as_statistic(statistic: PairStatistic | StatisticFunction) -> PairStatistic:
@@ -214,6 +235,8 @@ def _bca(theta: float, boot: np.ndarray, jack: np.ndarray | Sequence[np.ndarray]
 
     if boot.size == 0 or not np.isfinite(theta) or not np.isfinite(accel):
         return result(np.nan, np.nan, np.nan)
+    from scipy import special  # here: the module of BootstrapResult imports no scipy
+
     z0 = float(special.ndtri((np.sum(boot < theta) + np.sum(boot <= theta)) / (2 * boot.size)))
     z = special.ndtri(np.array([(1 - level) / 2, 1 - (1 - level) / 2]))
     probs = special.ndtr(z0 + (z0 + z) / (1 - accel * (z0 + z)))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -21,21 +21,26 @@ from msrelax_stats.errors import Problem, StudyDataError
 from msrelax_stats.instruments.registry import OutcomeInfo, registry_of
 from msrelax_stats.parallel import split_map
 from msrelax_stats.stats.bootstrap import BootstrapResult
-from msrelax_stats.stats.caseness import mcnemar_exact, responders
-from msrelax_stats.stats.paired import (
-    adjust_pvalues,
-    mean_ci,
-)
-from msrelax_stats.stats.paired_row import TABLE_COLUMNS, PairedRow, paired_row
 
-__all__ = [
-    "PairedResult",
-    "PairedRow",
-    "compare",
-    "default_outcomes",
-    "paired_row",
-    "TABLE_COLUMNS",
-]
+if TYPE_CHECKING:
+    from msrelax_stats.stats.paired_row import PairedRow
+
+# The computations (scipy) are imported where they run, and the names of
+# ``stats.paired_row`` re-exported here on first use: this module, which defines the result,
+# imports no scipy, so a process can unpickle a result without importing scipy (``analyze``
+# writes the report in such a process: msrelax_stats.pipeline).
+_FROM_PAIRED_ROW = ("PairedRow", "TABLE_COLUMNS", "paired_row")
+
+__all__ = ["PairedResult", "compare", "default_outcomes", *_FROM_PAIRED_ROW]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _FROM_PAIRED_ROW:
+        from msrelax_stats.stats import paired_row
+
+        return getattr(paired_row, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 CASENESS_COLUMNS = ["outcome", "n", "pre_yes", "post_yes", "pre_yes_post_no", "pre_no_post_yes",
                     "p_mcnemar"]  # fmt: skip
@@ -256,6 +261,10 @@ def compare(scored: pd.DataFrame, outcomes: Sequence[str] | None = None,
     rows = rows[rows["_visit"].isin(visits)]
     rows.attrs = {}  # pandas deep-copies attrs into every frame derived from it
     # pairs in sorted id order: the bootstrap then does not depend on the order of the rows
+    from msrelax_stats.stats.caseness import mcnemar_exact, responders
+    from msrelax_stats.stats.paired import adjust_pvalues
+    from msrelax_stats.stats.paired_row import TABLE_COLUMNS, paired_row
+
     ids = pd.Index(sorted(pd.unique(scored["id"].astype(str))), name="id")
     aligned = _Visits(rows, ids, visits)
     notes: list[str] = []
@@ -353,6 +362,8 @@ def visit_means(table: pd.DataFrame, visits: Sequence[str]) -> pd.DataFrame:
     >>> visit_means(t, ("pre", "post"))[["visit", "mean", "ci_low"]].round(4).values.tolist()
     [['pre', 5.0, 3.4088], ['post', 4.0, 2.4088]]
     """
+    from msrelax_stats.stats.paired import mean_ci
+
     level = float(table["ci_level"].iloc[0]) if len(table) else 0.95
     frames = []
     for position, (visit, side) in enumerate(zip(visits, ("pre", "post"), strict=True)):

@@ -7,7 +7,6 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from msrelax_stats.stats.paired import adjust_pvalues
 from msrelax_stats.stats.plan import AnalysisPlan, OutcomeFamily
 
 __all__ = ["adjust_by_family"]
@@ -74,6 +73,8 @@ def _adjust(values: np.ndarray, names: np.ndarray, fam: OutcomeFamily) -> np.nda
     if fam.multiplicity == "none":
         return values.copy()
     if fam.multiplicity == "holm":
+        from msrelax_stats.stats.paired import adjust_pvalues
+
         return adjust_pvalues(values, "holm")
     order = np.argsort([fam.outcomes.index(n) for n in names], kind="stable")
     running, stopped = 0.0, False
