@@ -19,6 +19,7 @@ from matplotlib.figure import Figure
 
 from msrelax_stats.errors import Problem, StudyDataError
 from msrelax_stats.instruments.registry import DEFAULT, OutcomeInfo
+from msrelax_stats.instruments.registry import describe_outcome as labels
 
 __all__ = [
     "OKABE_ITO",
@@ -91,11 +92,6 @@ def result_info(result: Any, name: str) -> OutcomeInfo:
     ``name`` (``result.info``), else the built-in registry's description."""
     info = getattr(result, "info", None) or {}
     return info[name] if name in info else DEFAULT.describe(name)
-
-
-def labels(info: Mapping[str, OutcomeInfo] | None, name: str) -> OutcomeInfo:
-    """``info[name]`` when given, else the built-in registry's description of ``name``."""
-    return info[name] if info is not None and name in info else DEFAULT.describe(name)
 
 
 def result_visits(result: Any) -> tuple[str, str]:

@@ -19,7 +19,6 @@ from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from scipy import stats
 
 from msrelax_stats.figures._common import (
     COLUMN_WIDTH_IN,
@@ -184,10 +183,9 @@ def estimation_plot(scored: pd.DataFrame, outcome: str, result: Any, *, group: s
         direction_note(left, info.better)
         low, high = left.get_ylim()
         right.set_ylim(low - pre_mean, high - pre_mean)
-        values = boot.distribution
-        if values.size and np.ptp(values) > 0:
-            grid = np.linspace(values.min(), values.max(), 200)
-            density = stats.gaussian_kde(values)(grid)
+        drawn = boot.density()  # the statistics' kernel density of the bootstrap
+        if drawn is not None:
+            grid, density = drawn
             right.fill_betweenx(grid, 0, 0.4 * density / density.max(), color=pal["post"],
                                 alpha=0.35, lw=0, gid="bootstrap")  # fmt: skip
         right.plot([0, 0], [boot.ci_low, boot.ci_high], color=pal["estimate"], lw=1.5, gid="ci")

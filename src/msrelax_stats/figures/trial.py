@@ -21,7 +21,6 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.transforms import blended_transform_factory
-from scipy import stats
 
 from msrelax_stats.errors import Problem, StudyDataError
 from msrelax_stats.figures._common import (
@@ -165,10 +164,9 @@ def arm_estimation_plot(scored: pd.DataFrame, outcome: str, result: Any, *,
         base = float(row["change_mean_control"])
         low, high = left.get_ylim()
         right.set_ylim(low - base, high - base)
-        values = boot.distribution
-        if values.size and np.ptp(values) > 0:
-            grid = np.linspace(values.min(), values.max(), 200)
-            density = stats.gaussian_kde(values)(grid)
+        drawn = boot.density()  # the statistics' kernel density of the bootstrap
+        if drawn is not None:
+            grid, density = drawn
             right.fill_betweenx(grid, 0, 0.4 * density / density.max(), color=colours[trt],
                                 alpha=0.35, lw=0, gid="bootstrap")  # fmt: skip
         right.plot([0, 0], [boot.ci_low, boot.ci_high], color=pal["estimate"], lw=1.5, gid="ci")

@@ -31,6 +31,7 @@ __all__ = [
     "OutcomeInfo",
     "Registry",
     "caseness_columns",
+    "describe_outcome",
     "headline_outcomes",
     "instrument_spec",
     "outcome_columns",
@@ -229,6 +230,12 @@ class Registry:
 
 #: The built-in instruments with their default options.
 DEFAULT = Registry()
+
+
+def describe_outcome(info: Mapping[str, OutcomeInfo] | None, name: str) -> OutcomeInfo:
+    """``info[name]`` when given (a result's ``info``), else the built-in registry's
+    description of ``name``."""
+    return info[name] if info is not None and name in info else DEFAULT.describe(name)
 
 
 def headline_outcomes(outcomes: Sequence[str],

@@ -46,14 +46,10 @@ from msrelax_stats.figures import (
 from msrelax_stats.figures._common import labels
 from msrelax_stats.figures.flow import flow_diagram
 from msrelax_stats.figures.save import render_figure
-from msrelax_stats.instruments.registry import headline_outcomes
-from msrelax_stats.report.options import FIGURE_SETS
+from msrelax_stats.report.options import FIGURE_SETS, figure_outcomes
 
 __all__ = ["FigureSpec", "FIGURE_SETS", "study_figures", "make_figures", "draw",
            "figure_data_uri", "figure_outcomes", "flow_figure", "png_width_in"]  # fmt: skip
-
-#: The primary outcomes of the model study (fatigue and sleep quality), in report order.
-PRIMARY = ("fss_mean", "psqi_global")
 
 
 @dataclass(frozen=True)
@@ -64,29 +60,6 @@ class FigureSpec:
     name: str
     caption: str
     figure: Figure | Axes | Path | bytes | Callable[[], Figure | Axes]
-
-
-def figure_outcomes(analysis: Any, figure_set: str = "primary") -> list[str]:
-    """The outcomes that get figures of their own, in table order.
-
-    ``"all"``: every outcome but the components (PSQI C1-C7, in the profile); ``"headline"``:
-    the headline score of each instrument (registry role ``"headline"``); ``"primary"``: the
-    primary outcomes of the analysis plan (by default ``fss_mean`` and ``psqi_global`` when
-    present, the fatigue and sleep endpoints of the model study), else the first headline
-    outcome.
-    """
-    if figure_set not in FIGURE_SETS:
-        raise ValueError(f"figure_set must be one of {FIGURE_SETS}, not {figure_set!r}")
-    info = analysis.info
-    main = [o for o in analysis.outcomes if labels(info, o).role != "component"]
-    if figure_set == "all":
-        return main
-    headline = headline_outcomes(main, info)
-    if figure_set == "headline":
-        return headline
-    plan = getattr(analysis, "plan", None)
-    primary = plan.primary.outcomes if plan is not None and plan.primary is not None else PRIMARY
-    return [o for o in main if o in primary] or headline[:1]
 
 
 def _mcid_points(analysis: Any, outcome: str) -> float | None:

@@ -6,8 +6,11 @@ from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
 from msrelax_stats.errors import Problem, StudyDataError
+from msrelax_stats.instruments.registry import describe_outcome, headline_outcomes
+from msrelax_stats.stats.plan import DEFAULT_PRIMARY
 
-__all__ = ["ReportOptions", "FIGURE_FORMATS", "FIGURE_SETS", "PAPERS"]
+__all__ = ["ReportOptions", "FIGURE_FORMATS", "FIGURE_SETS", "PAPERS", "drawn_bootstraps",
+           "figure_outcomes"]  # fmt: skip
 
 FIGURE_FORMATS = ("png", "svg", "pdf")
 #: Paper sizes of report.docx.
@@ -72,3 +75,45 @@ class ReportOptions:
         out = asdict(self)
         out["figure_formats"] = list(self.figure_formats)
         return out
+
+
+def figure_outcomes(analysis: Any, figure_set: str = "primary") -> list[str]:
+    """The outcomes that get figures of their own (:mod:`msrelax_stats.report.gallery`), in
+    table order.
+
+    ``"all"``: every outcome but the components (PSQI C1-C7, in the profile); ``"headline"``:
+    the headline score of each instrument (registry role ``"headline"``); ``"primary"``: the
+    primary outcomes of the analysis plan (by default ``fss_mean`` and ``psqi_global`` when
+    present, the fatigue and sleep endpoints of the model study), else the first headline
+    outcome.
+    """
+    if figure_set not in FIGURE_SETS:
+        raise ValueError(f"figure_set must be one of {FIGURE_SETS}, not {figure_set!r}")
+    info = analysis.info
+    main = [o for o in analysis.outcomes if describe_outcome(info, o).role != "component"]
+    if figure_set == "all":
+        return main
+    headline = headline_outcomes(main, info)
+    if figure_set == "headline":
+        return headline
+    plan = getattr(analysis, "plan", None)
+    primary = (plan.primary.outcomes if plan is not None and plan.primary is not None
+               else DEFAULT_PRIMARY)  # fmt: skip
+    return [o for o in main if o in primary] or headline[:1]
+
+
+def drawn_bootstraps(analysis: Any, figure_set: str = "primary") -> list[Any]:
+    """The bootstrap results (``stats.bootstrap.BootstrapResult``) whose distributions the
+    estimation plots of ``figure_set`` draw: the mean change of each figured outcome (one
+    group) and the difference of mean changes at the endpoint (two arms).
+
+    ``analyze`` computes their densities (``BootstrapResult.density``) with the statistics,
+    so that the process drawing the figures imports no scipy (msrelax_stats.pipeline).
+    """
+    outcomes = figure_outcomes(analysis, figure_set)
+    drawn = [analysis.paired.bootstrap.get((None, o)) for o in outcomes]
+    arms = getattr(analysis, "arms", None)
+    if arms is not None:
+        last = analysis.design.paired_visits[1]
+        drawn += [arms.bootstrap.get((o, last)) for o in outcomes]
+    return [boot for boot in drawn if boot is not None]
