@@ -14,17 +14,19 @@ from pathlib import Path
 
 import pytest
 
+from msrelax_stats.parallel import can_fork
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample" / "pmr_study.csv"
 HEAVY = ("statsmodels", "pingouin", "matplotlib", "tqdm")
 
 
-def imported_after(code: str) -> set[str]:
-    """Top-level packages of ``HEAVY`` present in ``sys.modules`` after running ``code``."""
+def imported_after(code: str, heavy: tuple[str, ...] = HEAVY) -> set[str]:
+    """Top-level packages of ``heavy`` present in ``sys.modules`` after running ``code``."""
     probe = (
         "import json, sys\n"
         f"{code}\n"
-        f"print(json.dumps(sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r}))))"
+        f"print(json.dumps(sorted({{m.split('.')[0] for m in sys.modules}} & set({heavy!r}))))"
     )
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env,
@@ -79,18 +81,42 @@ def test_one_group_analysis_never_imports_the_two_arm_models():
     assert imported_after(code) <= {"statsmodels", "matplotlib"}
 
 
-def test_the_command_imports_neither_plotting_nor_statsmodels_before_it_forks():
-    # analyze(workers=2) imports matplotlib, python-docx and openpyxl while a forked process
-    # imports statsmodels and computes the statistics: the command's imports before the fork
-    # must have imported neither (each would be imported once more, in the wrong process)
+def test_the_command_imports_no_scipy_plotting_or_statsmodels_before_it_forks():
+    # analyze(workers=2) forks the process that writes the report (matplotlib, python-docx,
+    # openpyxl) while this one imports scipy and statsmodels and computes the statistics:
+    # the command's imports before the fork must hold none of them (each would be imported
+    # once more, in the wrong process), and unpickling an analysis needs none
     code = (
         "import msrelax_stats.pipeline, msrelax_stats.stats.analysis\n"
-        "from msrelax_stats.report.options import ReportOptions\n"
+        "from msrelax_stats.report.options import ReportOptions, drawn_bootstraps\n"
         "from msrelax_stats.cli_imports import ANALYZE_MODULES\n"
         "import importlib\n"
         "for name in ANALYZE_MODULES: importlib.import_module(name)\n"
     )
-    assert imported_after(code) == set()
+    assert imported_after(code, HEAVY + ("scipy",)) == set()
+
+
+@pytest.mark.skipif(not can_fork(), reason="one process where the platform cannot fork")
+def test_the_report_process_of_a_one_group_study_imports_no_scipy(tmp_path):
+    # the report's process unpickles the analysis (with the kernel densities its estimation
+    # plots draw, computed by the statistics) and writes every file: importing scipy there
+    # would cost about as much as the statistics' own imports
+    mark = tmp_path / "report_modules.json"
+    code = (
+        "import msrelax_stats.pipeline as pipeline\n"
+        "write = pipeline._write_outputs\n"
+        "def probe(*args, **kwargs):\n"
+        "    files = write(*args, **kwargs)\n"
+        f"    open({str(mark)!r}, 'w').write(json.dumps(sorted(\n"
+        "        {m.split('.')[0] for m in sys.modules} & {'scipy', 'statsmodels', 'docx'})))\n"
+        "    return files\n"
+        "pipeline._write_outputs = probe\n"
+        f"result = pipeline.analyze({str(SAMPLE)!r}, {str(tmp_path / 'out')!r}, workers=2,\n"
+        "                           n_boot=200)\n"
+        "assert 'report.docx' in result.files and 'figures/fss_mean_estimation.png' in result.files\n"
+    )
+    assert imported_after(code, ("scipy", "statsmodels")) == {"scipy", "statsmodels"}
+    assert json.loads(mark.read_text()) == ["docx"]
 
 
 def test_the_command_guard_is_in_place_before_any_slow_import():

@@ -20,28 +20,32 @@ __all__ = [
 ]
 
 # What ``analyze`` imports on every run before it reads (its other modules are imported
-# lazily, on first use).
+# lazily, on first use): no scipy, matplotlib or statsmodels (tests/test_imports.py), so that
+# with two workers the process forked to write the report imports only what the report needs.
 ANALYZE_MODULES = (
     "msrelax_stats.pipeline",
     "msrelax_stats.stats.analysis",
 )
 
-# What only computing the statistics imports (statsmodels' Holm adjustment; its other parts,
-# for the designs beyond one group, on first use): with two workers ``analyze`` imports them
-# in the process that computes the statistics, while this one imports the report's.
-STATISTICS_MODULES = ("statsmodels.stats.multitest",)
+# What computing the statistics imports (scipy.stats, statsmodels' Holm adjustment and the
+# computations of the paired analysis; the parts for the designs beyond one group on first
+# use): with two workers ``analyze`` imports them after forking the report's process
+# (:func:`msrelax_stats.pipeline._analyse`), which imports the report's meanwhile.
+STATISTICS_MODULES = (
+    "statsmodels.stats.multitest",
+    "msrelax_stats.stats.paired_row",
+    "msrelax_stats.stats.caseness",
+)
 
-# What drawing the figures imports (matplotlib): ``analyze`` imports it after reading,
-# while a forked process computes the statistics when it has two workers
-# (:func:`msrelax_stats.pipeline.analyze`).
+# What drawing the figures imports (matplotlib, no scipy), and writing the documents
+# (python-docx, openpyxl): with two workers the report's process imports both first thing;
+# with one, ``analyze`` imports the figures' after the statistics and the documents' while
+# it saves figures.
 REPORT_MODULES = (
     "msrelax_stats.report.outputs",
     "matplotlib.backends.backend_agg",
     "PIL.PngImagePlugin",
 )
-
-# What writing the documents imports: ``analyze`` imports them first thing while a forked
-# process draws figures (the figures need neither).
 DOCUMENT_MODULES = (
     "docx",  # report.docx (python-docx)
     "openpyxl",  # tables.xlsx

@@ -16,8 +16,8 @@ helper thread, the one lock is held only to move an end of the list, the signals
 back only while the child is forked, and whatever happens, ``finally`` terminates and reaps
 the child (a child waiting for the lock ends on that SIGTERM).
 
-A child may split its own share the same way (``analyze`` computes the statistics in a child
-that splits the outcomes with a grandchild, while the command imports the report), so the
+A child may split its own share the same way (``analyze`` writes the report in a child that
+splits the figures with a grandchild, while the command computes the statistics), so the
 children are not daemonic (``multiprocessing`` lets no daemon start children of its own); each is
 instead tied to its parent (Linux ``PR_SET_PDEATHSIG``): when the parent ends, however it
 ends, the child gets SIGTERM and ends too, and never computes on for nobody.

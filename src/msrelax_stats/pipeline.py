@@ -175,11 +175,11 @@ def analyze(
         this tool's manifest there (the output-folder rule of
         :mod:`msrelax_stats.output_folder`; without it such a folder is refused).
     workers : int
-        Processes it may use: with 2, a forked process computes the statistics (and forks one
-        that shares the outcomes' paired rows) while this one imports the report's
-        libraries, and a forked process shares the figures with this one
-        (:func:`msrelax_stats.parallel.split_map`; the command line's default with two
-        cores). The results and files are the same bytes either way, and ``results.json``
+        Processes it may use: with 2, a process forked before the statistics import scipy
+        writes the report (importing its libraries meanwhile, and sharing the figures with a
+        process of its own) while this one computes the statistics (sharing the outcomes'
+        paired rows with a process of its own): :func:`msrelax_stats.parallel.split_map`,
+        the command line's default with two cores. The results and files are the same bytes either way, and ``results.json``
         does not record it.
     **keywords
         Reading (``layout``, ``column_map``, ``visits``, ``sheet``, ``missing_codes``,
@@ -227,17 +227,23 @@ def analyze(
                 from msrelax_stats.data.diary import read_diary
 
                 diary_table = read_diary(diary)
-            analysis = _analyse(scored, analysis_options, diary_table, workers,
-                                report=staging is not None)  # fmt: skip
+            build = partial(AnalysisResult, study=study, scored=scored, read=read,
+                            scoring=scoring, report=report)  # fmt: skip
+
+            def write(analysis: StudyAnalysis) -> list[str]:  # the files, into staging.tmp
+                return _write_outputs(staging.tmp, build(analysis=analysis), meta, workers)
+
+            analysis, files = _analyse(scored, analysis_options, diary_table, workers,
+                                       report=None if staging is None else write,
+                                       figure_set=report.figure_set)  # fmt: skip
         except StudyDataError as error:
             if isinstance(source, pd.DataFrame):
                 raise
             raise error.with_file(os.fspath(source)) from None
-        result = AnalysisResult(study=study, scored=scored, analysis=analysis, read=read,
-                                scoring=scoring, report=report)  # fmt: skip
+        result = build(analysis=analysis)
         if staging is None:
             return result
-        result.files = _write_outputs(staging.tmp, result, meta, workers)
+        result.files = files
         staging.commit()
     except BaseException:
         if staging is not None:
@@ -248,27 +254,60 @@ def analyze(
 
 
 def _analyse(scored: pd.DataFrame, options: AnalysisOptions, diary: pd.DataFrame | None,
-             workers: int, *, report: bool) -> StudyAnalysis:  # fmt: skip
-    """The statistics (:func:`~msrelax_stats.stats.analysis.analyse`, after the modules only
-    they use: ``STATISTICS_MODULES``) and, when the report will be written, its imports
-    (matplotlib: ``REPORT_MODULES``; python-docx and openpyxl come later, beside the
-    figures).
+             workers: int, *, report: Callable[[StudyAnalysis], list[str]] | None,
+             figure_set: str) -> tuple[StudyAnalysis, list[str]]:  # fmt: skip
+    """The statistics (:func:`_statistics`) and, when the report is written, the report
+    (``report(analysis)``: the files it wrote).
 
-    With two workers a forked process computes the statistics (splitting the outcomes with a
-    process of its own) while this one imports: on the sample study the imports take about
-    as long as the statistics, and neither waits for the other. Only the analysis comes back
-    (pickled; its size does not grow with the participants: tables per outcome and the
-    bootstrap distributions), and it is the same object either way.
+    With two workers (and a platform that forks) the report is written by a process forked
+    before the statistics import scipy: it imports what the report needs (matplotlib,
+    python-docx, openpyxl: ``REPORT_MODULES``, ``DOCUMENT_MODULES``; no scipy) while this
+    process imports what the statistics need and computes them (sharing the outcomes with a
+    process of its own), then receives the analysis (pickled, with the kernel densities its
+    estimation plots draw: ``report.options.drawn_bootstraps``) and writes the report,
+    sharing the figures with a process of its own. Neither set of imports waits for the
+    other. The analysis is the same object either way and the files are the same bytes.
     """
-    from msrelax_stats.cli_imports import REPORT_MODULES, import_modules
-    from msrelax_stats.parallel import split_map
+    from msrelax_stats.parallel import can_fork, split_map
 
-    statistics = partial(_statistics, scored, options, diary, workers)
-    if not report:
-        return statistics()
-    analysis, _ = split_map(_call, [statistics, partial(import_modules, REPORT_MODULES)],
-                            workers=workers)  # fmt: skip
-    return analysis
+    if report is None:
+        return _statistics(scored, options, diary, workers), []
+    if workers < 2 or not can_fork():
+        analysis = _statistics(scored, options, diary, workers)
+        return analysis, report(analysis)
+    import multiprocessing
+
+    reader, writer = multiprocessing.get_context("fork").Pipe(duplex=False)
+
+    def write_report() -> list[str]:  # in the forked process
+        from msrelax_stats.cli_imports import DOCUMENT_MODULES, REPORT_MODULES, import_modules
+
+        writer.close()
+        import_modules((*REPORT_MODULES, *DOCUMENT_MODULES))
+        try:
+            analysis = reader.recv()
+        except EOFError:  # the statistics failed: their error is raised there
+            return []
+        return report(analysis)
+
+    def statistics() -> StudyAnalysis:  # in this process
+        from msrelax_stats.report.options import drawn_bootstraps
+
+        reader.close()
+        try:
+            analysis = _statistics(scored, options, diary, workers)
+            for boot in drawn_bootstraps(analysis, figure_set):
+                boot.density()
+            try:
+                writer.send(analysis)
+            except BrokenPipeError:  # the report's process failed: split_map raises its error
+                pass
+            return analysis
+        finally:
+            writer.close()
+
+    files, analysis = split_map(_call, [write_report, statistics], workers=workers)
+    return analysis, files
 
 
 def _statistics(scored: pd.DataFrame, options: AnalysisOptions, diary: pd.DataFrame | None,
