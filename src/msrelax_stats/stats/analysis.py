@@ -18,10 +18,10 @@ import numpy as np
 import pandas as pd
 
 from msrelax_stats.instruments.registry import OutcomeInfo
-from msrelax_stats.stats._sample_description import describe_sample
+from msrelax_stats.stats._sample_description import describe_sample, describe_scales
 from msrelax_stats.stats._study_plan import rules, study_plan, with_families
 from msrelax_stats.stats.baseline import BaselineResult
-from msrelax_stats.stats.compare import PairedResult, compare
+from msrelax_stats.stats.compare import PairedResult, compare, default_outcomes
 from msrelax_stats.stats.design import (
     LEDGER_COLUMNS,
     Design,
@@ -315,8 +315,15 @@ def analyse(scored: pd.DataFrame, options: AnalysisOptions | None = None,
     design = Design(arms=arms, visits=visits, paired_visits=(visits[0], endpoint))
     boot = {"ci_level": options.ci_level, "seed": options.seed, "n_boot": options.n_boot,
             "workers": workers}  # fmt: skip
+    scales: dict[str, Any] = {}  # by the outcomes they describe: used if the analysis' own
+
+    def describe() -> None:  # Table 1 and reliability, while compare's second process
+        outcomes = list(chosen) if chosen is not None else default_outcomes(scored)
+        scales[",".join(outcomes)] = describe_scales(scored, design, outcomes, options.ci_level)
+
     if arms is None:
-        paired = compare(scored, outcomes=chosen, visits=design.paired_visits, **boot)
+        paired = compare(scored, outcomes=chosen, visits=design.paired_visits, **boot,
+                         meanwhile=describe)  # fmt: skip
     else:
         paired = paired_by_arm(scored, arms, chosen, design.paired_visits, **boot)
     p_column = "p_wilcoxon" if plan.primary_test == "wilcoxon" else "p_t"
@@ -334,7 +341,7 @@ def analyse(scored: pd.DataFrame, options: AnalysisOptions | None = None,
     result.exclusions = with_read_exclusions(result.exclusions, scored)
     if options.missing != "complete":
         _intention_to_treat(result, scored)
-    describe_sample(result, scored)
+    describe_sample(result, scored, scales.get(",".join(result.outcomes)))
     return result
 
 

@@ -10,7 +10,7 @@ STATISTICS.md "Per outcome"; undefined statistics are NaN with a note in ``notes
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -201,7 +201,8 @@ class _Visits:
 
 def compare(scored: pd.DataFrame, outcomes: Sequence[str] | None = None,
             visits: Sequence[str] = ("pre", "post"), ci_level: float = 0.95, seed: int = 1,
-            n_boot: int = 10000, workers: int = 1) -> PairedResult:  # fmt: skip
+            n_boot: int = 10000, workers: int = 1,
+            meanwhile: Callable[[], Any] | None = None) -> PairedResult:  # fmt: skip
     """Paired pre/post analysis of every outcome: tests, effect sizes, caseness, responders.
 
     Parameters
@@ -225,6 +226,9 @@ def compare(scored: pd.DataFrame, outcomes: Sequence[str] | None = None,
     workers : int
         Processes computing the outcomes' rows: 2 shares them with a forked process
         (:func:`msrelax_stats.parallel.split_map`); the result is the same.
+    meanwhile : callable, optional
+        Called once, before this process computes rows (with two workers: while the forked
+        process computes the first ones).
 
     Returns
     -------
@@ -285,7 +289,9 @@ def compare(scored: pd.DataFrame, outcomes: Sequence[str] | None = None,
                               better=registry.describe(outcome).better, ci_level=ci_level,
                               seed=seed, n_boot=n_boot)  # fmt: skip
 
-    computed = dict(zip(outcomes, split_map(one, outcomes, workers=workers), strict=True))
+    computed = dict(
+        zip(outcomes, split_map(one, outcomes, workers=workers, meanwhile=meanwhile), strict=True)
+    )
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore", RuntimeWarning)
         for outcome in outcomes:
