@@ -264,7 +264,9 @@ def _analyse(scored: pd.DataFrame, options: AnalysisOptions, diary: pd.DataFrame
     python-docx, openpyxl: ``REPORT_MODULES``, ``DOCUMENT_MODULES``; no scipy) while this
     process imports what the statistics need and computes them (sharing the outcomes with a
     process of its own), then receives the analysis (pickled, with the kernel densities its
-    estimation plots draw: ``report.options.drawn_bootstraps``) and writes the report,
+    estimation plots draw: ``report.options.drawn_bootstraps``; the modules of the results
+    beyond one group, which import scipy, it imports while it waits:
+    ``stats.analysis.result_modules``) and writes the report,
     sharing the figures with a process of its own. Neither set of imports waits for the
     other. The analysis is the same object either way and the files are the same bytes.
     """
@@ -281,9 +283,11 @@ def _analyse(scored: pd.DataFrame, options: AnalysisOptions, diary: pd.DataFrame
 
     def write_report() -> list[str]:  # in the forked process
         from msrelax_stats.cli_imports import DOCUMENT_MODULES, REPORT_MODULES, import_modules
+        from msrelax_stats.stats.analysis import result_modules
 
         writer.close()
         import_modules((*REPORT_MODULES, *DOCUMENT_MODULES))
+        import_modules(result_modules(scored, options, diary))  # none for one group
         try:
             analysis = reader.recv()
         except EOFError:  # the statistics failed: their error is raised there

@@ -345,6 +345,25 @@ def analyse(scored: pd.DataFrame, options: AnalysisOptions | None = None,
     return result
 
 
+def result_modules(scored: pd.DataFrame, options: AnalysisOptions,
+                   diary: pd.DataFrame | None) -> tuple[str, ...]:  # fmt: skip
+    """The modules defining what :func:`analyse` returns for this study beyond the one-group
+    paired analysis: between arms, more than two visits, a diary, missing data (each imports
+    scipy or statsmodels). A process that will unpickle the analysis imports them while it
+    waits for it (``analyze`` with two workers: msrelax_stats.pipeline); naming one too many
+    costs only its import.
+    """
+    time = scored["time"] if "time" in scored.columns else pd.Series(dtype=object)
+    visits = (len(time.cat.categories) if isinstance(time.dtype, pd.CategoricalDtype)
+              else time.nunique())  # fmt: skip
+    return tuple(module for module, needed in (
+        ("msrelax_stats.stats.ancova", "group" in scored.columns or options.control is not None),
+        ("msrelax_stats.stats.visits", visits > 2),
+        ("msrelax_stats.stats.diary", diary is not None),
+        ("msrelax_stats.stats.missing", options.missing != "complete"),
+    ) if needed)  # fmt: skip
+
+
 def _intention_to_treat(result: StudyAnalysis, scored: pd.DataFrame) -> None:
     """The missing-data analyses (``_itt.itt_analysis``), their rows after the ledger's."""
     from msrelax_stats.stats._itt import itt_analysis
