@@ -179,8 +179,8 @@ def analyze(
         writes the report (importing its libraries meanwhile, and sharing the figures with a
         process of its own) while this one computes the statistics (sharing the outcomes'
         paired rows with a process of its own): :func:`msrelax_stats.parallel.split_map`,
-        the command line's default with two cores. The results and files are the same bytes either way, and ``results.json``
-        does not record it.
+        the command line's default with two cores. The results and files are the same bytes
+        either way, and ``results.json`` does not record it.
     **keywords
         Reading (``layout``, ``column_map``, ``visits``, ``sheet``, ``missing_codes``,
         ``encoding``), scoring (``instruments``, ``custom``, ``psqi={...}``,
@@ -260,15 +260,15 @@ def _analyse(scored: pd.DataFrame, options: AnalysisOptions, diary: pd.DataFrame
     (``report(analysis)``: the files it wrote).
 
     With two workers (and a platform that forks) the report is written by a process forked
-    before the statistics import scipy: it imports what the report needs (matplotlib,
-    python-docx, openpyxl: ``REPORT_MODULES``, ``DOCUMENT_MODULES``; no scipy) while this
-    process imports what the statistics need and computes them (sharing the outcomes with a
-    process of its own), then receives the analysis (pickled, with the kernel densities its
-    estimation plots draw: ``report.options.drawn_bootstraps``; the modules of the results
-    beyond one group, which import scipy, it imports while it waits:
-    ``stats.analysis.result_modules``) and writes the report,
-    sharing the figures with a process of its own. Neither set of imports waits for the
-    other. The analysis is the same object either way and the files are the same bytes.
+    before the statistics import scipy. It imports what the report needs (matplotlib,
+    python-docx, openpyxl: ``REPORT_MODULES``, ``DOCUMENT_MODULES``; no scipy, and for a
+    design beyond one group the modules of its results: ``stats.analysis.result_modules``)
+    while this process imports what the statistics need and computes them (sharing the
+    outcomes with a process of its own). It then receives the analysis, pickled with the
+    kernel densities its estimation plots draw (``report.options.drawn_bootstraps``), and
+    writes the report, sharing the figures with a process of its own. The analysis is the
+    same object either way and the files are the same bytes. A problem found while writing
+    the report names the input file, as one found in the statistics does.
     """
     from msrelax_stats.parallel import can_fork, split_map
 
