@@ -341,8 +341,11 @@ def test_render_figure_once_same_bytes_as_the_files(scored, result, tmp_path):
 
     fig = estimation_plot(scored, "fss_mean", result)
     assert fig.get_layout_engine().__class__.__name__ == "ConstrainedLayoutEngine"
+    draws = []
+    fig.draw = lambda renderer, draw=fig.draw: draws.append(renderer) or draw(renderer)
     rendered = render_figure(fig, formats=("png", "svg"), dpi=100)
-    assert fig.get_layout_engine().__class__.__name__ == "PlaceHolderLayoutEngine"  # fixed
+    assert fig.get_layout_engine() is None  # fixed: no engine, so savefig draws it once
+    assert len(draws) == 2  # one drawing per format, none without rendering
     assert rendered["png"].startswith(b"\x89PNG") and b"<svg" in rendered["svg"]
     paths = save_figure(fig, tmp_path / "estimation", formats=("png", "svg"), dpi=100)
     assert [p.read_bytes() for p in paths] == [rendered["png"], rendered["svg"]]
