@@ -287,6 +287,12 @@ def _analyse(scored: pd.DataFrame, options: AnalysisOptions, diary: pd.DataFrame
 
         writer.close()
         import_modules((*REPORT_MODULES, *DOCUMENT_MODULES))
+        import matplotlib
+
+        # This process only writes files. Naming the backend spares the figures' first box
+        # plot (which reads every rcParam) matplotlib's search for one: importing pyplot and
+        # probing for a display and GUI toolkits.
+        matplotlib.use("agg")
         import_modules(result_modules(scored, options, diary))  # none for one group
         try:
             analysis = reader.recv()
