@@ -133,6 +133,27 @@ def test_same_blocks_same_bytes(tmp_path, monkeypatch):
     assert write_docx(tmp_path / "b.docx", blocks(t1, t2)).read_bytes() == first
 
 
+def test_the_package_is_what_python_docx_saves_with_fixed_dates(tmp_path):
+    """docx_package writes the members itself; python-docx's own save, rewritten by
+    deterministic_package, is the reference: the same bytes, images stored, dates fixed."""
+    from msrelax_stats.report._ooxml import FIXED_DATE, deterministic_package, docx_package
+
+    t1, t2 = manuscript_tables()
+    document = docx_module.build_document(blocks(t1, t2), title="T")
+    saved = io.BytesIO()
+    document.save(saved)
+    reference = deterministic_package(saved.getvalue())
+    ours = docx_package(docx_module.build_document(blocks(t1, t2), title="T"))
+    assert ours == reference
+    with zipfile.ZipFile(io.BytesIO(ours)) as package:
+        members = package.infolist()
+        assert {m.date_time for m in members} == {(2000, 1, 1, 0, 0, 0)}
+        images = [m for m in members if m.filename.endswith(".png")]
+        assert images and all(m.compress_type == zipfile.ZIP_STORED for m in images)
+        assert package.read(images[0].filename) == PNG
+        assert FIXED_DATE in package.read("docProps/core.xml").decode()
+
+
 def test_unknown_block_is_refused(tmp_path):
     with pytest.raises(TypeError, match="not a document block"):
         write_docx(tmp_path / "x.docx", ["just a string"])

@@ -29,7 +29,7 @@ from msrelax_stats.report._docx_layout import (
     table_rows,
     widths_mm,
 )
-from msrelax_stats.report._ooxml import deterministic_package
+from msrelax_stats.report._ooxml import docx_package
 
 __all__ = [
     "PAPERS",
@@ -340,9 +340,7 @@ def write_docx(
     [['Outcome', 'n'], ['FSS mean', '31']]
     """
     doc = build_document(blocks, title=title, paper=paper)
-    buffer = io.BytesIO()
-    doc.save(buffer)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(deterministic_package(buffer.getvalue()))
+    path.write_bytes(docx_package(doc))
     return path
