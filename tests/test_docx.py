@@ -154,6 +154,17 @@ def test_the_package_is_what_python_docx_saves_with_fixed_dates(tmp_path):
         assert FIXED_DATE in package.read("docProps/core.xml").decode()
 
 
+def test_paragraph_styles_are_the_ones_python_docx_sets(tmp_path):
+    path = write_docx(tmp_path / "s.docx", [Heading("H", 2), Paragraph("p", "Caption"),
+                                            Paragraph("plain")])  # fmt: skip
+    paragraphs = docx.Document(path).paragraphs
+    assert [(p.text, p.style.name) for p in paragraphs] == [
+        ("H", "Heading 2"), ("p", "Caption"), ("plain", "Normal")]  # fmt: skip
+    reference = docx.Document()
+    reference.add_paragraph("p", style="Caption")
+    assert paragraphs[1]._p.xml == reference.paragraphs[0]._p.xml
+
+
 def test_unknown_block_is_refused(tmp_path):
     with pytest.raises(TypeError, match="not a document block"):
         write_docx(tmp_path / "x.docx", ["just a string"])
