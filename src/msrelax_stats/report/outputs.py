@@ -13,6 +13,7 @@ from matplotlib.figure import Figure
 
 from msrelax_stats.data.safe import unique_file_names
 from msrelax_stats.figures.save import render_figure, save_figure, save_figures
+from msrelax_stats.parallel import split_map
 from msrelax_stats.report.formats import (
     caption_without_number,
     to_csv,
@@ -58,7 +59,8 @@ def write_outputs(out_dir: str | Path, *, scored: pd.DataFrame, analysis: Any,
     CSV files). The analysis' own tables (``results.csv``, ...) and ``results.json`` are the
     caller's: ``meanwhile`` writes them, called before the tables here. With ``workers=2`` a
     forked process saves figures while this one writes the tables, and then both save
-    figures until none is left (:func:`msrelax_stats.parallel.split_map`; the same files).
+    figures until none is left, and then a forked process writes ``report.docx`` while this
+    one writes ``report.html`` (:func:`msrelax_stats.parallel.split_map`; the same files).
 
     Returns
     -------
@@ -91,13 +93,25 @@ def write_outputs(out_dir: str | Path, *, scored: pd.DataFrame, analysis: Any,
         versions=versions, flow=flow, figures=gallery, table=table, table1=first_table,
         flow_figure=flow_embedded,
     )  # fmt: skip
-    written["report.html"] = write_report(out, context)
-    written["report.docx"] = write_report_docx(
-        out / "report.docx", context, table1=first_table, table2=table,
-        table2_caption=caption_without_number(str(table.attrs["caption"])), table2_notes=notes,
-        paper=options.paper,
-    )  # fmt: skip
+
+    def word() -> Path:
+        return write_report_docx(
+            out / "report.docx", context, table1=first_table, table2=table,
+            table2_caption=caption_without_number(str(table.attrs["caption"])),
+            table2_notes=notes, paper=options.paper,
+        )  # fmt: skip
+
+    def html() -> Path:
+        return write_report(out, context)
+
+    # with two workers, a forked process writes report.docx while this one writes the HTML
+    written["report.docx"], written["report.html"] = split_map(_call, [word, html],
+                                                               workers=workers)  # fmt: skip
     return written
+
+
+def _call(job: Callable[[], Any]) -> Any:
+    return job()
 
 
 def _write_tables(out: Path, analysis: Any, options: ReportOptions) -> tuple[Any, ...]:
