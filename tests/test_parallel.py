@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import msrelax_stats as mrs
-from msrelax_stats.parallel import can_fork, split_map
+from msrelax_stats.parallel import call_ahead, can_fork, split_map
 
 ROOT = Path(__file__).parents[1]
 SAMPLE = ROOT / "data" / "sample" / "pmr_study.csv"
@@ -100,6 +100,74 @@ def test_a_child_that_dies_is_an_error_not_a_wait():
     # as the OOM killer would end it: no result, no exception
     with pytest.raises(RuntimeError, match="exit code 3"):
         split_map(_in_the_child_only(lambda: os._exit(3)), [0, 1, 2], workers=2)
+
+
+# ---- call_ahead: a process forked before its argument exists --------------------------------
+
+_PREPARED: list[object] = []  # what prepare() saw, in the process that called it
+
+
+@needs_fork
+def test_call_ahead_prepares_in_the_child_while_this_process_makes_the_argument():
+    # prepare() waits until this process has sent an argument larger than a pipe holds
+    # (64 KiB): send() returns at once (a thread writes into the pipe), so the child sees
+    # the event set; were send() to wait for the child to read, prepare() would time out
+    here, sent = os.getpid(), FORK.Event()
+    big = list(range(200_000))  # about 1 MB pickled
+
+    def prepare():
+        _PREPARED.append((os.getpid(), sent.wait(WAIT)))
+
+    def function(argument):
+        return list(_PREPARED), len(argument), os.getpid()
+
+    with call_ahead(function, prepare=prepare, workers=2) as call:
+        call.send(big)
+        sent.set()
+        prepared, n, pid = call.result()
+    assert n == len(big) and pid != here
+    assert prepared == [(pid, True)] and _PREPARED == []  # in the child, not here
+
+
+def test_call_ahead_with_one_worker_computes_here_after_prepare():
+    calls = []
+    with call_ahead(lambda x: (calls.copy(), x * 2, os.getpid()),
+                    prepare=lambda: calls.append("prepared"), workers=1) as call:  # fmt: skip
+        call.send(21)
+        assert calls == []  # nothing before result(): prepare and the call, one after the other
+        assert call.result() == (["prepared"], 42, os.getpid())
+
+
+@needs_fork
+def test_call_ahead_raises_the_childs_error_here():
+    def fail(argument):
+        raise mrs.StudyDataError([mrs.Problem(f"bad {argument}")])
+
+    with pytest.raises(mrs.StudyDataError, match="bad input"):
+        with call_ahead(fail, workers=2) as call:
+            call.send("input")
+            call.result()
+
+
+@needs_fork
+def test_call_ahead_stops_its_child_when_this_process_fails_before_sending():
+    # the child waits for an argument that never comes: the block ends at once, the child
+    # terminated and reaped, and nothing computed
+    import multiprocessing
+
+    with pytest.raises(ValueError, match="reading failed"):
+        with call_ahead(lambda x: x, prepare=lambda: None, workers=2):
+            assert len(multiprocessing.active_children()) == 1
+            raise ValueError("reading failed")
+    assert multiprocessing.active_children() == []
+
+
+@needs_fork
+def test_a_child_that_dies_before_its_result_is_an_error_not_a_wait():
+    with pytest.raises(RuntimeError, match="ended before sending its result"):
+        with call_ahead(lambda x: os._exit(3), workers=2) as call:
+            call.send(1)
+            call.result()
 
 
 def _files(folder: Path) -> dict[str, bytes]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -374,6 +375,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with command_guard() as stopped:  # SIGINT/SIGTERM unwind; warnings one line
             if args.command == "analyze":
+                if program:  # this process only writes files: matplotlib's Agg, named, spares
+                    # the first figure its search for a backend (importing pyplot, probing
+                    # for a display and GUI toolkits); a notebook's backend is left alone
+                    os.environ["MPLBACKEND"] = "agg"
                 with frozen_imports(ANALYZE_MODULES, keep_frozen=program):
                     return _cmd_analyze(args)
             return _COMMANDS[args.command](args)

@@ -21,7 +21,8 @@ __all__ = [
 
 # What ``analyze`` imports on every run before it reads (its other modules are imported
 # lazily, on first use): no scipy, matplotlib or statsmodels (tests/test_imports.py), so that
-# with two workers the process forked to write the report imports only what the report needs.
+# with two workers neither the process forked to compute the statistics nor the command, which
+# writes the report, imports what only the other needs.
 ANALYZE_MODULES = (
     "msrelax_stats.pipeline",
     "msrelax_stats.stats.analysis",
@@ -29,8 +30,9 @@ ANALYZE_MODULES = (
 
 # What computing the statistics imports (scipy.stats, statsmodels' Holm adjustment and the
 # computations of the paired analysis; the parts for the designs beyond one group on first
-# use): with two workers ``analyze`` imports them after forking the report's process
-# (:func:`msrelax_stats.pipeline._analyse`), which imports the report's meanwhile.
+# use): with two workers the process ``analyze`` forks before reading imports them
+# (``msrelax_stats.pipeline._import_statistics``) while the command reads and then imports the
+# report's.
 STATISTICS_MODULES = (
     "statsmodels.stats.multitest",
     "msrelax_stats.stats.paired_row",
@@ -38,9 +40,9 @@ STATISTICS_MODULES = (
 )
 
 # What drawing the figures imports (matplotlib, no scipy), and writing the documents
-# (python-docx, openpyxl): with two workers the report's process imports both first thing;
-# with one, ``analyze`` imports the figures' after the statistics and the documents' while
-# it saves figures.
+# (python-docx, openpyxl): ``analyze`` imports both after scoring
+# (``msrelax_stats.pipeline._import_report``), with two workers while the statistics'
+# process computes.
 REPORT_MODULES = (
     "msrelax_stats.report.outputs",
     "matplotlib.backends.backend_agg",

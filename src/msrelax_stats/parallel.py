@@ -16,8 +16,9 @@ helper thread, the one lock is held only to move an end of the list, the signals
 back only while the child is forked, and whatever happens, ``finally`` terminates and reaps
 the child (a child waiting for the lock ends on that SIGTERM).
 
-A child may split its own share the same way (``analyze`` writes the report in a child that
-splits the figures with a grandchild, while the command computes the statistics), so the
+A child may split its own share the same way (``analyze`` computes the statistics in a child,
+:func:`call_ahead`, which splits the outcomes with a grandchild, while the command reads the
+data and then writes the report, splitting the figures with a child of its own), so the
 children are not daemonic (``multiprocessing`` lets no daemon start children of its own); each is
 instead tied to its parent (Linux ``PR_SET_PDEATHSIG``): when the parent ends, however it
 ends, the child gets SIGTERM and ends too, and never computes on for nobody.
@@ -30,12 +31,14 @@ import multiprocessing
 import os
 import signal
 import sys
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from msrelax_stats.interrupts import SIGNALS, signals_held
 
-__all__ = ["split_map", "can_fork"]
+__all__ = ["split_map", "call_ahead", "Ahead", "can_fork"]
 
 
 def can_fork() -> bool:
@@ -97,6 +100,141 @@ def split_map(function: Callable[[Any], Any], items: Sequence[Any], *, workers: 
             if child.is_alive():
                 child.terminate()
             child.join()
+
+
+class Ahead:
+    """One call of a function on an argument sent later (:func:`call_ahead`): ``send(x)``,
+    then ``result()`` is ``function(x)``."""
+
+    def __init__(self, function: Callable[[Any], Any], prepare: Callable[[], Any] | None,
+                 arguments: Any = None, results: Any = None) -> None:  # fmt: skip
+        self._function, self._prepare = function, prepare
+        self._arguments, self._results = arguments, results  # pipe ends; None: no child
+        self._argument: tuple[Any, ...] = ()
+        self._sender: threading.Thread | None = None
+
+    def send(self, argument: Any) -> None:
+        """Hand over the argument and return at once: a thread pickles it into the pipe,
+        which holds only 64 KiB until the child, still preparing, reads it."""
+        if self._arguments is None:
+            self._argument = (argument,)
+            return
+        self._sender = threading.Thread(target=_send, args=(self._arguments, argument),
+                                        name="call_ahead-send", daemon=True)  # fmt: skip
+        self._sender.start()
+
+    def result(self) -> Any:
+        """``function(argument)``: the child's result, or its exception raised here; without a
+        child, ``prepare()`` and the call, here and now."""
+        if self._results is None:
+            if self._prepare is not None:
+                self._prepare()
+            return self._function(*self._argument)
+        try:
+            ok, value = self._results.recv()
+        except EOFError:
+            raise RuntimeError("the second process ended before sending its result") from None
+        finally:
+            self._join_sender()
+        if not ok:
+            raise value
+        return value
+
+    def _join_sender(self) -> None:
+        """Wait for the sending thread (it ends once the child has read the argument, or
+        when the child has ended)."""
+        if self._sender is not None:
+            self._sender.join()
+            self._sender = None
+
+
+def _send(end: Any, argument: Any) -> None:
+    try:
+        end.send(argument)
+    except OSError:  # the child ended (it failed, or was stopped): result() reports
+        pass
+
+
+@contextmanager
+def call_ahead(function: Callable[[Any], Any], *, prepare: Callable[[], Any] | None = None,
+               workers: int = 1) -> Iterator[Ahead]:  # fmt: skip
+    """A process forked now that calls ``prepare()`` (its imports, say) while this one computes
+    the argument, and then ``function(argument)`` as soon as the argument is sent.
+
+    With ``workers >= 2`` on a platform that forks (:func:`can_fork`), the child is tied to
+    this process as :func:`split_map`'s is, gets the argument and sends the result pickled
+    through pipes, and is terminated and reaped when the block ends, however it ends (this
+    process failing before it sent the argument included). Otherwise ``result()`` calls
+    ``prepare()`` and the function in this process: the same result, one after the other.
+
+    Examples
+    --------
+    >>> with call_ahead(len, prepare=lambda: None, workers=2) as call:
+    ...     call.send([1, 2, 3])
+    ...     call.result()
+    3
+    """
+    if not (workers >= 2 and can_fork()):
+        yield Ahead(function, prepare)
+        return
+    context = multiprocessing.get_context("fork")
+    arguments_in, arguments_out = context.Pipe(duplex=False)
+    results_in, results_out = context.Pipe(duplex=False)
+    child = context.Process(
+        target=_ahead_child,
+        args=(
+            function,
+            prepare,
+            arguments_in,
+            results_out,
+            (arguments_out, results_in),
+            os.getpid(),
+        ),
+    )
+    started = False
+    call = Ahead(function, prepare, arguments_out, results_in)
+    try:
+        with signals_held():  # as in split_map
+            child.start()
+            started = True
+        arguments_in.close()  # the child's ends: EOF on either side if the other one died
+        results_out.close()
+        yield call
+    finally:
+        if started and child.is_alive():
+            child.terminate()  # done, or this process failed: nothing more to compute
+        call._join_sender()  # a send still blocked fails once the child has ended
+        for end in (arguments_in, arguments_out, results_in, results_out):
+            end.close()
+        if started:
+            child.join()
+
+
+def _ahead_child(function: Callable[[Any], Any], prepare: Callable[[], Any] | None,
+                 arguments: Any, results: Any, parents_ends: Sequence[Any],
+                 parent: int) -> None:  # fmt: skip
+    """The child of :func:`call_ahead`: prepare, wait for the argument, send the result (or
+    the exception); when this process sent no argument (it failed), end quietly."""
+    _end_with_parent(parent)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, SIGNALS)
+    for end in parents_ends:  # so that reading gets EOF when the parent closes its end
+        end.close()
+    try:
+        if prepare is not None:
+            prepare()
+        try:
+            argument = arguments.recv()
+        except EOFError:
+            return
+        finally:
+            arguments.close()
+        result: tuple[bool, Any] = (True, function(argument))
+    except Exception as error:  # raised in the parent, as one process would
+        result = (False, error)
+    try:
+        results.send(result)
+    except BrokenPipeError:  # the parent stopped waiting (it failed meanwhile)
+        pass
 
 
 class _Ends:

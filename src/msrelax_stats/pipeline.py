@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
@@ -26,6 +25,7 @@ from msrelax_stats.data.options import ReadOptions
 from msrelax_stats.errors import Problem, StudyDataError, terminal_text
 from msrelax_stats.instruments.options import ScoringOptions
 from msrelax_stats.output_folder import Staging, input_files, jsonable, write_table
+from msrelax_stats.parallel import call_ahead
 from msrelax_stats.report.options import ReportOptions
 from msrelax_stats.stats.analysis import StudyAnalysis
 from msrelax_stats.stats.compare import PairedResult
@@ -175,11 +175,12 @@ def analyze(
         this tool's manifest there (the output-folder rule of
         :mod:`msrelax_stats.output_folder`; without it such a folder is refused).
     workers : int
-        Processes it may use: with 2, a process forked before the statistics import scipy
-        writes the report (importing its libraries meanwhile, and sharing the figures with a
-        process of its own) while this one computes the statistics (sharing the outcomes'
-        paired rows with a process of its own): :func:`msrelax_stats.parallel.split_map`,
-        the command line's default with two cores. The results and files are the same bytes
+        Processes it may use: with 2 and ``out``, a process forked before reading imports
+        scipy and computes the statistics (sharing the outcomes' paired rows with a process
+        of its own) while this one reads, scores and imports the report's libraries, and
+        then writes the report (sharing the figures with a process of its own):
+        :func:`msrelax_stats.parallel.call_ahead`, :func:`~msrelax_stats.parallel.split_map`,
+        the command line's default with two cores; without ``out``, the outcomes are shared. The results and files are the same bytes
         either way, and ``results.json`` does not record it.
     **keywords
         Reading (``layout``, ``column_map``, ``visits``, ``sheet``, ``missing_codes``,
@@ -212,126 +213,91 @@ def analyze(
         raise StudyDataError([Problem(f"option workers (--workers) must be a whole number of "
                                       f"at least 1, not {workers!r}")])  # fmt: skip
     read, scoring, analysis_options, report = options
-    study = read_study(source, read, custom=[*scoring.custom, *(scoring.instruments or ())])
-    meta = study.attrs.get("msrelax", {})
-    staging = None
-    if out is not None:  # the output-folder rule: never an input's folder, never user files
-        inputs = input_files(source, read.column_map, diary, list(scoring.custom),
-                             list(scoring.instruments or ()))  # fmt: skip
-        staging = Staging(Path(out), protect=inputs, force=force)
-    try:
-        try:  # problems found after reading concern the same file: name it
-            scored = score(study, **scoring.kwargs())
-            diary_table = None
-            if diary is not None:
-                from msrelax_stats.data.diary import read_diary
+    # with an output folder and two workers, the statistics' process is forked before reading
+    ahead = partial(_statistics_for_report, options=analysis_options, workers=workers,
+                    figure_set=None if out is None else report.figure_set)  # fmt: skip
+    with call_ahead(ahead, prepare=_import_statistics,
+                    workers=workers if out is not None else 1) as statistics:  # fmt: skip
+        study = read_study(source, read, custom=[*scoring.custom, *(scoring.instruments or ())])
+        meta = study.attrs.get("msrelax", {})
+        staging = None
+        if out is not None:  # the output-folder rule: never an input's folder, never user files
+            inputs = input_files(source, read.column_map, diary, list(scoring.custom),
+                                 list(scoring.instruments or ()))  # fmt: skip
+            staging = Staging(Path(out), protect=inputs, force=force)
+        try:
+            try:  # problems found after reading concern the same file: name it
+                scored = score(study, **scoring.kwargs())
+                diary_table = None
+                if diary is not None:
+                    from msrelax_stats.data.diary import read_diary
 
-                diary_table = read_diary(diary)
-            build = partial(AnalysisResult, study=study, scored=scored, read=read,
-                            scoring=scoring, report=report)  # fmt: skip
-
-            def write(analysis: StudyAnalysis) -> list[str]:  # the files, into staging.tmp
-                return _write_outputs(staging.tmp, build(analysis=analysis), meta, workers)
-
-            analysis, files = _analyse(scored, analysis_options, diary_table, workers,
-                                       report=None if staging is None else write,
-                                       figure_set=report.figure_set)  # fmt: skip
-        except StudyDataError as error:
-            if isinstance(source, pd.DataFrame):
-                raise
-            raise error.with_file(os.fspath(source)) from None
-        result = build(analysis=analysis)
-        if staging is None:
-            return result
-        result.files = files
-        staging.commit()
-    except BaseException:
-        if staging is not None:
-            staging.abort()
-        raise
+                    diary_table = read_diary(diary)
+                statistics.send((scored, diary_table))
+                if staging is not None:
+                    _import_report(scored, analysis_options, diary_table)
+                analysis = statistics.result()
+                result = AnalysisResult(study=study, scored=scored, analysis=analysis,
+                                        read=read, scoring=scoring, report=report)  # fmt: skip
+                if staging is None:
+                    return result
+                result.files = _write_outputs(staging.tmp, result, meta, workers)
+            except StudyDataError as error:
+                if isinstance(source, pd.DataFrame):
+                    raise
+                raise error.with_file(os.fspath(source)) from None
+            staging.commit()
+        except BaseException:
+            if staging is not None:
+                staging.abort()
+            raise
     result.out = Path(out)
     return result
 
 
-def _analyse(scored: pd.DataFrame, options: AnalysisOptions, diary: pd.DataFrame | None,
-             workers: int, *, report: Callable[[StudyAnalysis], list[str]] | None,
-             figure_set: str) -> tuple[StudyAnalysis, list[str]]:  # fmt: skip
-    """The statistics (:func:`_statistics`) and, when the report is written, the report
-    (``report(analysis)``: the files it wrote).
-
-    With two workers (and a platform that forks) the report is written by a process forked
-    before the statistics import scipy. It imports what the report needs (matplotlib,
-    python-docx, openpyxl: ``REPORT_MODULES``, ``DOCUMENT_MODULES``; no scipy, and for a
-    design beyond one group the modules of its results: ``stats.analysis.result_modules``)
-    while this process imports what the statistics need and computes them (sharing the
-    outcomes with a process of its own). It then receives the analysis, pickled with the
-    kernel densities its estimation plots draw (``report.options.drawn_bootstraps``), and
-    writes the report, sharing the figures with a process of its own. The analysis is the
-    same object either way and the files are the same bytes. A problem found while writing
-    the report names the input file, as one found in the statistics does.
-    """
-    from msrelax_stats.parallel import can_fork, split_map
-
-    if report is None:
-        return _statistics(scored, options, diary, workers), []
-    if workers < 2 or not can_fork():
-        analysis = _statistics(scored, options, diary, workers)
-        return analysis, report(analysis)
-    import multiprocessing
-
-    reader, writer = multiprocessing.get_context("fork").Pipe(duplex=False)
-
-    def write_report() -> list[str]:  # in the forked process
-        from msrelax_stats.cli_imports import DOCUMENT_MODULES, REPORT_MODULES, import_modules
-        from msrelax_stats.stats.analysis import result_modules
-
-        writer.close()
-        import_modules((*REPORT_MODULES, *DOCUMENT_MODULES))
-        import matplotlib
-
-        # This process only writes files. Naming the backend spares the figures' first box
-        # plot (which reads every rcParam) matplotlib's search for one: importing pyplot and
-        # probing for a display and GUI toolkits.
-        matplotlib.use("agg")
-        import_modules(result_modules(scored, options, diary))  # none for one group
-        try:
-            analysis = reader.recv()
-        except EOFError:  # the statistics failed: their error is raised there
-            return []
-        return report(analysis)
-
-    def statistics() -> StudyAnalysis:  # in this process
-        from msrelax_stats.report.options import drawn_bootstraps
-
-        reader.close()
-        try:
-            analysis = _statistics(scored, options, diary, workers)
-            for boot in drawn_bootstraps(analysis, figure_set):
-                boot.density()
-            try:
-                writer.send(analysis)
-            except BrokenPipeError:  # the report's process failed: split_map raises its error
-                pass
-            return analysis
-        finally:
-            writer.close()
-
-    files, analysis = split_map(_call, [write_report, statistics], workers=workers)
-    return analysis, files
-
-
-def _statistics(scored: pd.DataFrame, options: AnalysisOptions, diary: pd.DataFrame | None,
-                workers: int) -> StudyAnalysis:  # fmt: skip
-    """What only the statistics import (``STATISTICS_MODULES``), then the statistics."""
+def _import_statistics() -> None:
+    """What only the statistics import (``STATISTICS_MODULES``: scipy, statsmodels' Holm
+    adjustment, the paired analysis' computations)."""
     from msrelax_stats.cli_imports import STATISTICS_MODULES, import_modules
-    from msrelax_stats.stats.analysis import analyse
 
     import_modules(STATISTICS_MODULES)
-    return analyse(scored, options, diary=diary, workers=workers)
 
 
-def _call(job: Callable[[], Any]) -> Any:
-    return job()
+def _import_report(scored: pd.DataFrame, options: AnalysisOptions,
+                   diary: pd.DataFrame | None) -> None:  # fmt: skip
+    """What writing the report imports (matplotlib, python-docx, openpyxl: ``REPORT_MODULES``,
+    ``DOCUMENT_MODULES``; no scipy) and, for a design beyond one group, the modules of its
+    results, which unpickling the analysis needs (``stats.analysis.result_modules``): with two
+    workers, imported while the statistics' process computes."""
+    from msrelax_stats.cli_imports import DOCUMENT_MODULES, REPORT_MODULES, import_modules
+    from msrelax_stats.stats.analysis import result_modules
+
+    import_modules((*REPORT_MODULES, *DOCUMENT_MODULES, *result_modules(scored, options, diary)))
+
+
+def _statistics_for_report(data: tuple[pd.DataFrame, pd.DataFrame | None], *,
+                           options: AnalysisOptions, workers: int,
+                           figure_set: str | None) -> StudyAnalysis:  # fmt: skip
+    """The statistics of ``(scored, diary)`` (:func:`~msrelax_stats.stats.analysis.analyse`),
+    with the kernel densities the estimation plots of ``figure_set`` draw
+    (``report.options.drawn_bootstraps``; none without a report), so that the report's
+    process imports no scipy.
+
+    ``analyze`` calls it through :func:`msrelax_stats.parallel.call_ahead`: with an output
+    folder and two workers (and a platform that forks), in a process forked before the data
+    are read, which imports scipy and statsmodels while the command reads and scores, and
+    shares the outcomes' paired rows with a process of its own; the command then imports the
+    report's libraries, receives the analysis (pickled) and writes the report, sharing the
+    figures with a process of its own. The analysis and the files are the same either way.
+    """
+    from msrelax_stats.report.options import drawn_bootstraps
+    from msrelax_stats.stats.analysis import analyse
+
+    scored, diary = data
+    analysis = analyse(scored, options, diary=diary, workers=workers)
+    for boot in drawn_bootstraps(analysis, figure_set) if figure_set is not None else ():
+        boot.density()
+    return analysis
 
 
 def _write_outputs(folder: Path, result: AnalysisResult, meta: dict[str, Any],
