@@ -60,7 +60,8 @@ def write_outputs(out_dir: str | Path, *, scored: pd.DataFrame, analysis: Any,
     caller's: ``meanwhile`` writes them, called before the tables here. With ``workers=2`` a
     forked process saves figures while this one writes the tables, and then both save
     figures until none is left, and then a forked process writes ``report.docx`` while this
-    one writes ``report.html`` (:func:`msrelax_stats.parallel.split_map`; the same files).
+    one writes ``tables.xlsx`` and ``report.html``, which together take about as long
+    (:func:`msrelax_stats.parallel.split_map`; the same files).
 
     Returns
     -------
@@ -83,7 +84,7 @@ def write_outputs(out_dir: str | Path, *, scored: pd.DataFrame, analysis: Any,
 
     saved = save_figures(jobs, options.figure_formats, options.dpi, save=_save_for_report,
                          workers=workers, meanwhile=tables)  # fmt: skip
-    written, table, first_table, notes = done[0]
+    written, table, first_table, notes, sheets = done[0]
     written.update({f"figures/{path.name}": path for paths, _ in saved for path in paths})
     embedded = [FigureSpec(name, spec.caption, embed)
                 for spec, name, (_, embed) in zip(specs, names, saved, strict=True)]  # fmt: skip
@@ -101,12 +102,15 @@ def write_outputs(out_dir: str | Path, *, scored: pd.DataFrame, analysis: Any,
             table2_notes=notes, paper=options.paper,
         )  # fmt: skip
 
-    def html() -> Path:
+    def html_and_xlsx() -> Path:
+        write_xlsx(out / "tables.xlsx", sheets)
         return write_report(out, context)
 
-    # with two workers, a forked process writes report.docx while this one writes the HTML
-    written["report.docx"], written["report.html"] = split_map(_call, [word, html],
+    # with two workers, a forked process writes report.docx while this one writes tables.xlsx
+    # and the HTML, which take about as long (the xlsx waits for this: it needs no figure)
+    written["report.docx"], written["report.html"] = split_map(_call, [word, html_and_xlsx],
                                                                workers=workers)  # fmt: skip
+    written["tables.xlsx"] = out / "tables.xlsx"
     return written
 
 
@@ -115,8 +119,8 @@ def _call(job: Callable[[], Any]) -> Any:
 
 
 def _write_tables(out: Path, analysis: Any, options: ReportOptions) -> tuple[Any, ...]:
-    """Table 2, Table 1 (when the file has baseline characteristics) and tables.xlsx: the
-    files written, Table 2, Table 1 (or ``None``) and the notes under Table 2."""
+    """Table 2 and Table 1 (when the file has baseline characteristics): the files written,
+    Table 2, Table 1 (or ``None``), the notes under Table 2 and the sheets of tables.xlsx."""
     table = table2_of(analysis, options.decimals)
     notes = [str(table.attrs["note"])]
     written = write_table2(out, table, notes=notes)
@@ -129,9 +133,7 @@ def _write_tables(out: Path, analysis: Any, options: ReportOptions) -> tuple[Any
     sheets = {**({"table1": first_table} if first_table is not None else {}),
               "table2": table, **{name.removesuffix(".csv"): frame
                                   for name, frame in analysis.tables().items()}}  # fmt: skip
-    write_xlsx(out / "tables.xlsx", sheets)
-    written["tables.xlsx"] = out / "tables.xlsx"
-    return written, table, first_table, notes
+    return written, table, first_table, notes, sheets
 
 
 def write_table2(out: Path, table: pd.DataFrame, *, notes: Sequence[str] = ()) -> dict[str, Path]:
