@@ -389,3 +389,32 @@ def test_save_figures_with_two_workers_writes_the_same_bytes(tmp_path):
     assert [[p.name for p in paths] for paths in two] == [[p.name for p in paths] for paths in one]
     for a, b in zip(sum(one, []), sum(two, []), strict=True):
         assert a.read_bytes() == b.read_bytes(), a.name
+
+
+def test_building_the_mathtext_parser_first_changes_no_figure_byte():
+    # analyze builds matplotlib's mathtext parser while it waits for the statistics
+    # (figures.save.build_mathtext_parser); the forest plot's "Cohen's $d_z$" drawn in a
+    # fresh process with and without it must be the same PNG
+    import hashlib
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    draw = (
+        "import hashlib, sys\n"
+        "import matplotlib; matplotlib.use('agg')\n"
+        "from matplotlib.figure import Figure\n"
+        "from msrelax_stats.figures.save import build_mathtext_parser, render_figure\n"
+        "if sys.argv[1] == 'first': build_mathtext_parser()\n"
+        "figure = Figure(figsize=(3, 2))\n"
+        "figure.add_subplot().set_xlabel(\"Cohen's $d_z$ and Hedges' $g_{av}$\")\n"
+        "print(hashlib.sha256(render_figure(figure, ('png',), 300)['png']).hexdigest())\n"
+    )
+    src = str(Path(__file__).resolve().parents[1] / "src")
+    digests = [
+        subprocess.run([sys.executable, "-c", draw, order], capture_output=True, text=True,
+                       check=True, timeout=120, env={**os.environ, "PYTHONPATH": src}).stdout
+        for order in ("first", "not")
+    ]  # fmt: skip
+    assert digests[0] == digests[1] and len(digests[0].strip()) == len(hashlib.sha256().hexdigest())

@@ -267,12 +267,16 @@ def _import_report(scored: pd.DataFrame, options: AnalysisOptions,
                    diary: pd.DataFrame | None) -> None:  # fmt: skip
     """What writing the report imports (matplotlib, python-docx, openpyxl: ``REPORT_MODULES``,
     ``DOCUMENT_MODULES``; no scipy) and, for a design beyond one group, the modules of its
-    results, which unpickling the analysis needs (``stats.analysis.result_modules``): with two
-    workers, imported while the statistics' process computes."""
+    results, which unpickling the analysis needs (``stats.analysis.result_modules``), and
+    matplotlib's mathtext parser (``figures.save.build_mathtext_parser``): with two workers,
+    while the statistics' process computes."""
     from msrelax_stats.cli_imports import DOCUMENT_MODULES, REPORT_MODULES, import_modules
     from msrelax_stats.stats.analysis import result_modules
 
     import_modules((*REPORT_MODULES, *DOCUMENT_MODULES, *result_modules(scored, options, diary)))
+    from msrelax_stats.figures.save import build_mathtext_parser
+
+    build_mathtext_parser()
 
 
 def _statistics_for_report(data: tuple[pd.DataFrame, pd.DataFrame | None], *,
