@@ -180,8 +180,9 @@ def analyze(
         of its own) while this one reads, scores and imports the report's libraries, and
         then writes the report (sharing the figures with a process of its own):
         :func:`msrelax_stats.parallel.call_ahead`, :func:`~msrelax_stats.parallel.split_map`,
-        the command line's default with two cores; without ``out``, the outcomes are shared. The results and files are the same bytes
-        either way, and ``results.json`` does not record it.
+        the command line's default with two cores; without ``out``, the outcomes are
+        shared. The results and files are the same bytes either way, and ``results.json``
+        does not record it.
     **keywords
         Reading (``layout``, ``column_map``, ``visits``, ``sheet``, ``missing_codes``,
         ``encoding``), scoring (``instruments``, ``custom``, ``psqi={...}``,
@@ -214,7 +215,7 @@ def analyze(
                                       f"at least 1, not {workers!r}")])  # fmt: skip
     read, scoring, analysis_options, report = options
     # with an output folder and two workers, the statistics' process is forked before reading
-    ahead = partial(_statistics_for_report, options=analysis_options, workers=workers,
+    ahead = partial(_statistics, options=analysis_options, workers=workers,
                     figure_set=None if out is None else report.figure_set)  # fmt: skip
     with call_ahead(ahead, prepare=_import_statistics,
                     workers=workers if out is not None else 1) as statistics:  # fmt: skip
@@ -279,7 +280,7 @@ def _import_report(scored: pd.DataFrame, options: AnalysisOptions,
     build_mathtext_parser()
 
 
-def _statistics_for_report(data: tuple[pd.DataFrame, pd.DataFrame | None], *,
+def _statistics(data: tuple[pd.DataFrame, pd.DataFrame | None], *,
                            options: AnalysisOptions, workers: int,
                            figure_set: str | None) -> StudyAnalysis:  # fmt: skip
     """The statistics of ``(scored, diary)`` (:func:`~msrelax_stats.stats.analysis.analyse`),
@@ -311,8 +312,7 @@ def _write_outputs(folder: Path, result: AnalysisResult, meta: dict[str, Any],
     written: list[str] = []
 
     def own_files() -> None:
-        """While the figures are saved: the documents' libraries, then the analysis' files."""
-        import_modules(DOCUMENT_MODULES)
+        """While the figures are saved: the analysis' files."""
         for name, frame in {"scored.csv": result.scored, **analysis.tables()}.items():
             write_table(frame, folder / name)
             written.append(name)
@@ -335,7 +335,6 @@ def _write_outputs(folder: Path, result: AnalysisResult, meta: dict[str, Any],
         (folder / "results.json").write_text(text + "\n", encoding="utf-8")
         written.append("results.json")
 
-    from msrelax_stats.cli_imports import DOCUMENT_MODULES, import_modules
     from msrelax_stats.instruments.registry import registry_of
     from msrelax_stats.report import write_outputs
 
