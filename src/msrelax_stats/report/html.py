@@ -45,7 +45,7 @@ from msrelax_stats.report.tables import table2_of
 from msrelax_stats.report.text import coding_sentences, methods_paragraph
 from msrelax_stats.versions import package_versions
 
-__all__ = ["report_context", "write_report", "software_versions"]
+__all__ = ["report_context", "figure_context", "write_report", "software_versions"]
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -126,9 +126,8 @@ def _primary_analysis(analysis: Any) -> str:
 
 
 def _manuscript_context(analysis: Any, registry: Any, context: Mapping[str, Any],
-                        table1: pd.DataFrame | None,
-                        flow_figure: FigureSpec | None) -> dict[str, Any]:  # fmt: skip
-    """Table 1, the reliability table, the flow figure and the reference list."""
+                        table1: pd.DataFrame | None) -> dict[str, Any]:  # fmt: skip
+    """Table 1, the reliability table and the reference list."""
     from msrelax_stats.report.references import reference_list
     from msrelax_stats.report.reliability import RELIABILITY_NOTE, reliability_rows
     from msrelax_stats.report.table1 import table1 as make_table1
@@ -138,11 +137,6 @@ def _manuscript_context(analysis: Any, registry: Any, context: Mapping[str, Any]
         table1 = make_table1(baseline)
     notes = list(table1.attrs.get("notes", [])) if table1 is not None else []
     reliability = reliability_rows(getattr(analysis, "reliability", None), context["decimals"])
-    figure = None
-    if flow_figure is not None:
-        src = figure_data_uri(flow_figure.figure)
-        figure = {"name": flow_figure.name, "caption": flow_figure.caption, "src": src,
-                  "width_in": png_width_in(base64.b64decode(src.split(",", 1)[1]))}  # fmt: skip
     cited = [context["methods"], *notes]
     return {
         "table1": [] if table1 is None else table1.to_dict("records"),
@@ -150,7 +144,6 @@ def _manuscript_context(analysis: Any, registry: Any, context: Mapping[str, Any]
         "table1_notes": notes,
         "reliability": reliability.to_dict("records"),
         "reliability_note": RELIABILITY_NOTE,
-        "flow_figure": figure,
         "references": [r.text for r in reference_list(cited, registry)],
     }
 
@@ -249,10 +242,6 @@ def report_context(
                 *missing_methods(analysis),
             ],
         ),  # fmt: skip
-        "figures": [
-            {"name": s.name, "caption": s.caption, "src": figure_data_uri(s.figure)}
-            for s in as_specs(figures)
-        ],  # fmt: skip
         "command": options.command,
         "options": {
             str(k): json.dumps(v, sort_keys=True, default=str)
@@ -266,8 +255,31 @@ def report_context(
         **design_context(analysis, d),
         **missing_context(analysis, d),
     }
-    context.update(_manuscript_context(analysis, registry, context, table1, flow_figure))
+    context.update(_manuscript_context(analysis, registry, context, table1))
+    context.update(figure_context(figures, flow_figure))
     return context
+
+
+def figure_context(figures: Sequence[FigureSpec] | Mapping[str, Any],
+                   flow_figure: FigureSpec | None = None) -> dict[str, Any]:  # fmt: skip
+    """The figures of :func:`report_context` (``"figures"``, ``"flow_figure"``), each embedded
+    as a ``data:`` URI of its PNG (:func:`msrelax_stats.report.gallery.figure_data_uri`).
+
+    The rest of the context does not depend on them: ``write_outputs`` makes it with no
+    figures while the figures are saved, and adds these once their files exist.
+    """
+    flow = None
+    if flow_figure is not None:
+        src = figure_data_uri(flow_figure.figure)
+        flow = {"name": flow_figure.name, "caption": flow_figure.caption, "src": src,
+                "width_in": png_width_in(base64.b64decode(src.split(",", 1)[1]))}  # fmt: skip
+    return {
+        "figures": [
+            {"name": s.name, "caption": s.caption, "src": figure_data_uri(s.figure)}
+            for s in as_specs(figures)
+        ],  # fmt: skip
+        "flow_figure": flow,
+    }
 
 
 def write_report(out_dir: str | Path, context: dict[str, Any] | None = None, **inputs: Any) -> Path:

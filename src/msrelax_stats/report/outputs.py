@@ -22,7 +22,7 @@ from msrelax_stats.report.formats import (
     to_markdown,
 )
 from msrelax_stats.report.gallery import FigureSpec, flow_figure, study_figures
-from msrelax_stats.report.html import report_context, write_report
+from msrelax_stats.report.html import figure_context, report_context, write_report
 from msrelax_stats.report.manuscript import write_report_docx
 from msrelax_stats.report.options import ReportOptions
 from msrelax_stats.report.table1 import table1, write_table1
@@ -58,9 +58,10 @@ def write_outputs(out_dir: str | Path, *, scored: pd.DataFrame, analysis: Any,
     :meth:`~msrelax_stats.stats.analysis.StudyAnalysis.tables`, one sheet each, named as the
     CSV files). The analysis' own tables (``results.csv``, ...) and ``results.json`` are the
     caller's: ``meanwhile`` writes them, called before the tables here. With ``workers=2`` a
-    forked process saves figures while this one writes the tables, and then both save
-    figures until none is left, and then a forked process writes ``report.docx`` while this
-    one writes ``tables.xlsx`` and ``report.html``, which together take about as long
+    forked process saves figures while this one writes the tables and tables.xlsx and makes
+    the report's text (:func:`~msrelax_stats.report.html.report_context`, which needs no
+    figure), and then both save figures until none is left, and then a forked process writes
+    ``report.docx`` while this one writes ``report.html``
     (:func:`msrelax_stats.parallel.split_map`; the same files).
 
     Returns
@@ -75,25 +76,27 @@ def write_outputs(out_dir: str | Path, *, scored: pd.DataFrame, analysis: Any,
              *study_figures(scored, analysis, options.figure_set)]  # fmt: skip
     names = unique_file_names(spec.name for spec in specs)  # input-derived names made safe
     jobs = [(spec.figure, out / "figures" / name) for spec, name in zip(specs, names, strict=True)]
-    done: list[tuple[Any, ...]] = []  # the tables, written while a second process saves figures
+    done: list[tuple[Any, ...]] = []  # what needs no figure, done while a process saves figures
 
     def tables() -> None:
         if meanwhile is not None:
             meanwhile()
-        done.append(_write_tables(out, analysis, options))
+        written, table, first_table, notes, sheets = _write_tables(out, analysis, options)
+        write_xlsx(out / "tables.xlsx", sheets)
+        context = report_context(
+            scored=scored, analysis=analysis, registry=registry, options=options,
+            versions=versions, flow=flow, figures=(), table=table, table1=first_table,
+        )  # fmt: skip
+        done.append((written, table, first_table, notes, context))
 
     saved = save_figures(jobs, options.figure_formats, options.dpi, save=_save_for_report,
                          workers=workers, meanwhile=tables)  # fmt: skip
-    written, table, first_table, notes, sheets = done[0]
+    written, table, first_table, notes, context = done[0]
     written.update({f"figures/{path.name}": path for paths, _ in saved for path in paths})
     embedded = [FigureSpec(name, spec.caption, embed)
                 for spec, name, (_, embed) in zip(specs, names, saved, strict=True)]  # fmt: skip
     flow_embedded, gallery = (embedded[0], embedded[1:]) if flow_spec else (None, embedded)
-    context = report_context(
-        scored=scored, analysis=analysis, registry=registry, options=options,
-        versions=versions, flow=flow, figures=gallery, table=table, table1=first_table,
-        flow_figure=flow_embedded,
-    )  # fmt: skip
+    context.update(figure_context(gallery, flow_embedded))  # the figures' files exist now
 
     def word() -> Path:
         return write_report_docx(
@@ -102,13 +105,11 @@ def write_outputs(out_dir: str | Path, *, scored: pd.DataFrame, analysis: Any,
             table2_notes=notes, paper=options.paper,
         )  # fmt: skip
 
-    def html_and_xlsx() -> Path:
-        write_xlsx(out / "tables.xlsx", sheets)
+    def html() -> Path:
         return write_report(out, context)
 
-    # with two workers, a forked process writes report.docx while this one writes tables.xlsx
-    # and the HTML, which take about as long (the xlsx waits for this: it needs no figure)
-    written["report.docx"], written["report.html"] = split_map(_call, [word, html_and_xlsx],
+    # with two workers, a forked process writes report.docx while this one writes the HTML
+    written["report.docx"], written["report.html"] = split_map(_call, [word, html],
                                                                workers=workers)  # fmt: skip
     written["tables.xlsx"] = out / "tables.xlsx"
     return written
