@@ -235,14 +235,16 @@ def analyze(
 
                     diary_table = read_diary(diary)
                 statistics.send((scored, diary_table))
-                if staging is not None:
+                if staging is not None:  # what needs no statistic, while they are computed
                     _import_report(scored, analysis_options, diary_table)
+                    write_table(scored, staging.tmp / "scored.csv")
+                    versions = package_versions()
                 analysis = statistics.result()
                 result = AnalysisResult(study=study, scored=scored, analysis=analysis,
                                         read=read, scoring=scoring, report=report)  # fmt: skip
                 if staging is None:
                     return result
-                result.files = _write_outputs(staging.tmp, result, meta, workers)
+                result.files = _write_outputs(staging.tmp, result, meta, workers, versions)
             except StudyDataError as error:
                 if isinstance(source, pd.DataFrame):
                     raise
@@ -305,15 +307,16 @@ def _statistics(data: tuple[pd.DataFrame, pd.DataFrame | None], *,
     return analysis
 
 
-def _write_outputs(folder: Path, result: AnalysisResult, meta: dict[str, Any],
-                   workers: int) -> list[str]:  # fmt: skip
+def _write_outputs(folder: Path, result: AnalysisResult, meta: dict[str, Any], workers: int,
+                   versions: dict[str, str]) -> list[str]:  # fmt: skip
+    """Every file but ``scored.csv`` (written while the statistics were computed) into
+    ``folder``; the names of all, ``scored.csv`` first."""
     analysis = result.analysis
-    versions = package_versions()
-    written: list[str] = []
+    written: list[str] = ["scored.csv"]
 
     def own_files() -> None:
         """While the figures are saved: the analysis' files."""
-        for name, frame in {"scored.csv": result.scored, **analysis.tables()}.items():
+        for name, frame in analysis.tables().items():
             write_table(frame, folder / name)
             written.append(name)
         document = {
