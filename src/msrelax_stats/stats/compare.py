@@ -289,52 +289,71 @@ def compare(scored: pd.DataFrame, outcomes: Sequence[str] | None = None,
                               better=registry.describe(outcome).better, ci_level=ci_level,
                               seed=seed, n_boot=n_boot)  # fmt: skip
 
-    computed = dict(
-        zip(outcomes, split_map(one, outcomes, workers=workers, meanwhile=meanwhile), strict=True)
-    )
-    with warnings.catch_warnings(), np.errstate(all="ignore"):
-        warnings.simplefilter("ignore", RuntimeWarning)
-        for outcome in outcomes:
-            info = registry.describe(outcome)
-            better = info.better
-            if outcome not in registry.info([outcome]):
-                notes.append(
-                    f"{outcome}: not a known score; direction of improvement taken as lower"
-                )
-            values, complete = pairs[outcome]
-            incomplete = np.flatnonzero(~complete)
-            ledger.append(pd.DataFrame({"id": ids[incomplete], "outcome": outcome,
+    own: dict[str, tuple[list[str], list[pd.DataFrame], list[dict], list[str]]] = {}
+    case: list[dict] = []
+    case_notes: list[str] = []
+    flags = registry.caseness_columns(scored.columns)
+
+    def without_rows() -> None:
+        """What needs no paired row, while the forked process computes the first rows: per
+        outcome the notes before its row, its ledger, its responders and their note; then
+        the caseness."""
+        if meanwhile is not None:
+            meanwhile()
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore", RuntimeWarning)
+            for outcome in outcomes:
+                info = registry.describe(outcome)
+                before: list[str] = []
+                if outcome not in registry.info([outcome]):
+                    before.append(
+                        f"{outcome}: not a known score; direction of improvement taken as lower"
+                    )
+                values, complete = pairs[outcome]
+                incomplete = np.flatnonzero(~complete)
+                frames = [pd.DataFrame({"id": ids[incomplete], "outcome": outcome,
                                         "reason": aligned.reasons(outcome, values, incomplete)},
-                                       columns=EXCLUSION_COLUMNS))  # fmt: skip
-            pre, post = values[complete, 0], values[complete, 1]
-            if pre.size == 0:
-                notes.append(
-                    f"{outcome}: nobody has a score at both visits; every statistic is NaN"
-                )
-            row, row_notes, boot, row_caveats = computed[outcome]
-            table.append(row)
-            caveats += [(outcome, stat, text) for stat, text in row_caveats]
-            if boot is not None:
-                boots[(None, outcome)] = boot
-            notes += row_notes if pre.size else []
-            if info.mcid is not None:
-                r = responders(pre, post, info.mcid, outcome=outcome, mcid_kind=info.mcid_kind,
-                               better=better, source=info.mcid_source, ci_level=ci_level)  # fmt: skip
-                resp.append(r.to_dict())
-                if info.mcid_kind == "percent" and (pre == 0).any():  # not judged: say who
-                    ledger.append(pd.DataFrame({"id": ids[complete][pre == 0],
-                                                "outcome": f"{outcome} (responders)",
-                                                "reason": "baseline 0: a percent change is "
-                                                "undefined"}, columns=EXCLUSION_COLUMNS))  # fmt: skip
-                notes += [r.note] if r.note else []
-        flags = registry.caseness_columns(scored.columns)
-        case = []
-        for flag in flags:
-            values = aligned.values(flag)
-            values = values[~np.isnan(values).any(axis=1)]
-            res = mcnemar_exact(values[:, 0] == 1, values[:, 1] == 1, outcome=flag)
-            case.append(res.to_dict())
-            notes += [res.note] if res.note else []
+                                       columns=EXCLUSION_COLUMNS)]  # fmt: skip
+                pre, post = values[complete, 0], values[complete, 1]
+                if pre.size == 0:
+                    before.append(
+                        f"{outcome}: nobody has a score at both visits; every statistic is NaN"
+                    )
+                found, after = [], []
+                if info.mcid is not None:
+                    r = responders(pre, post, info.mcid, outcome=outcome,
+                                   mcid_kind=info.mcid_kind, better=info.better,
+                                   source=info.mcid_source, ci_level=ci_level)  # fmt: skip
+                    found.append(r.to_dict())
+                    if info.mcid_kind == "percent" and (pre == 0).any():  # not judged: say who
+                        frames.append(pd.DataFrame({"id": ids[complete][pre == 0],
+                                                    "outcome": f"{outcome} (responders)",
+                                                    "reason": "baseline 0: a percent change is "
+                                                    "undefined"}, columns=EXCLUSION_COLUMNS))  # fmt: skip
+                    after += [r.note] if r.note else []
+                own[outcome] = before, frames, found, after
+            for flag in flags:
+                values = aligned.values(flag)
+                values = values[~np.isnan(values).any(axis=1)]
+                res = mcnemar_exact(values[:, 0] == 1, values[:, 1] == 1, outcome=flag)
+                case.append(res.to_dict())
+                case_notes.extend([res.note] if res.note else [])
+
+    rows_computed = split_map(one, outcomes, workers=workers, meanwhile=without_rows)
+    computed = dict(zip(outcomes, rows_computed, strict=True))
+    for outcome in outcomes:
+        before, frames, found, after = own[outcome]
+        row, row_notes, boot, row_caveats = computed[outcome]
+        notes += before
+        ledger += frames
+        table.append(row)
+        caveats += [(outcome, stat, text) for stat, text in row_caveats]
+        if boot is not None:
+            boots[(None, outcome)] = boot
+        notes += row_notes if pairs[outcome][1].any() else []
+        resp += found
+        notes += after
+    notes += case_notes
     result = pd.DataFrame(table, columns=TABLE_COLUMNS)
     if len(result):
         result["p_holm"] = adjust_pvalues(result["p_t"], "holm")
