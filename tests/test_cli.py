@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -183,3 +184,35 @@ def test_python_m_ends_with_the_status_after_the_exit_handlers_and_all_output(tm
         assert "missing.csv" in run.stderr
     else:  # validate's report came after the probe's text
         assert "participant" in run.stdout[100000:]
+
+
+_BLAS_PROBE = """
+import os, sys
+import msrelax_stats.cli as cli
+
+def probe(args):  # the command's process, its imports done: numpy and its BLAS loaded
+    import numpy
+    print(os.environ.get("OPENBLAS_NUM_THREADS"), len(os.listdir("/proc/self/task")))
+    return 0
+
+cli._cmd_analyze = probe
+sys.argv = ["msrelax_stats", "analyze", "study.csv", "--out", "out"]
+cli.main()
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir() or len(os.sched_getaffinity(0)) < 2,
+                    reason="counts the threads of a process on Linux with two cores")  # fmt: skip
+@pytest.mark.parametrize("user", [None, "2"])
+def test_analyze_as_the_command_loads_blas_with_one_thread_unless_the_user_set_it(user):
+    # OpenBLAS starts a pool of spinning threads as numpy loads it, one per core by default:
+    # the command computes in processes, so it asks for one thread, before numpy is imported;
+    # a user's own OPENBLAS_NUM_THREADS is kept (and then gives that many threads)
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_NUM_THREADS")}  # fmt: skip
+    if user is not None:
+        env["OPENBLAS_NUM_THREADS"] = user
+    run = subprocess.run([sys.executable, "-c", _BLAS_PROBE], capture_output=True, text=True,
+                         env=env, cwd=ROOT, timeout=120, check=True)  # fmt: skip
+    setting, threads = run.stdout.split()
+    assert (setting, int(threads)) == (("1", 1) if user is None else ("2", 2))

@@ -31,6 +31,15 @@ from msrelax_stats.interrupts import Interrupted
 
 __all__ = ["main", "build_parser"]
 
+# One BLAS thread per process for ``analyze`` (read when numpy and scipy load their BLAS, so
+# set before either is imported): the command computes in processes (``--workers``), and the
+# matrices of a study are too small for threads to help. Each BLAS library (numpy's and
+# scipy's OpenBLAS) starts a pool of threads as it loads, which spin for a while before they
+# sleep: about 0.2 s of CPU per run (the import floor alone: 1.16 s user time against 0.97 s
+# with one thread), taken from the other process on two cores (about 5 % of the wall time of
+# ``analyze`` on the sample, benchmarks/README.md run M). A user's own setting is kept.
+BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_NUM_THREADS")
+
 
 class _UsageError(Exception):
     """A command-line option with a bad value (exit status 2)."""
@@ -379,6 +388,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                     # the first figure its search for a backend (importing pyplot, probing
                     # for a display and GUI toolkits); a notebook's backend is left alone
                     os.environ["MPLBACKEND"] = "agg"
+                    for name in BLAS_THREADS:  # unless the user chose otherwise
+                        os.environ.setdefault(name, "1")
                 with frozen_imports(ANALYZE_MODULES, keep_frozen=program):
                     return _cmd_analyze(args)
             return _COMMANDS[args.command](args)
