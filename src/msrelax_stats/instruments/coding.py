@@ -57,11 +57,14 @@ def recode_choices(cells: pd.Series, spec: InstrumentSpec, item: str) -> pd.Seri
         return cells
     low = spec.item_range(item)[0] or 0
     code_of = {normalise_name(text): float(low + k) for k, text in enumerate(wording)}
-    text = cells.map(lambda v: normalise_name(v) if isinstance(v, str) else None)
-    codes = text.map(code_of)
-    if not codes.notna().any():
+    # each distinct answer looked up once (an item has a handful), then broadcast to its cells
+    positions, distinct = pd.factorize(cells.to_numpy(dtype=object))  # missing cells: -1
+    found = [code_of.get(normalise_name(v), np.nan) if isinstance(v, str) else np.nan
+             for v in distinct]  # fmt: skip
+    if np.isnan(found).all():
         return cells
-    return cells.astype(object).where(codes.isna(), codes)
+    codes = np.append(np.asarray(found, dtype="float64"), np.nan)[positions]  # -1: NaN
+    return cells.astype(object).where(np.isnan(codes), codes)
 
 
 def shift_of(spec: InstrumentSpec, coding: tuple[int, int] | None) -> tuple[int, int, float]:
