@@ -111,12 +111,17 @@ def coding_problems(
     fix = (f"if the export numbered the choices from 1, pass --item-coding {spec.name}="
            f"1-{spec.item_max + 1:g} (or item_coding = {{{spec.name} = \"1-{spec.item_max + 1:g}\"}} "
            f"in a column map); --item-coding {spec.name}=0-{spec.item_max:g} confirms the coding")  # fmt: skip
-    answers = table[[spec.column(i) for i in items]].to_numpy(dtype="float64").ravel()
-    answers = answers[~np.isnan(answers)]
-    if answers.size >= MIN_ANSWERS and answers.min() > 0:
+    # column by column: one (rows x items) copy of a registry's table costs more than the rest
+    answered = [values[~np.isnan(values)] for values in
+                (table[spec.column(i)].to_numpy(dtype="float64") for i in items)]  # fmt: skip
+    answered = [values for values in answered if values.size]
+    size = sum(values.size for values in answered)
+    low = min((values.min() for values in answered), default=np.nan)
+    if size >= MIN_ANSWERS and low > 0:
+        high = max(values.max() for values in answered)
         problems.append(Problem(
-            f"{spec.name}: none of the {answers.size} answers to its items "
-            f"{_span(items)} is 0 (answers {answers.min():g}-{answers.max():g}), but "
+            f"{spec.name}: none of the {size} answers to its items "
+            f"{_span(items)} is 0 (answers {low:g}-{high:g}), but "
             f"{spec.code} items are coded {spec.item_min:g}-{spec.item_max:g}; {fix}"))  # fmt: skip
     return problems
 
