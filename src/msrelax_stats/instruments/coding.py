@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from msrelax_stats.data.columns import normalise_name
+from msrelax_stats.data.values import _distinct
 from msrelax_stats.errors import Problem
 from msrelax_stats.instruments.spec import InstrumentSpec
 
@@ -57,13 +58,12 @@ def recode_choices(cells: pd.Series, spec: InstrumentSpec, item: str) -> pd.Seri
         return cells
     low = spec.item_range(item)[0] or 0
     code_of = {normalise_name(text): float(low + k) for k, text in enumerate(wording)}
-    # each distinct answer looked up once (an item has a handful), then broadcast to its cells
-    positions, distinct = pd.factorize(cells.to_numpy(dtype=object))  # missing cells: -1
-    found = [code_of.get(normalise_name(v), np.nan) if isinstance(v, str) else np.nan
-             for v in distinct]  # fmt: skip
+    positions, distinct = _distinct(cells)  # each distinct answer looked up once, broadcast
+    found = np.array([code_of.get(normalise_name(v), np.nan) if isinstance(v, str) else np.nan
+                      for v in distinct], dtype="float64")  # fmt: skip
     if np.isnan(found).all():
         return cells
-    codes = np.append(np.asarray(found, dtype="float64"), np.nan)[positions]  # -1: NaN
+    codes = found[positions]
     return cells.astype(object).where(np.isnan(codes), codes)
 
 
