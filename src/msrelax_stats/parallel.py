@@ -215,8 +215,7 @@ def _ahead_child(function: Callable[[Any], Any], prepare: Callable[[], Any] | No
                  parent: int) -> None:  # fmt: skip
     """The child of :func:`call_ahead`: prepare, wait for the argument, send the result (or
     the exception); when this process sent no argument (it failed), end quietly."""
-    _end_with_parent(parent)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, SIGNALS)
+    _become_child(parent)
     for end in parents_ends:  # so that reading gets EOF when the parent closes its end
         end.close()
     try:
@@ -268,8 +267,7 @@ def _child(function: Callable[[Any], Any], items: Sequence[Any], ends: _Ends, wr
     """The forked child: tie its life to the parent's, unblock the signals it inherited
     blocked, compute the items it takes from the front, send the results (or the exception)
     and exit."""
-    _end_with_parent(parent)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, SIGNALS)
+    _become_child(parent)
     try:
         results = {}
         while (index := ends.take(back=False)) is not None:
@@ -283,6 +281,13 @@ def _child(function: Callable[[Any], Any], items: Sequence[Any], ends: _Ends, wr
 
 
 _PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+def _become_child(parent: int) -> None:
+    """First thing in a forked child: tie its life to the parent's (:func:`_end_with_parent`)
+    and unblock the signals it inherited blocked (the parent forks inside ``signals_held``)."""
+    _end_with_parent(parent)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, SIGNALS)
 
 
 def _end_with_parent(parent: int) -> None:
