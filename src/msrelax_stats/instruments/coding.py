@@ -111,14 +111,12 @@ def coding_problems(
     fix = (f"if the export numbered the choices from 1, pass --item-coding {spec.name}="
            f"1-{spec.item_max + 1:g} (or item_coding = {{{spec.name} = \"1-{spec.item_max + 1:g}\"}} "
            f"in a column map); --item-coding {spec.name}=0-{spec.item_max:g} confirms the coding")  # fmt: skip
-    # column by column: one (rows x items) copy of a registry's table costs more than the rest
-    answered = [values[~np.isnan(values)] for values in
-                (table[spec.column(i)].to_numpy(dtype="float64") for i in items)]  # fmt: skip
-    answered = [values for values in answered if values.size]
-    size = sum(values.size for values in answered)
-    low = min((values.min() for values in answered), default=np.nan)
+    # column by column, without copies: one (rows x items) array of a registry costs the most
+    columns = [table[spec.column(i)].to_numpy(dtype="float64") for i in items]
+    size = sum(int(np.count_nonzero(~np.isnan(values))) for values in columns)
+    low = min(np.fmin.reduce(values, initial=np.inf) for values in columns)  # NaN ignored
     if size >= MIN_ANSWERS and low > 0:
-        high = max(values.max() for values in answered)
+        high = max(np.fmax.reduce(values, initial=-np.inf) for values in columns)
         problems.append(Problem(
             f"{spec.name}: none of the {size} answers to its items "
             f"{_span(items)} is 0 (answers {low:g}-{high:g}), but "
