@@ -320,3 +320,42 @@ def test_file_level_errors(tmp_path):
     assert _message(turkish, sheet=0) == f"{turkish}: sheet= applies to .xlsx files only"
     (tmp_path / "bad.xlsx").write_bytes(b"not a zip")
     assert "is not a readable .xlsx workbook" in _message(tmp_path / "bad.xlsx")
+
+
+def test_whole_number_columns_of_a_text_file_are_read_as_numbers(tmp_path):
+    """``numbers=`` (the instruments' numeric items, as ``read_study`` passes them): a column
+    of whole numbers, blanks and markers is read as numbers; any other column stays text."""
+    path = tmp_path / "s.csv"
+    path.write_text(
+        "id,time,fss_1,fss_2,psqi_3\n"
+        "007,pre, 5 ,6.5,0925\n007,post,,2,2330\n010,pre,NA,2,-99\n010,post,-99,x,07:15\n",
+        encoding="utf-8",
+    )
+    table = read_table(path, missing_codes=[-99], numbers={"fss_1", "fss_2"})
+    assert table["id"].tolist() == ["007", "007", "010", "010"]  # never a number
+    assert str(table["fss_1"].dtype) == "Int64"
+    assert _cells(table["fss_1"]) == [5, None, None, None]  # blank, NA and the code -99
+    assert table["fss_2"].dtype == object  # 6.5 and x: the column is text, as typed
+    assert table["fss_2"].tolist() == ["6.5", "2", "2", "x"]
+    assert _cells(table["psqi_3"]) == ["0925", "2330", None, "07:15"]  # not in numbers=
+
+
+def test_a_number_column_with_text_late_in_the_file_is_text_as_typed(tmp_path):
+    """pandas infers types chunk by chunk: a column of numbers with one text cell near the
+    end is read again as text, so "05" early in the file stays "05"."""
+    rows = [f"P{i},{v},{'05' if i == 0 else 3}\n" for i in range(150_000) for v in ("pre", "post")]
+    rows[-1] = "P149999,post,6,5\n".replace("6,5", '"6,5"')
+    path = tmp_path / "s.csv"
+    path.write_text("id,time,fss_1\n" + "".join(rows), encoding="utf-8")
+    table = read_table(path, numbers={"fss_1"})
+    assert table["fss_1"].dtype == object
+    assert table["fss_1"].iloc[0] == "05" and table["fss_1"].iloc[-1] == "6,5"
+    assert set(map(type, table["fss_1"])) == {str}
+
+
+def test_a_first_row_longer_than_the_header_is_an_error_with_numbers(tmp_path):
+    path = tmp_path / "s.csv"
+    path.write_text("id,time,fss_1\nP1,pre,5,7\nP1,post,4\n", encoding="utf-8")
+    for numbers in ((), {"fss_1"}):  # never read with the first column as the index
+        with pytest.raises(StudyDataError, match="cannot be read as a table.*line 2, saw 4"):
+            read_table(path, numbers=numbers)

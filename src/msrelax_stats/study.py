@@ -19,7 +19,7 @@ from msrelax_stats.data.options import ReadOptions
 from msrelax_stats.data.read import read_table
 from msrelax_stats.errors import StudyDataError
 from msrelax_stats.instruments import prepare_items
-from msrelax_stats.instruments.registry import BUILTIN, recognised_columns
+from msrelax_stats.instruments.registry import BUILTIN, numeric_columns, recognised_columns
 from msrelax_stats.instruments.spec import InstrumentSpec, load_instrument
 
 __all__ = ["read_study"]
@@ -73,8 +73,10 @@ def read_study(
     if isinstance(keywords.get("item_coding"), str):
         keywords["item_coding"] = parse_item_coding(keywords["item_coding"])
     options = ReadOptions.of(options, keywords)
-    known = recognised_columns([*BUILTIN, *filter(None, map(_custom_spec, custom))])
-    table = read_table(source, options, known=known)
+    specs = [*BUILTIN, *filter(None, map(_custom_spec, custom))]
+    table = read_table(
+        source, options, known=recognised_columns(specs), numbers=numeric_columns(specs)
+    )
     meta = dict(table.attrs.get("msrelax", {}))
     coding = {k: tuple(v) for k, v in meta.get("item_coding", {}).items()}
     coding.update(options.item_coding or {})

@@ -9,7 +9,16 @@ Formats, by file extension
     Delimited text. The delimiter is sniffed among ``,`` ``;`` and tab: the first 50
     non-blank lines are split (respecting quotes) with each candidate, and the candidate
     giving the same number (> 1) of fields on every line wins, preferring more fields; so a
-    semicolon file with decimal commas is never split on its commas. All cells are text.
+    semicolon file with decimal commas is never split on its commas. All cells are text,
+    except in the columns the caller names as numeric (``numeric``; ``read_table`` names the
+    instruments' numeric items): such a column whose every cell is a whole number (``6``,
+    ``-99``, spaces around it allowed), blank or one of the missing markers of
+    :data:`msrelax_stats.data.values.MISSING_MARKERS` is read as numbers (``Int64``, blank
+    and marked cells ``<NA>``), as a spreadsheet's numbers are: a registry's million answers
+    are read without a text object per cell. A problem shows such a cell as its number
+    (``08`` as ``'8'``). Any other cell (``6.5``, ``6,5``, ``30-60``, ``none``) keeps the
+    column text, as typed, so a value is never shown otherwise than typed (``2`` as
+    ``'2.0'``).
 ``.xlsx``, ``.xlsm``
     Read with openpyxl (:mod:`msrelax_stats.data.excel`). ``sheet`` names the sheet (name or
     0-based position). Without it the first visible worksheet with a participant id column
@@ -48,7 +57,8 @@ import codecs
 import csv
 import hashlib
 import io
-from collections.abc import Iterator
+import warnings
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -56,6 +66,7 @@ from typing import Any
 import pandas as pd
 
 from msrelax_stats.data.excel import read_sheet
+from msrelax_stats.data.values import MISSING_MARKERS
 from msrelax_stats.errors import Problem, StudyDataError
 
 __all__ = ["MAX_FILE_BYTES", "SUPPORTED", "load_cells", "sniff_delimiter"]
@@ -75,6 +86,7 @@ def load_cells(
     sheet: str | int | None = None,
     encoding: str | None = None,
     has_id: Any = None,
+    numeric: Callable[[list[str]], set[int]] | None = None,
 ) -> tuple[pd.DataFrame, str, list[Problem], dict]:
     """The cells of a data file under its header row, the SHA-256 of the bytes, notes, and
     value labels (column -> code -> label; from ``.sav``/``.dta`` files only, else ``{}``).
@@ -82,7 +94,8 @@ def load_cells(
     The one reader of files by format, encoding and delimiter (module notes), shared by
     :func:`read_table` and the practice diary (:func:`msrelax_stats.data.diary.read_diary`).
     ``has_id(header_cells) -> bool`` tells which sheet of a workbook holds the data (default:
-    a column named ``id``).
+    a column named ``id``). ``numeric(header_cells)`` gives the positions of the columns of
+    a text file that may be read as numbers (module notes); default none.
     """
     if path.is_dir():
         raise StudyDataError(Problem("is a directory, not a data file", file=name))
@@ -103,7 +116,7 @@ def load_cells(
     notes: list[Problem] = []
     value_labels: dict[str, dict] = {}
     if suffix in TEXT_SUFFIXES:
-        raw = _read_text(data, name, encoding, notes)
+        raw = _read_text(data, name, encoding, notes, numeric)
     elif suffix in EXCEL_SUFFIXES:
         if has_id is None:
             has_id = lambda header: "id" in [str(h).strip().lower() for h in header]  # noqa: E731
@@ -121,10 +134,11 @@ def load_cells(
     return raw, digest, notes, value_labels
 
 
-def _decode(data: bytes, name: str, encoding: str | None, notes: list[Problem]) -> str:
+def _decode(data: bytes, name: str, encoding: str | None, notes: list[Problem]) -> tuple[str, str]:
+    """The text of ``data`` and the codec that decoded it (module notes)."""
     if encoding is not None:
         try:
-            return data.decode(encoding)
+            return data.decode(encoding), encoding
         except (UnicodeDecodeError, LookupError) as exc:
             raise StudyDataError(
                 Problem(f"cannot be decoded as {encoding}: {exc}", file=name)
@@ -134,7 +148,7 @@ def _decode(data: bytes, name: str, encoding: str | None, notes: list[Problem]) 
         marked = "utf-16"
     if marked is not None:
         try:
-            return data.decode(marked)
+            return data.decode(marked), marked
         except UnicodeDecodeError as exc:
             raise StudyDataError(
                 Problem(
@@ -147,7 +161,7 @@ def _decode(data: bytes, name: str, encoding: str | None, notes: list[Problem]) 
             Problem(f"is not a text table (binary content); supported: {SUPPORTED}", file=name)
         )
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
     try:
@@ -155,7 +169,7 @@ def _decode(data: bytes, name: str, encoding: str | None, notes: list[Problem]) 
     except UnicodeDecodeError:  # the 5 bytes cp1254 leaves undefined
         text, used = data.decode("latin-1"), "latin-1"
     notes.append(Problem(f"not UTF-8; decoded as {used}", file=name))
-    return text
+    return text, used
 
 
 def _check_nul(text: str, name: str) -> None:
@@ -211,23 +225,60 @@ def _first_lines(text: str, count: int) -> list[str]:
         size *= 4
 
 
-def _read_text(data: bytes, name: str, encoding, notes) -> pd.DataFrame:
-    text = _decode(data, name, encoding, notes)
+def _read_text(data: bytes, name: str, encoding, notes, numeric=None) -> pd.DataFrame:
+    text, codec = _decode(data, name, encoding, notes)
     _check_nul(text, name)
+    # pandas reads bytes 3x faster than text: the UTF-8 bytes of the text (the file's own)
+    utf8 = data if codec.replace("_", "-").lower() in ("utf-8", "utf8") else text.encode("utf-8")
+    sep = sniff_delimiter(text)
+    if numeric is not None:
+        header = _csv(utf8, name, sep, nrows=1)
+        positions = numeric(_header_row(header).columns.tolist()) if len(header) else set()
+        if positions:
+            cells = _read_numbers(utf8, name, sep, header, positions)
+            if cells is not None:
+                return cells
+    return _header_row(_csv(utf8, name, sep))
+
+
+def _csv(utf8: bytes, name: str, sep: str, **options) -> pd.DataFrame:
+    """The cells of delimited text as pandas reads them (default: every cell text, as typed)."""
+    options = {"header": None, "dtype": object, "na_filter": False, **options}
     try:
-        cells = pd.read_csv(
-            io.BytesIO(text.encode("utf-8")),  # the same text; pandas reads bytes 3x faster
-            sep=sniff_delimiter(text),
-            header=None,
-            dtype=object,
-            na_filter=False,
-            skip_blank_lines=True,
-            encoding="utf-8",
+        return pd.read_csv(
+            io.BytesIO(utf8), sep=sep, skip_blank_lines=True, encoding="utf-8", **options
         )
     except (pd.errors.ParserError, csv.Error) as exc:
         detail = " ".join(str(exc).split())  # pandas' message ends in a newline
         raise StudyDataError(Problem(f"cannot be read as a table: {detail}", file=name)) from exc
-    return _header_row(cells)
+
+
+def _read_numbers(
+    utf8: bytes, name: str, sep: str, header: pd.DataFrame, positions: set[int]
+) -> pd.DataFrame | None:
+    """The cells under the header row with the ``positions`` columns read as numbers where
+    every cell is one (module notes); ``None`` when the rows are longer than the header
+    (pandas would take the first column as the index: the text reading reports the row)."""
+    width = header.shape[1]
+    text = [i for i in range(width) if i not in positions]
+    with warnings.catch_warnings():  # a column numeric in some chunks only: read again below
+        warnings.simplefilter("ignore", pd.errors.DtypeWarning)
+        body = _csv(utf8, name, sep, header=0, names=list(range(width)),
+                    dtype=dict.fromkeys(text, object), keep_default_na=False,
+                    na_values={i: list(MISSING_MARKERS) for i in positions},
+                    na_filter=True, dtype_backend="numpy_nullable")  # fmt: skip
+    if not body.index.equals(pd.RangeIndex(len(body))):
+        return None
+    failed = [i for i in sorted(positions) if i < width and not _is_whole(body[i].dtype)]
+    if failed:  # a cell is not a whole number: the column is text, as typed
+        again = _csv(utf8, name, sep, usecols=failed).iloc[1:].reset_index(drop=True)
+        body[failed] = again[failed]
+    body.columns = _header_row(header).columns
+    return body
+
+
+def _is_whole(dtype) -> bool:
+    return pd.api.types.is_integer_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
 
 
 def _header_row(cells: pd.DataFrame) -> pd.DataFrame:

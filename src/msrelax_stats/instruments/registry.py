@@ -37,6 +37,7 @@ __all__ = [
     "outcome_columns",
     "outcome_info",
     "present_instruments",
+    "numeric_columns",
     "recognised_columns",
     "registry_of",
 ]
@@ -274,6 +275,26 @@ def recognised_columns(specs: Iterable[InstrumentSpec] = BUILTIN) -> dict[str, s
         out.update({c: c for c in spec.outputs})
         out.update({spec.column(a): spec.column(i) for a, i in spec.column_aliases.items()})
     return out
+
+
+def numeric_columns(specs: Iterable[InstrumentSpec] = BUILTIN) -> frozenset[str]:
+    """The canonical columns whose answers are numbers: items of kind number, minutes and
+    hours, and the numeric score columns; what a text file may hold as plain numbers
+    (:func:`msrelax_stats.data.read.read_table`'s ``numbers=``).
+
+    Examples
+    --------
+    >>> sorted(numeric_columns())[:3], "psqi_1" in numeric_columns()  # psqi_1 is a clock time
+    (['fss_1', 'fss_2', 'fss_3'], False)
+    """
+    return frozenset(
+        column
+        for spec in specs
+        for column in (
+            *(spec.column(i) for i in spec.items if spec.kind(i) in ("number", "minutes", "hours")),
+            *spec.output_ranges(),
+        )
+    )
 
 
 def registry_of(table: Any) -> Registry:
