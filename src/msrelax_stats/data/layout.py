@@ -48,6 +48,7 @@ __all__ = [
     "coded_visits_problem",
     "detect_layout",
     "normalise_visits",
+    "text_codes",
     "wide_to_long",
 ]
 
@@ -100,6 +101,33 @@ def as_text(values: pd.Series) -> pd.Series:
     out = pd.Series(np.nan, index=values.index, dtype=object)
     out[present] = values[present].astype(object).map(one)
     return out
+
+
+def text_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """``(codes, texts)``: ``texts`` the distinct :func:`as_text` values in order of first
+    appearance, ``codes`` each cell's position in it (``-1``: missing).
+
+    One factorization of the column: the key columns of a registry hold a million cells, and
+    ids half a million distinct texts.
+
+    Examples
+    --------
+    >>> codes, texts = text_codes(pd.Series(["P2", " P1", None, "P2 ", "P1"]))
+    >>> codes.tolist(), texts.tolist()
+    ([0, 1, -1, 0, 1], ['P2', 'P1'])
+    """
+    found = factorize_text(values)
+    if found is None:  # numbers and other objects: as_text cell by cell, then factorized
+        codes, texts = pd.factorize(as_text(values).to_numpy(dtype=object))
+        return codes, np.asarray(texts, dtype=object)
+    codes, distinct = found
+    stripped = [t.strip() for t in distinct]
+    if all(t is d for t, d in zip(stripped, distinct, strict=True)):  # nothing to strip
+        return codes, distinct
+    merged, texts = pd.factorize(np.array(stripped, dtype=object))
+    if len(texts) < len(distinct):  # stripping made two texts one
+        codes = np.append(merged, -1)[codes]  # the missing cells' -1 stays -1
+    return codes, np.asarray(texts, dtype=object)
 
 
 def detect_layout(columns: Sequence[str], visits: Sequence[str], layout: str | None) -> str | None:
@@ -316,10 +344,11 @@ def check_keys(
         Blank ids, blank or unknown visit labels, duplicate (id, visit) rows.
     """
     out = df.copy(deep=False)  # columns are replaced, never written into
-    out["id"] = as_text(out["id"])
-    raw_time = as_text(out["time"])
+    id_codes, id_values = text_codes(out["id"])  # codes: participants by first appearance
+    out["id"] = pd.Series(np.append(id_values, np.nan)[id_codes], index=out.index, dtype=object)
+    time_codes, time_texts = text_codes(out["time"])
     problems: list[Problem] = []
-    for row in out.loc[out["id"].isna(), ROW]:
+    for row in out.loc[id_codes < 0, ROW]:
         problems.append(
             Problem(
                 f"blank participant id (data row {row}, not counting the header)",
@@ -327,16 +356,17 @@ def check_keys(
                 file=file,
             )
         )
-    keys = {normalise_name(v): v for v in visits}
-    known = {value: keys.get(normalise_name(value)) for value in raw_time.dropna().unique()}
-    time = raw_time.map(known)  # normalise each distinct label once
-    bad = time.isna() & out["id"].notna()
+    keys = {normalise_name(v): k for k, v in enumerate(visits)}
+    visit_of = np.array([keys.get(normalise_name(t), -1) for t in time_texts] + [-1])
+    visit_codes = visit_of[time_codes]  # each distinct label normalised once; -1: not a visit
+    raw_time = pd.Series(np.append(time_texts, np.nan)[time_codes], index=out.index, dtype=object)
+    bad = (visit_codes < 0) & (id_codes >= 0)
     coded = None
-    if time_labels and (bad & raw_time.notna()).any():
+    if time_labels and (bad & (time_codes >= 0)).any():
         coded = coded_visits_problem(out["time"], time_labels, visits, file=file)
     if coded is not None:  # the codes are one problem; blank cells are still one per row
         problems.append(coded)
-        bad &= raw_time.isna()
+        bad &= time_codes < 0
     expected = ", ".join(visits)
     for pid, value in zip(out.loc[bad, "id"], raw_time[bad], strict=True):
         message = (
@@ -353,10 +383,8 @@ def check_keys(
                 file=file,
             )
         )
-    out["time"] = pd.Categorical(time, categories=list(visits), ordered=True)
+    out["time"] = pd.Categorical.from_codes(visit_codes, categories=list(visits), ordered=True)
     # participants in order of first appearance (-1: blank id), visits in visit order
-    id_codes, id_values = pd.factorize(out["id"])
-    visit_codes = out["time"].cat.codes.to_numpy()
     good = (id_codes >= 0) & (visit_codes >= 0)
     pair_codes, pairs = pd.factorize(id_codes[good] * len(visits) + visit_codes[good])
     counts = np.bincount(pair_codes, minlength=len(pairs))
