@@ -100,3 +100,15 @@ def test_custom_instrument_subscales():
     registry = DEFAULT.with_instruments([spec])
     # sleepy_ab by its items, sleepy_mean (same items) because its spec says so
     assert registry.headline(["sleepy_total", "sleepy_ab", "sleepy_mean"]) == ["sleepy_total"]
+
+
+def test_numeric_columns_are_the_number_items_and_scores():
+    """PSQI (Buysse 1989): Q1 and Q3 are clock times, Q5j's description free text; Q2
+    (minutes), Q4 (hours) and every rated item are numbers, as is each score column."""
+    from msrelax_stats.instruments.registry import numeric_columns
+
+    psqi = {c for c in numeric_columns() if c.startswith("psqi_")}
+    rated = {f"psqi_5{x}" for x in "abcdefghij"} | {f"psqi_{q}" for q in (2, 4, 6, 7, 8, 9)}
+    assert rated <= psqi
+    assert not {"psqi_1", "psqi_3", "psqi_5j_text"} & psqi
+    assert {"psqi_global", "fss_mean"} <= numeric_columns()
