@@ -196,7 +196,7 @@ def bootstrap_pairs(pre: np.ndarray, post: np.ndarray,
         chunks: dict[str, list[np.ndarray]] = {name: [] for name in stats_}
         for start in range(0, n_boot, rows):
             idx = rng.integers(0, n, (min(rows, n_boot - start), n))
-            x, y = pre[idx], post[idx]
+            x, y = np.take(pre, idx), np.take(post, idx)  # take: faster than pre[idx]
             for name, stat in stats_.items():
                 chunks[name].append(stat.values(x, y, -1))
             bar.update(idx.shape[0])
@@ -371,8 +371,8 @@ def bootstrap_two_samples(x: np.ndarray, y: np.ndarray,
         chunks: dict[str, list[np.ndarray]] = {name: [] for name in stats_}
         for start in range(0, n_boot, rows):
             size = min(rows, n_boot - start)
-            xb = x[rng.integers(0, x.size, (size, x.size))]
-            yb = y[rng.integers(0, y.size, (size, y.size))]
+            xb = np.take(x, rng.integers(0, x.size, (size, x.size)))
+            yb = np.take(y, rng.integers(0, y.size, (size, y.size)))
             for name, stat in stats_.items():
                 chunks[name].append(stat.values(xb, yb, -1))
             bar.update(size)
