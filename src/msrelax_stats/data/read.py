@@ -2,8 +2,9 @@
 
 :func:`read_table` is the structural half of reading: it finds the table, its columns, its
 participants and visits, and checks them. Item cells are left as the file typed them (text
-from text files; numbers, text and Excel times from spreadsheets and SPSS/Stata files); the
-instruments layer parses numbers and clock times and checks ranges afterwards.
+from text files, except whole-number columns named by ``numbers=``; numbers, text and Excel
+times from spreadsheets and SPSS/Stata files); the instruments layer parses numbers and
+clock times and checks ranges afterwards.
 
 File formats, encodings, the delimiter and the size limit are those of the one file reader,
 :func:`msrelax_stats.data.files.load_cells` (its module notes).
@@ -71,8 +72,8 @@ def read_table(
     numbers : collection of str, optional
         Canonical columns whose answers are numbers (from
         :func:`msrelax_stats.instruments.registry.numeric_columns`): in a text file, such a
-        column holding only plain numbers and blanks is read as numbers, not as text
-        (:mod:`msrelax_stats.data.files`); the values are the same, read faster.
+        column holding only whole numbers and missing cells is read as numbers (``Int64``),
+        not as text (:mod:`msrelax_stats.data.files`); the values parse the same, faster.
     **keywords
         The fields of ``options`` given one by one instead (``visits=["pre", "post"]``).
 

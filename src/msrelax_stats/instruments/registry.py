@@ -34,10 +34,10 @@ __all__ = [
     "describe_outcome",
     "headline_outcomes",
     "instrument_spec",
+    "numeric_columns",
     "outcome_columns",
     "outcome_info",
     "present_instruments",
-    "numeric_columns",
     "recognised_columns",
     "registry_of",
 ]
