@@ -359,3 +359,15 @@ def test_a_first_row_longer_than_the_header_is_an_error_with_numbers(tmp_path):
     for numbers in ((), {"fss_1"}):  # never read with the first column as the index
         with pytest.raises(StudyDataError, match="cannot be read as a table.*line 2, saw 4"):
             read_table(path, numbers=numbers)
+
+
+def test_whole_number_columns_of_a_wide_file_are_read_as_numbers(tmp_path):
+    path = tmp_path / "s.csv"
+    path.write_text("id,fss_1_pre,fss_1_post,fss_2_pre,fss_2_post\n007,5,,6.5,2\n010,3,4,,1\n",
+                    encoding="utf-8")  # fmt: skip
+    table = read_table(path, numbers={"fss_1", "fss_2"})
+    assert table["id"].tolist() == ["007", "007", "010", "010"]
+    assert _cells(table["fss_1"]) == [5, None, 3, 4]
+    assert pd.api.types.is_integer_dtype(table["fss_1"].dtype)
+    # fss_2_pre holds 6.5, so it is text as typed; fss_2_post is whole numbers
+    assert _cells(table["fss_2"]) == ["6.5", 2, None, 1]

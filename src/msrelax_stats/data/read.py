@@ -132,9 +132,12 @@ def read_table(
         def has_id(header: list[Any]) -> bool:  # the sheet of an .xlsx with an id column
             return "id" in canonical_names(header, cmap)[0]
 
+        suffixes = ["_" + normalise_name(v) for v in labels]  # of wide columns (fss_1_pre)
+
         def numeric(header: list[str]) -> set[int]:  # the numeric columns of a text file
             names = canonical_names(header, cmap, known=known)[0]
-            return {i for i, n in enumerate(names) if n in numbers}
+            bases = [[n] + [n[: -len(s)] for s in suffixes if n.endswith(s)] for n in names]
+            return {i for i, b in enumerate(bases) if any(n in numbers for n in b)}
 
         raw, digest, notes, value_labels = load_cells(
             Path(source), name, sheet=sheet, encoding=encoding, has_id=has_id,
