@@ -152,7 +152,9 @@ def parse_hours(
     problems += locate_problems(outside, cells, "is outside 0-24 hours", *where)
     notes = range_notes(is_range & ~outside, values, cells, where)
     notes += _unit_notes(united & ~outside, values, cells, where, "hours")
-    return ParsedCells(pd.Series(values, index=cells.index, dtype="float64"), problems, notes)
+    return ParsedCells(
+        pd.Series(values, index=cells.index, dtype="float64", copy=False), problems, notes
+    )
 
 
 def parse_minutes(
@@ -186,7 +188,9 @@ def parse_minutes(
     problems = locate_problems(bad, cells, "is not a number", *where)
     notes = range_notes(is_range, values, cells, where)
     notes += _unit_notes(united, values, cells, where, "minutes")
-    return ParsedCells(pd.Series(values, index=cells.index, dtype="float64"), problems, notes)
+    return ParsedCells(
+        pd.Series(values, index=cells.index, dtype="float64", copy=False), problems, notes
+    )
 
 
 def _clock_from_text(text: np.ndarray) -> np.ndarray:
@@ -287,11 +291,13 @@ def parse_clock_times(
             minutes[rest] = _clock_from_text(text[rest])
         bad = (~missing & np.isnan(minutes))[codes]
         problems = locate_problems(bad, cells, "is not a clock time", column, participants, visits)
-        canonical = pd.Series(_canonical_clock(minutes)[codes], index=cells.index, dtype=object)
+        canonical = pd.Series(
+            _canonical_clock(minutes)[codes], index=cells.index, dtype=object, copy=False
+        )
         return ParsedCells(canonical, problems, [])
     bad = ~missing & np.isnan(minutes)
     problems = locate_problems(bad, cells, "is not a clock time", column, participants, visits)
-    canonical = pd.Series(_canonical_clock(minutes), index=cells.index, dtype=object)
+    canonical = pd.Series(_canonical_clock(minutes), index=cells.index, dtype=object, copy=False)
     return ParsedCells(canonical, problems, [])
 
 
