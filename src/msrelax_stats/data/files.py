@@ -233,9 +233,10 @@ def _read_text(data: bytes, name: str, encoding, notes, numeric=None) -> pd.Data
     sep = sniff_delimiter(text)
     if numeric is not None:
         header = _csv(utf8, name, sep, nrows=1)
-        positions = numeric(_header_row(header).columns.tolist()) if len(header) else set()
+        columns = _header_row(header).columns if len(header) else pd.Index([])
+        positions = numeric(columns.tolist()) if len(columns) else set()
         if positions:
-            cells = _read_numbers(utf8, name, sep, header, positions)
+            cells = _read_numbers(utf8, name, sep, columns, positions)
             if cells is not None:
                 return cells
     return _header_row(_csv(utf8, name, sep))
@@ -254,12 +255,13 @@ def _csv(utf8: bytes, name: str, sep: str, **options) -> pd.DataFrame:
 
 
 def _read_numbers(
-    utf8: bytes, name: str, sep: str, header: pd.DataFrame, positions: set[int]
+    utf8: bytes, name: str, sep: str, columns: pd.Index, positions: set[int]
 ) -> pd.DataFrame | None:
-    """The cells under the header row with the ``positions`` columns read as numbers where
-    every cell is one (module notes); ``None`` when the rows are longer than the header
-    (pandas would take the first column as the index: the text reading reports the row)."""
-    width = header.shape[1]
+    """The cells under the header row (named ``columns``), the ``positions`` columns read as
+    numbers where every cell is one (module notes); ``None`` when the rows are longer than
+    the header (pandas would take the first column as the index: the text reading reports
+    the row)."""
+    width = len(columns)
     text = [i for i in range(width) if i not in positions]
     with warnings.catch_warnings():  # a column numeric in some chunks only: read again below
         warnings.simplefilter("ignore", pd.errors.DtypeWarning)
@@ -273,7 +275,7 @@ def _read_numbers(
     if failed:  # a cell is not a whole number: the column is text, as typed
         again = _csv(utf8, name, sep, usecols=failed).iloc[1:].reset_index(drop=True)
         body[failed] = again[failed]
-    body.columns = _header_row(header).columns
+    body.columns = columns
     return body
 
 
